@@ -1,0 +1,40 @@
+"""Settings from the environment. Tests build their own Settings instead of touching env."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = field(default_factory=lambda: Path(
+        os.environ.get("ARCHIVE_DB", ROOT / "data" / "archive.db")))
+    # The index lives in folders beside the database; a pointer file names the live one.
+    index_dir: Path | None = None
+    seeds_dir: Path = ROOT / "seeds"
+    data_dir: Path = ROOT / "data"
+    page_size: int = 20
+    allowed_hosts: tuple[str, ...] = field(default_factory=lambda: tuple(
+        h.strip() for h in os.environ.get(
+            "ARCHIVE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]").split(",")
+        if h.strip()))
+    base_url: str = os.environ.get("ARCHIVE_BASE_URL", "http://127.0.0.1:8000")
+
+    @property
+    def index_root(self) -> Path:
+        if self.index_dir is not None:
+            return Path(self.index_dir)
+        env = os.environ.get("ARCHIVE_INDEX")
+        return Path(env) if env else self.db_path.parent / (self.db_path.stem + ".index")
+
+    @property
+    def registry_path(self) -> Path:
+        return self.data_dir
+
+
+def settings_for(db_path: str | Path, **kw) -> Settings:
+    """Settings for one archive file (the CLI's --db and the tests use this)."""
+    return Settings(db_path=Path(db_path), **kw)
