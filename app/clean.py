@@ -1,0 +1,235 @@
+"""Clean: split off front matter, repair scraping debris, drop site chrome.
+
+Works on kinds of page furniture (menus, breadcrumbs, inserts, counters, captions, footers,
+related-article lists), never on one site's sentences. What is dropped is kept in
+`Cleaned.removed` with its reason, so a reader of the ingest report can check it.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+URL = re.compile(r"https?://[^\s)\]>\"'，。）]+")
+EMPTY_LINK = re.compile(r"\[\]\((https?://[^)\s]+)\)")
+TEXT_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+ENTITY_WORD = re.compile(r"AMPERSAND(#?\w{1,8};)")  # "AMPERSAND#34;" is an escaped "&#34;"
+ENTITY = re.compile(r"&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,8});")
+EMPTY_PARENS = re.compile(r"\s?(\(\s*\)|（\s*）)")
+ATTRIBUTE_DEBRIS = re.compile(r"\s+[a-z]+(?:-[a-z]+)+=\S*$")
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+BULLET = re.compile(r"^\s*([•·▪►*\-–]|\d{1,2}[.)、])\s+")
+MARKDOWN_LIST = re.compile(r"^\s*([*\-+]|\d{1,2}\.)\s+")
+RULE = re.compile(r"^\s*([-*_=]\s*){3,}$")
+
+# Words that make up navigation bars and breadcrumbs, in the languages we meet.
+NAV_WORDS = {
+    "startseite", "home", "artikel", "article", "articles", "news", "nachrichten", "menu",
+    "menü", "login", "anmelden", "register", "suche", "search", "abo", "newsletter",
+    "首页", "登录", "注册", "搜索", "文章", "资讯", "主页", "blog", "posts", "archive", "tags",
+}
+BREADCRUMB_START = re.compile(r"^(当前位置|您的位置|你的位置|位置|Sie sind hier|You are here)\s*[:：]", re.I)
+BREADCRUMB_SEPARATORS = re.compile(r"\s*[»›>/|]\s*")
+CAMEL = re.compile(r"(?<=[a-zäöü])(?=[A-ZÄÖÜ])")
+
+# A line that starts one of these ends the article: what follows is the site's, not the text's.
+END_MARKERS = re.compile(
+    r"^(OTHER NEWS|MORE NEWS|Leserfavoriten\b|Related (articles|stories|posts)|More from\b|"
+    r"Mehr zum Thema$|Das könnte Sie auch interessieren|Kommentare\b|Comments\b|"
+    r"推荐阅读|相关阅读$|相关推荐|相关文章|猜你喜欢|热门文章|分类精选|分类排行|评论\s*[(（]\d+|"
+    r"(免责)?声明\s*[:：]|版权声明|未经允许不得转载|©|Copyright\b|All rights reserved|"
+    r"Alle Rechte vorbehalten)", re.I)
+# Lines dropped wherever they stand: inserts between paragraphs and advertising slots.
+INSERT_LINE = re.compile(
+    r"^(Lesen Sie (auch|hier|mehr)|Mehr dazu|Auch interessant|Read (also|more)|See also|Related|"
+    r"相关阅读|延伸阅读|推荐阅读)\s*[:：]|^(Anzeige|Werbung|Advertisement|广告|Sponsored)$", re.I)
+SOURCE_CREDIT = re.compile(
+    r"^(文章来源|来源|原文链接|原文地址|本文来源|Quelle|Source|Original|Via)\s*([(（][^)）]{0,40}[)）])?\s*[:：]",
+    re.I)
+CAPTION = re.compile(r"\b(Foto|Bild|Photo|Image|Credit|Bildquelle)\s*:\s*\S|图片来源|图源\s*[:：]")
+RELATIVE_TIME = re.compile(
+    r"^\d+\s*(秒|分钟|小时|天|周|个月|月|年)前\b|^\d+\s+(seconds?|minutes?|hours?|days?)\s+ago\b|"
+    r"^vor\s+\d+\s+(Sekunden|Minuten|Stunden|Tagen)\b", re.I)
+COUNTER = re.compile(r"^(收藏|点赞|分享|评论|阅读|Like|Likes|Share|Teilen|Drucken|Print)\s*[(（]?\d*[)）]?$",
+                     re.I)
+
+
+@dataclass
+class Cleaned:
+    paragraphs: list[str]
+    front_matter: dict[str, str] = field(default_factory=dict)
+    urls: list[str] = field(default_factory=list)
+    source_credit: str = ""
+    date_text: str = ""              # a relative date ("9小时前") when the page gives no other
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (reason, text)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """`---` key: value `---` at the very top (Jekyll/Hugo style)."""
+    m = re.match(r"\A---\n((?:[A-Za-z_][\w-]*:.*\n)+)---\n", text)
+    if not m:
+        return {}, text
+    meta = {}
+    for line in m.group(1).splitlines():
+        key, _, value = line.partition(":")
+        meta[key.strip().lower()] = value.strip().strip("'\"")
+    return meta, text[m.end():]
+
+
+def repair_line(line: str, urls: list[str]) -> str:
+    """Undo scraping debris; the words themselves are never touched."""
+    line = INVISIBLE.sub("", line).replace("\u00a0", " ")
+    line = ENTITY_WORD.sub(r"&\1", line)
+    for _ in range(2):  # "&amp;#34;" needs two rounds
+        line = ENTITY.sub(lambda m: html.unescape(m.group(0)), line)
+    for m in EMPTY_LINK.finditer(line):
+        urls.append(m.group(1))
+    line = EMPTY_LINK.sub("", line)
+    for m in TEXT_LINK.finditer(line):
+        urls.append(m.group(2))
+    line = TEXT_LINK.sub(r"\1", line)
+    urls.extend(URL.findall(line))
+    line = EMPTY_PARENS.sub("", line)
+    line = ATTRIBUTE_DEBRIS.sub("", line)
+    return re.sub(r"[ \t]+", " ", line).strip()
+
+
+def is_nav_line(line: str) -> bool:
+    if BREADCRUMB_START.match(line):
+        return True
+    parts = [p for p in BREADCRUMB_SEPARATORS.split(CAMEL.sub(" ", line)) for p in p.split()]
+    return bool(parts) and all(p.lower() in NAV_WORDS for p in parts)
+
+
+def is_menu_item(line: str) -> bool:
+    m = BULLET.match(line)
+    rest = line[m.end():] if m else ""
+    return bool(m) and 0 < len(rest) <= 16 and len(rest.split()) <= 3
+
+
+def drop_menus(lines: list[str], removed: list) -> list[str]:
+    """Runs of three or more short bullet items are menus."""
+    keep = [True] * len(lines)
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and is_menu_item(lines[j]):
+            j += 1
+        if j - i >= 3:
+            for k in range(i, j):
+                keep[k] = False
+                removed.append(("menu", lines[k]))
+        i = max(j, i + 1)
+    return [line for line, k in zip(lines, keep) if k]
+
+
+def cut_head(lines: list[str], removed: list) -> list[str]:
+    """Everything above a breadcrumb near the top is site chrome (logo, tagline, menus)."""
+    limit = max(3, len(lines) // 4)
+    for i, line in enumerate(lines[:limit]):
+        if line and is_nav_line(line):
+            removed.extend(("page header", x) for x in lines[: i + 1] if x)
+            return lines[i + 1:]
+    return lines
+
+
+def cut_tail(lines: list[str], removed: list) -> list[str]:
+    """From the first end marker on, the page is the site's: lists, comments, footers.
+
+    A marker in the first 30% of the text is more likely a page that opens oddly than the
+    end of the article, so it is left to the line rules."""
+    total = sum(len(line) for line in lines) or 1
+    before = 0
+    for i, line in enumerate(lines):
+        if END_MARKERS.match(line) and before >= total * 0.3:
+            removed.extend(("page footer", x) for x in lines[i:] if x)
+            return lines[:i]
+        before += len(line)
+    return lines
+
+
+def classify_line(line: str) -> str | None:
+    """Why a single line is not content, or None when it is."""
+    if RULE.match(line):
+        return "separator"
+    if INSERT_LINE.match(line):
+        return "insert"
+    if SOURCE_CREDIT.match(line) and len(line) < 300:
+        return "source credit"
+    if CAPTION.search(line) and len(line) < 400:
+        return "caption"
+    if RELATIVE_TIME.match(line) and len(line) < 80:
+        return "counter"
+    if COUNTER.match(line):
+        return "counter"
+    if is_nav_line(line):
+        return "navigation"
+    return None
+
+
+def similar(a: str, b: str) -> bool:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.9
+
+
+def drop_duplicates(paragraphs: list[str], removed: list) -> list[str]:
+    """A paragraph printed twice (a deck, a pull quote) is kept once, at its first place."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for p in paragraphs:
+        norm = re.sub(r"\W+", "", p.casefold())
+        duplicate = len(norm) >= 20 and (
+            norm in seen or (out and len(p) >= 40 and similar(p, out[-1])))
+        if duplicate:
+            removed.append(("duplicate", p))
+            continue
+        seen.add(norm)
+        out.append(p)
+    return out
+
+
+def join_lists(lines: list[str]) -> list[str]:
+    """Markdown list items stay with the paragraph that introduces them (same block)."""
+    paragraphs: list[str] = []
+    previous_blank = True
+    for line in lines:
+        if not line:
+            previous_blank = True
+            continue
+        continues = paragraphs and not previous_blank and MARKDOWN_LIST.match(line)
+        nested = paragraphs and line.startswith("    ") and MARKDOWN_LIST.match(line)
+        if continues or nested:
+            paragraphs[-1] += "\n" + line.strip()
+        else:
+            paragraphs.append(line.strip())
+        previous_blank = False
+    return paragraphs
+
+
+def clean(text: str) -> Cleaned:
+    front, body = split_front_matter(text)
+    urls: list[str] = []
+    removed: list[tuple[str, str]] = []
+    credits: list[str] = []
+    raw = [line.rstrip() for line in body.split("\n")]
+    lines = [repair_line(line, urls) if line.strip() else "" for line in raw]
+    # Keep list indentation: join_lists needs it to see nested items.
+    lines = [("    " + x if raw[i].startswith("    ") and x else x) for i, x in enumerate(lines)]
+    lines = drop_menus(lines, removed)
+    lines = cut_head(lines, removed)
+    lines = cut_tail(lines, removed)
+    kept: list[str] = []
+    for line in lines:
+        reason = classify_line(line.strip()) if line else None
+        if reason == "source credit":
+            credits.append(line.strip())
+        if reason:
+            removed.append((reason, line))
+            kept.append("")
+        else:
+            kept.append(line)
+    paragraphs = drop_duplicates(join_lists(kept), removed)
+    relative = next((RELATIVE_TIME.match(t).group(0) for r, t in removed
+                     if r == "counter" and RELATIVE_TIME.match(t)), "")
+    return Cleaned(paragraphs=paragraphs, front_matter=front, urls=list(dict.fromkeys(urls)),
+                   source_credit="\n".join(credits), date_text=relative, removed=removed)

@@ -1,0 +1,140 @@
+"""One source file's way through the pure stages: bytes → ParsedDocument(s). No database."""
+from __future__ import annotations
+
+import hashlib
+from app import classify
+from app.clean import clean
+from app.decode import decode_bytes
+from app.parsed import ParsedDocument, ParsedPassage, Person
+from app.segment import (Head, Item, RawTurn, alternate_unlabelled, blocks, split_head,
+                         split_items, strip_markup, turns)
+from app.speakers import Context, Registry, fold, person_for, slugify, speaker_labels
+
+# Bump when parsing changes, so that `archive ingest` re-parses unchanged files.
+PARSER_VERSION = "1"
+
+
+class ParseError(ValueError):
+    """The file decoded but holds nothing the archive can keep."""
+
+
+def parse_bytes(name: str, data: bytes, registry: Registry) -> list[ParsedDocument]:
+    decoded = decode_bytes(data, name)
+    cleaned = clean(decoded.text)
+    items = split_items(cleaned.paragraphs)
+    if not any(item.paragraphs for item in items):
+        raise ParseError("no text is left once the site's menus and footers are removed")
+    sha = hashlib.sha256(data).hexdigest()
+    docs: list[ParsedDocument] = []
+    for item in items:
+        doc = parse_item(item, cleaned.front_matter, registry, many=len(items) > 1)
+        doc.key = f"{name}#{item_slug(doc.title)}" if len(items) > 1 else name
+        if any(d.key == doc.key for d in docs):  # two entries with one title
+            doc.key += f"-{len(docs) + 1}"
+        doc.source_file, doc.sha256, doc.encoding = name, sha, decoded.encoding
+        doc.source_urls = list(dict.fromkeys(cleaned.urls + doc.source_urls))
+        doc.source_credit = cleaned.source_credit
+        doc.date_text = doc.date_text or cleaned.date_text
+        doc.warnings = list(decoded.warnings) + doc.warnings
+        docs.append(doc)
+    return docs
+
+
+def item_slug(title: str) -> str:
+    """Index items are keyed by title, so a new entry on top does not renumber the others."""
+    return slugify(title)[:60] or hashlib.sha1(title.encode()).hexdigest()[:10]
+
+
+def parse_item(item: Item, front: dict, registry: Registry, many: bool) -> ParsedDocument:
+    head = split_head(item.paragraphs, "" if many else front.get("title", ""), item.meta)
+    body_text = "\n\n".join(head.body)
+    ctx = Context(registry, head.title + "\n" + body_text, head.publisher)
+    bl = blocks(head.body)
+    labels = speaker_labels(bl, ctx)
+    raw = alternate_unlabelled(turns(bl, set(labels)))
+    people = {name: person_for(name, resolved) for name, resolved in labels.items()}
+    language = classify.detect_language(body_text, front.get("lang", ""))
+    doc = ParsedDocument(key="", source_file="", sha256="", encoding="", language=language,
+                         title=head.title, text=cleaned_text(head), passages=[],
+                         publisher=head.publisher, published_date=head.date_iso,
+                         date_text=head.date_text)
+    doc.passages = [passage(t, people) for t in raw]
+    describe(doc, ctx, front, labels, people)
+    return doc
+
+
+def cleaned_text(head: Head) -> str:
+    return "\n\n".join([head.title] + [strip_markup(p) for p in head.body]).strip()
+
+
+def passage(turn: RawTurn, people: dict[str, Person]) -> ParsedPassage:
+    text = "\n\n".join(strip_markup(p) for p in turn.paragraphs)
+    if not turn.label:
+        return ParsedPassage(text=text, section=turn.section)
+    return ParsedPassage(text=text, role=turn.role or "turn", label=turn.label.name,
+                         speaker=people[turn.label.name], section=turn.section,
+                         timestamp=turn.label.timestamp)
+
+
+def describe(doc: ParsedDocument, ctx: Context, front: dict, labels: dict, people: dict):
+    """Kind, show, participants, roles of turns, provenance, the conversation's date."""
+    show = ctx.shows[0] if ctx.shows else None
+    hosts = {p.slug: p for name, p in people.items() if labels[name][1] == "host" or
+             (show and p.name in show.hosts) or (not show and ctx.hosts_a_show(p))}
+    askers = {p.slug: p for name, p in people.items() if labels[name][1] == "interviewer" or
+              p.is_organization}
+    show = show or show_hosted_by(ctx, list(hosts.values()) + list(askers.values()))
+    guests = {p.slug: p for p in people.values() if p.slug not in hosts and p.slug not in askers}
+    for pas in doc.passages:
+        if pas.speaker and pas.role == "turn" and (hosts or askers):
+            pas.role = "question" if pas.speaker.slug in hosts or pas.speaker.slug in askers \
+                else "answer"
+    turn_chars = sum(len(p.text) for p in doc.passages if p.speaker)
+    narration = sum(len(p.text) for p in doc.passages if not p.speaker)
+    author = None
+    if not people:
+        author = summary_people(doc, ctx, askers, guests)
+        show = show or show_hosted_by(ctx, list(askers.values()))
+    doc.kind = classify.kind_of(doc.text, doc.title, turn_chars, narration, author is not None)
+    outlet = next((p for p in askers.values() if p.is_organization), None) or \
+        ctx.registry.outlet(doc.publisher)
+    doc.show = show.name if show else (outlet.name if outlet else "")
+    doc.show_language = show.language if show else ""
+    if show:
+        doc.episode = next((e for a in show.aliases if (e := classify.episode_after(doc.text, a))),
+                           "")
+    translated = bool(doc.show_language) and doc.show_language != doc.language
+    doc.provenance = classify.provenance(doc.text, front, doc.kind, translated)
+    doc.interview_date = classify.aired_date(doc.text) or doc.published_date
+    doc.participants = [("host", p) for p in hosts.values()] + \
+        [("interviewer", p) for p in askers.values()] + \
+        [("author" if doc.kind == "essay" else "guest", p) for p in guests.values()]
+    if author and doc.kind == "essay":
+        doc.participants = [("author", author)]
+    for name, p in people.items():  # the labels seen are aliases of the person
+        if fold(name) != fold(p.name) and not labels[name][1] and name not in p.aliases:
+            p.aliases.append(name)
+    if not doc.passages:
+        doc.warnings.append("no passages")
+    unresolved = [n for n, (p, r) in labels.items() if p is None and not r]
+    if unresolved:
+        doc.warnings.append("labels not found in registry or page: " + ", ".join(unresolved))
+
+
+def show_hosted_by(ctx: Context, people: list[Person]):
+    """A host or interviewer who hosts a registered show speaks on that show."""
+    return next((s for s in ctx.registry.shows for p in people if p.name in s.hosts), None)
+
+
+def summary_people(doc: ParsedDocument, ctx: Context, askers: dict, guests: dict):
+    """Participants of a page without turns: a summary names them, an essay its author."""
+    by, with_ = classify.summary_participants(doc.text)
+    for span, target in ((by, askers), (with_, guests)):
+        for p in ctx.registry.mentioned_people(span)[:1] or \
+                ([Person(span.strip(), slugify(span))] if slugify(span) else []):
+            target[p.slug] = p
+    if by or with_:
+        return None
+    span = classify.author_span(doc.title, doc.text)
+    found = ctx.registry.mentioned_people(span) if span else []
+    return found[0] if found else None

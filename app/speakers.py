@@ -1,0 +1,198 @@
+"""Resolve speaker labels to people: the registry in data/, role words, the page's own words.
+
+A label is only a speaker when there is evidence: it names someone (registry or the page),
+it is a role word or an outlet, it carries a timestamp or bold label markup, or it recurs
+as a label with the shape of a name. "In dieser Situation:" or "我们的理念就是:" has none.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from app.parsed import Person
+from app.segment import Block
+
+ROLE_WORDS = {
+    "host": {"host", "moderator", "moderatorin", "gastgeber", "gastgeberin", "主持人", "主播",
+             "主持"},
+    "interviewer": {"interviewer", "interviewerin", "frage", "f", "q", "question", "问",
+                    "记者", "reporter", "journalist", "journalistin", "redaktion", "提问"},
+    "guest": {"guest", "gast", "嘉宾", "a", "antwort", "answer", "答", "受访者"},
+}
+NAME_IN_TEXT = re.compile(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+){1,2})\b")
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().replace("’", "'").strip()
+
+
+def slugify(text: str) -> str:
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+
+
+@dataclass
+class Show:
+    name: str
+    aliases: list[str]
+    hosts: list[str] = field(default_factory=list)
+    language: str = ""
+    is_outlet: bool = False
+
+
+@dataclass
+class Registry:
+    people: list[Person]
+    shows: list[Show]
+
+    @classmethod
+    def load(cls, data_dir: Path) -> "Registry":
+        people_doc = tomllib.loads((data_dir / "people.toml").read_text("utf-8"))
+        shows_doc = tomllib.loads((data_dir / "shows.toml").read_text("utf-8"))
+        people = [Person(p["name"], slugify(p["name"]), list(p.get("aliases", [])),
+                         p.get("affiliation", ""), p.get("role", ""), in_registry=True)
+                  for p in people_doc.get("person", [])]
+        shows = [Show(s["name"], list(s.get("aliases", [s["name"]])), list(s.get("hosts", [])),
+                      s.get("language", "")) for s in shows_doc.get("show", [])]
+        shows += [Show(s["name"], list(s.get("aliases", [s["name"]])), [], s.get("language", ""),
+                       is_outlet=True) for s in shows_doc.get("outlet", [])]
+        return cls(people, shows)
+
+    def person(self, name: str) -> Person | None:
+        key = fold(name)
+        for p in self.people:
+            if key == fold(p.name) or key in (fold(a) for a in p.aliases):
+                return p
+        return None
+
+    def outlet(self, name: str) -> Show | None:
+        key = fold(name)
+        for s in self.shows:
+            if key == fold(s.name) or key in (fold(a) for a in s.aliases):
+                return s
+        return None
+
+    def mentioned_people(self, text: str) -> list[Person]:
+        return [p for p in self.people if any(mentions(text, n) for n in [p.name, *p.aliases])]
+
+    def mentioned_shows(self, text: str) -> list[Show]:
+        return [s for s in self.shows if any(mentions(text, a) for a in s.aliases)]
+
+
+@lru_cache(maxsize=4)
+def registry_at(data_dir: str) -> Registry:
+    return Registry.load(Path(data_dir))
+
+
+def mentions(text: str, name: str) -> bool:
+    if not name:
+        return False
+    if re.search(r"[\u3400-\u9fff]", name):
+        return name in text
+    return re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text) is not None
+
+
+def role_of(label: str) -> str | None:
+    key = fold(label)
+    return next((role for role, words in ROLE_WORDS.items() if key in words), None)
+
+
+@dataclass
+class Context:
+    """What the page says about who is who, gathered once per document."""
+    registry: Registry
+    text: str
+    publisher: str = ""
+
+    def __post_init__(self):
+        self.people = self.registry.mentioned_people(self.text)
+        self.shows = [s for s in self.registry.mentioned_shows(self.text) if not s.is_outlet]
+        for show in self.shows:  # a show's hosts are part of its page even when unnamed
+            self.people += [h for h in map(self.registry.person, show.hosts)
+                            if h and h not in self.people]
+        self.page_names = list(dict.fromkeys(NAME_IN_TEXT.findall(self.text)))
+
+    def host(self) -> Person | None:
+        hosts = [h for s in self.shows for h in map(self.registry.person, s.hosts) if h]
+        hosts = hosts or [p for p in self.people if self.hosts_a_show(p)]
+        return hosts[0] if hosts else None
+
+    def hosts_a_show(self, person: Person) -> bool:
+        return any(person.name in s.hosts for s in self.registry.shows)
+
+    def outlet_speaker(self, label: str) -> Person | None:
+        outlet = self.registry.outlet(label)
+        if outlet or (self.publisher and fold(label) in fold(self.publisher)):
+            name = outlet.name if outlet else label
+            return Person(name, slugify(name), [label] if label != name else [],
+                          is_organization=True, in_registry=bool(outlet))
+        return None
+
+    def by_first_name(self, label: str) -> Person | None:
+        """"Ben" is the Benjamin Mann the page names; "Lenny" the host of its show."""
+        key = fold(label)
+        if " " in key or len(key) < 3:
+            return None
+        page_people = [Person(n, slugify(n)) for n in self.page_names if not self.registry.person(n)]
+        # Registry people the page names first: German capitalises nouns, so the page's
+        # own capitalised pairs ("Bens Prognose") are only a fallback.
+        for candidates in (self.people, page_people):
+            found = {p.slug: p for p in candidates if fold(p.name.split()[0]).startswith(key)}
+            if len(found) == 1:
+                return next(iter(found.values()))
+        return None
+
+    def by_page_name(self, label: str) -> Person | None:
+        return next((Person(n, slugify(n)) for n in self.page_names if fold(n) == fold(label)),
+                    None)
+
+    def resolve(self, label: str) -> tuple[Person | None, str]:
+        """(person, role word) for a label; person None when nothing says who it is."""
+        role = role_of(label)
+        if role == "host":
+            return self.host(), role
+        if role:
+            return None, role
+        found = self.outlet_speaker(label)
+        if found:
+            return found, "interviewer"
+        found = (self.registry.person(label) or self.by_page_name(label)
+                 or self.by_first_name(label))
+        return found, ""
+
+
+def looks_like_name(label: str) -> bool:
+    words = label.split()
+    if re.search(r"[\u3400-\u9fff]", label):
+        return len(label) <= 6
+    return 1 <= len(words) <= 3 and all(w[0].isupper() for w in words)
+
+
+def speaker_labels(blocks_: list[Block], ctx: Context) -> dict[str, tuple[Person | None, str]]:
+    """Which label names in the document are speakers, each with its resolution."""
+    counts = Counter(b.label.name for b in blocks_ if b.label)
+    marked = {b.label.name for b in blocks_ if b.label and
+              (b.label.timestamp is not None or b.label.continued or b.label.bold)}
+    accepted: dict[str, tuple[Person | None, str]] = {}
+    for name, n in counts.items():
+        person, role = ctx.resolve(name)
+        evidence = person or role or (name in marked and looks_like_name(name)) or \
+            (n >= 2 and looks_like_name(name))
+        if evidence:
+            accepted[name] = (person, role)
+    # One label alone is a sentence that happens to have a colon, not a conversation.
+    return accepted if len(accepted) >= 2 or marked & set(accepted) else {}
+
+
+def person_for(label: str, resolved: tuple[Person | None, str]) -> Person:
+    person, role = resolved
+    if person:  # a copy: the registry's people are shared between documents
+        return replace(person, aliases=list(person.aliases))
+    slug = slugify(label) or "speaker-" + hashlib.sha1(label.encode()).hexdigest()[:8]
+    return Person(label, slug, aliases=[], role=role)
