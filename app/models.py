@@ -60,12 +60,14 @@ class Document(SQLModel, table=True):
     publisher: str = ""
     published_date: str = ""     # ISO when the page states a date
     date_text: str = ""          # the raw date text as printed
+    aired_date: str = ""         # ISO date the page gives for the conversation itself
     source_urls: str = "[]"      # JSON list of original URLs found in the page
     source_credit: str = ""      # "文章来源(…)" / "Quelle: …" lines as printed
     provenance: str = "[]"       # JSON list: transcript | translation | summary | ai_generated
     kind: str = "interview"
     text: str = ""               # the cleaned text
     interview_id: Optional[int] = Field(default=None, foreign_key="interview.id", index=True)
+    participants: str = "[]"     # JSON list of [role, speaker slug] this version names
     warnings: str = "[]"         # JSON list of parser warnings for this document
 
 
@@ -87,6 +89,12 @@ class PassageRedirect(SQLModel, table=True):
     new_id: Optional[str] = None
     interview_slug: str = ""
     document_key: str = ""
+
+
+class ArchiveMeta(SQLModel, table=True):
+    """Key/value facts about the archive: parser version, content version, indexed version."""
+    key: str = Field(primary_key=True)
+    value: str = ""
 
 
 def to_dict(row: SQLModel) -> dict:

@@ -42,7 +42,11 @@ def parse_bytes(name: str, data: bytes, registry: Registry) -> list[ParsedDocume
 
 def item_slug(title: str) -> str:
     """Index items are keyed by title, so a new entry on top does not renumber the others."""
-    return slugify(title)[:60] or hashlib.sha1(title.encode()).hexdigest()[:10]
+    digest = hashlib.sha1(title.encode()).hexdigest()[:6]
+    ascii_ = slugify(title)[:50]
+    # A title in Chinese leaves few ASCII words; the digest keeps such keys apart.
+    cjk = any("\u3400" <= c <= "\u9fff" for c in title)
+    return "-".join(filter(None, [ascii_, digest])) if cjk or not ascii_ else ascii_
 
 
 def parse_item(item: Item, front: dict, registry: Registry, many: bool) -> ParsedDocument:
@@ -105,7 +109,7 @@ def describe(doc: ParsedDocument, ctx: Context, front: dict, labels: dict, peopl
                            "")
     translated = bool(doc.show_language) and doc.show_language != doc.language
     doc.provenance = classify.provenance(doc.text, front, doc.kind, translated)
-    doc.interview_date = classify.aired_date(doc.text) or doc.published_date
+    doc.interview_date = classify.aired_date(doc.text)
     doc.participants = [("host", p) for p in hosts.values()] + \
         [("interviewer", p) for p in askers.values()] + \
         [("author" if doc.kind == "essay" else "guest", p) for p in guests.values()]

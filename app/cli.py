@@ -1,0 +1,123 @@
+"""archive ingest | reindex | serve."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from app.config import ROOT, Settings, settings_for
+
+app = typer.Typer(help="The AI-lab interview archive.", no_args_is_help=True,
+                  add_completion=False)
+console = Console(stderr=True)
+
+DbOption = Annotated[Optional[Path], typer.Option(
+    "--db", help="Archive file (default data/archive.db, or $ARCHIVE_DB).")]
+
+
+def settings(db: Path | None) -> Settings:
+    return settings_for(db) if db else Settings()
+
+
+def summary_table(report) -> Table:
+    table = Table(title="Ingest summary", show_header=True)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for key, value in report.totals.items():
+        table.add_row(key, str(value))
+    statuses = [f.status for f in report.files]
+    for status in ("new", "changed", "unchanged", "removed"):
+        table.add_row(f"files {status}", str(statuses.count(status)))
+    table.add_row("warnings", str(len(report.warnings)))
+    table.add_row("failures", str(len(report.failures)))
+    return table
+
+
+def print_report(report) -> None:
+    console.print(summary_table(report))
+    for name, warning in report.warnings:
+        console.print(f"[yellow]warning[/] {name}: {warning}")
+    for failure in report.failures:
+        console.print(f"[red]failed[/] {failure.name}: {failure.error}")
+    if report.reindexed:
+        console.print("search index rebuilt")
+
+
+@app.command()
+def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(
+        help="Files or folders of source pages (default: seeds/).")] = None,
+        db: DbOption = None) -> None:
+    """Parse source pages into the archive and rebuild the search index."""
+    from app.ingest import IngestLocked, discover, ingest as run_ingest
+
+    paths = paths or [ROOT / "seeds"]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        console.print(f"[red]no such file or folder:[/] {', '.join(map(str, missing))}")
+        raise typer.Exit(2)
+    total = len(discover(paths))
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[name]}"), console=console,
+                  disable=not console.is_terminal and os.environ.get("CI") == "true") as bar:
+        task = bar.add_task("ingest", total=total, name="")
+        try:
+            report = run_ingest(settings(db), paths,
+                                progress=lambda name: bar.update(task, advance=1, name=name))
+        except IngestLocked as exc:
+            console.print(f"[red]{exc}[/]")
+            raise typer.Exit(3)
+    print_report(report)
+    raise typer.Exit(1 if report.failures else 0)
+
+
+@app.command()
+def reindex(db: DbOption = None) -> None:
+    """Rebuild the search index from the archive."""
+    from app.ingest import writer_lock, reindex_if_stale
+    from app.store import write_engine
+
+    s = settings(db)
+    with writer_lock(s.db_path):
+        reindex_if_stale(s, write_engine(s.db_path), force=True)
+    console.print(f"search index rebuilt at {s.index_root}")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000, db: DbOption = None,
+          ingest_if_empty: Annotated[bool, typer.Option(
+              help="Ingest seeds/ first when the archive is empty.")] = False) -> None:
+    """Serve the archive over HTTP."""
+    import uvicorn
+
+    s = settings(db)
+    if ingest_if_empty and archive_is_empty(s):
+        from app.ingest import ingest as run_ingest
+        console.print("the archive is empty: ingesting seeds/ first")
+        print_report(run_ingest(s, [s.seeds_dir]))
+    from app.main import create_app
+
+    console.print(f"serving {s.db_path} on http://{host}:{port}")
+    uvicorn.run(create_app(s), host=host, port=port)
+
+
+def archive_is_empty(s: Settings) -> bool:
+    if not s.db_path.exists():
+        return True
+    from sqlmodel import Session, select
+    from app.models import Passage
+    from app.store import read_engine
+
+    with Session(read_engine(s.db_path)) as session:
+        try:
+            return session.exec(select(Passage.id).limit(1)).first() is None
+        except Exception:  # a file that is not an archive yet
+            return True
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,182 @@
+"""The ingest pipeline: files → parsed → stored → indexed, with a report for every file.
+
+The only module that joins reading, storing and indexing. Parsing happens before the
+write transaction opens, so a broken file is reported and skipped without touching the
+archive, and the archive changes in one commit.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, func, select
+
+from app import store
+from app.config import Settings
+from app.decode import DecodeError
+from app.models import Document, Interview, Passage, Speaker
+from app.parse import PARSER_VERSION, ParseError, parse_bytes
+from app.speakers import Registry
+
+SOURCE_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm"}
+
+
+class IngestLocked(RuntimeError):
+    pass
+
+
+@dataclass
+class FileReport:
+    name: str
+    status: str                      # new | changed | unchanged | failed | removed
+    documents: int = 0
+    passages: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    reindexed: bool = False
+
+    @property
+    def failures(self) -> list[FileReport]:
+        return [f for f in self.files if f.status == "failed"]
+
+    @property
+    def warnings(self) -> list[tuple[str, str]]:
+        return [(f.name, w) for f in self.files for w in f.warnings]
+
+
+@contextmanager
+def writer_lock(db_path: Path):
+    """One ingest at a time per archive; a second one is told who holds it."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            raise IngestLocked(f"another ingest (pid {holder}) is writing {db_path}") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file()
+                            and p.suffix.lower() in SOURCE_SUFFIXES
+                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            found.append(path)
+    return found
+
+
+def read_file(path: Path, known_sha: str | None, registry: Registry, report: list[FileReport]):
+    """Parsed documents of a new or changed file; None when unchanged or failed."""
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report.append(FileReport(name, "failed", error=f"cannot read: {exc.strerror or exc}"))
+        return None
+    if known_sha == hashlib.sha256(data).hexdigest():
+        report.append(FileReport(name, "unchanged"))
+        return None
+    try:
+        docs = parse_bytes(name, data, registry)
+    except (DecodeError, ParseError) as exc:
+        report.append(FileReport(name, "failed", error=str(exc)))
+        return None
+    except Exception as exc:  # a parser bug must not cost the other files
+        report.append(FileReport(name, "failed", error=f"parser error: {exc!r}"))
+        return None
+    report.append(FileReport(name, "changed" if known_sha else "new", len(docs),
+                             sum(len(d.passages) for d in docs),
+                             [f"{d.key}: {w}" if len(docs) > 1 else w
+                              for d in docs for w in d.warnings]))
+    return docs
+
+
+def totals(session: Session) -> dict[str, int]:
+    count = lambda model: session.exec(select(func.count()).select_from(model)).one()  # noqa: E731
+    return {"documents": count(Document), "interviews": count(Interview),
+            "speakers": count(Speaker), "passages": count(Passage)}
+
+
+def ingest(settings: Settings, paths: list[Path],
+           progress: Callable[[str], None] | None = None) -> IngestReport:
+    report = IngestReport()
+    with writer_lock(settings.db_path):
+        engine = store.write_engine(settings.db_path)
+        registry = Registry.load(settings.data_dir)
+        with Session(engine) as session:
+            reparse = store.get_meta(session, "parser_version") != PARSER_VERSION
+            known = {} if reparse else store.file_hashes(session)
+            present = set(store.file_hashes(session))
+        files = discover(paths)
+        parsed = {}
+        for path in files:
+            if progress:
+                progress(path.name)
+            docs = read_file(path, known.get(path.name), registry, report.files)
+            if report.files[-1].status == "new" and path.name in present:
+                report.files[-1].status = "changed"  # re-parsed for a new parser version
+            if docs is not None:
+                parsed[path.name] = docs
+        sync = any(p.is_dir() for p in paths)
+        gone = present - {p.name for p in files} if sync else set()
+        report.files += [FileReport(name, "removed") for name in sorted(gone)]
+        with Session(engine) as session:
+            if parsed or gone or reparse:
+                apply(session, parsed, gone)
+            report.totals = totals(session)
+        report.reindexed = reindex_if_stale(settings, engine)
+        engine.dispose()
+    return report
+
+
+def apply(session: Session, parsed: dict, gone: set[str]) -> None:
+    """All changes in one transaction: readers see the old archive or the new, never half."""
+    for name, docs in parsed.items():
+        store.replace_file(session, name, docs)
+    for name in gone:
+        store.replace_file(session, name, [])
+    store.refresh_interviews(session)
+    store.set_meta(session, "parser_version", PARSER_VERSION)
+    version = int(store.get_meta(session, "content_version") or 0) + 1
+    store.set_meta(session, "content_version", str(version))
+    session.commit()
+
+
+def reindex_if_stale(settings: Settings, engine, force: bool = False) -> bool:
+    """Rebuild the search index when it was built from another version of the records
+    (also after an ingest was killed between its commit and its index switch)."""
+    from app.index import build_index  # heavy (jieba); only when needed
+
+    with Session(engine) as session:
+        version = store.get_meta(session, "content_version")
+        if not force and version == store.get_meta(session, "indexed_version") and \
+                settings.index_root.exists():
+            return False
+        build_index(settings.index_root, store.index_entries(session))
+        store.set_meta(session, "indexed_version", version)
+        session.commit()
+    return True

@@ -1,0 +1,249 @@
+"""Store: SQLite engines and the one write transaction that applies an ingest.
+
+WAL mode lets pages keep reading the previous archive while an ingest writes; all of an
+ingest's changes commit at once (BEGIN IMMEDIATE … COMMIT), so a killed ingest leaves the
+previous archive whole.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlmodel import Session, SQLModel, create_engine, delete, select
+
+from app.models import (ArchiveMeta, Document, Interview, InterviewSpeaker, Passage,
+                        PassageRedirect, Speaker, dumps, loads)
+from app.parsed import ParsedDocument, Person
+from app.passage_ids import closest, passage_ids
+from app.speakers import slugify
+
+
+def write_engine(db_path: Path):
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{db_path}", connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _connect(conn, _record):
+        conn.isolation_level = None  # we issue BEGIN ourselves (pysqlite's is deferred)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # one writer; fail early, not at COMMIT
+
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+def read_engine(db_path: Path):
+    """Read-only: the server never writes, and cannot create an empty archive by mistake."""
+    engine = create_engine(f"sqlite:///file:{db_path}?mode=ro&uri=true",
+                           connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _connect(conn, _record):
+        conn.execute("PRAGMA busy_timeout=30000")
+
+    return engine
+
+
+def get_meta(session: Session, key: str) -> str:
+    row = session.get(ArchiveMeta, key)
+    return row.value if row else ""
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(ArchiveMeta, key) or ArchiveMeta(key=key)
+    row.value = value
+    session.add(row)
+
+
+def file_hashes(session: Session) -> dict[str, str]:
+    return {name: sha for name, sha in session.exec(
+        select(Document.source_file, Document.sha256)).all()}
+
+
+def interview_key(doc: ParsedDocument) -> str:
+    guests = sorted({p.slug for r, p in doc.participants if r in ("guest", "author")})
+    if doc.kind == "essay" and guests:
+        return f"essay|{','.join(guests)}|{doc.key.split('#')[-1]}"
+    if doc.show and guests:
+        return f"{slugify(doc.show.replace(chr(39), ''))}|{doc.episode}|{','.join(guests)}"
+    return f"doc|{doc.key}"
+
+
+def interview_slug(session: Session, key: str) -> str:
+    parts = [p for p in re.split(r"[|,#]", key.removeprefix("doc|").removeprefix("essay|")) if p]
+    words = slugify("-".join(parts).replace(".txt", "").replace(".md", "")).split("-")
+    base = "-".join(dict.fromkeys(words))[:80].strip("-") or "interview"  # no "dario-amodei-…-dario-amodei"
+    slug, n = base, 2
+    while (other := session.exec(select(Interview).where(Interview.slug == slug)).first()) \
+            and other.key != key:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def upsert_speaker(session: Session, person: Person) -> Speaker:
+    row = session.exec(select(Speaker).where(Speaker.slug == person.slug)).first()
+    if row is None:
+        row = Speaker(slug=person.slug, name=person.name)
+    aliases = list(dict.fromkeys(loads(row.aliases) + person.aliases))
+    row.aliases = dumps(a for a in aliases if a != row.name)
+    row.affiliation = person.affiliation or row.affiliation
+    row.role = person.role or row.role
+    row.is_organization = person.is_organization or row.is_organization
+    row.in_registry = person.in_registry or row.in_registry
+    session.add(row)
+    session.flush()
+    return row
+
+
+def upsert_interview(session: Session, doc: ParsedDocument) -> Interview:
+    key = interview_key(doc)
+    row = session.exec(select(Interview).where(Interview.key == key)).first()
+    if row is None:
+        row = Interview(key=key, slug=interview_slug(session, key), title=doc.title)
+    row.kind = doc.kind if row.id is None or doc.kind == "interview" else row.kind
+    row.show = doc.show or row.show
+    row.episode = doc.episode or row.episode
+    row.original_language = doc.show_language or row.original_language
+    session.add(row)
+    session.flush()
+    return row
+
+
+def save_document(session: Session, doc: ParsedDocument) -> Document:
+    interview = upsert_interview(session, doc)
+    speakers = {p.slug: upsert_speaker(session, p) for _, p in doc.participants}
+    for pas in doc.passages:
+        if pas.speaker and pas.speaker.slug not in speakers:
+            speakers[pas.speaker.slug] = upsert_speaker(session, pas.speaker)
+    row = Document(
+        key=doc.key, source_file=doc.source_file, sha256=doc.sha256, encoding=doc.encoding,
+        language=doc.language, title=doc.title, publisher=doc.publisher,
+        published_date=doc.published_date, date_text=doc.date_text,
+        aired_date=doc.interview_date,
+        source_urls=dumps(doc.source_urls), source_credit=doc.source_credit,
+        provenance=dumps(doc.provenance), kind=doc.kind, text=doc.text,
+        interview_id=interview.id, warnings=dumps(doc.warnings),
+        participants=dumps([r, p.slug] for r, p in doc.participants))
+    session.add(row)
+    session.flush()
+    ids = passage_ids(doc.key, [p.text for p in doc.passages])
+    for n, (pid, pas) in enumerate(zip(ids, doc.passages)):
+        session.add(Passage(
+            id=pid, document_id=row.id, ordinal=n, text=pas.text, role=pas.role,
+            speaker_id=speakers[pas.speaker.slug].id if pas.speaker else None,
+            speaker_label=pas.label, section=pas.section, timestamp=pas.timestamp))
+    return row
+
+
+def old_passages(session: Session, source_file: str) -> dict[str, tuple[str, str, str]]:
+    """id → (document key, text, interview slug) of a file's current passages."""
+    rows = session.exec(
+        select(Passage.id, Document.key, Passage.text, Interview.slug)
+        .join(Document, Passage.document_id == Document.id)
+        .join(Interview, Document.interview_id == Interview.id, isouter=True)
+        .where(Document.source_file == source_file)).all()
+    return {pid: (key, text, slug or "") for pid, key, text, slug in rows}
+
+
+def remove_file(session: Session, source_file: str) -> None:
+    doc_ids = session.exec(select(Document.id).where(Document.source_file == source_file)).all()
+    if doc_ids:
+        session.exec(delete(Passage).where(Passage.document_id.in_(doc_ids)))
+        session.exec(delete(Document).where(Document.id.in_(doc_ids)))
+        session.flush()
+
+
+def record_redirects(session: Session, old: dict, new_ids: dict[str, str]) -> None:
+    """Old ids that are gone: 301 to the most similar passage of the same document, else 410."""
+    by_doc: dict[str, dict[str, str]] = {}
+    for pid in new_ids:
+        passage = session.get(Passage, pid)
+        key = session.get(Document, passage.document_id).key
+        by_doc.setdefault(key, {})[pid] = passage.text
+    for old_id, (doc_key, text, interview) in old.items():
+        if old_id in new_ids:
+            continue
+        target = closest(text, by_doc.get(doc_key, {}))
+        session.merge(PassageRedirect(old_id=old_id, new_id=target, interview_slug=interview,
+                                      document_key=doc_key))
+    for pid in new_ids:  # an id that exists again is no longer redirected
+        row = session.get(PassageRedirect, pid)
+        if row:
+            session.delete(row)
+
+
+def replace_file(session: Session, source_file: str, docs: list[ParsedDocument]) -> None:
+    old = old_passages(session, source_file)
+    remove_file(session, source_file)
+    new_ids: dict[str, str] = {}
+    for doc in docs:
+        saved = save_document(session, doc)
+        session.flush()
+        for pid in session.exec(select(Passage.id).where(Passage.document_id == saved.id)):
+            new_ids[pid] = doc.key
+    record_redirects(session, old, new_ids)
+
+
+def refresh_interviews(session: Session) -> None:
+    """Derived facts of each interview from its current versions; orphans go."""
+    for interview in session.exec(select(Interview)).all():
+        docs = session.exec(select(Document).where(Document.interview_id == interview.id)).all()
+        session.exec(delete(InterviewSpeaker).where(InterviewSpeaker.interview_id == interview.id))
+        if not docs:
+            session.delete(interview)
+            continue
+        link_participants(session, interview, docs)
+        dates = sorted(d.published_date for d in docs if d.published_date)
+        aired = sorted(d.aired_date for d in docs if d.aired_date)
+        interview.date = (aired or dates or [""])[0]
+        interview.title = docs[0].title if len(docs) == 1 else composed_title(session, interview)
+        session.add(interview)
+    session.flush()
+    used = set(session.exec(select(Passage.speaker_id)).all()) | \
+        set(session.exec(select(InterviewSpeaker.speaker_id)).all())
+    for speaker in session.exec(select(Speaker)).all():
+        if speaker.id not in used:
+            session.delete(speaker)
+
+
+def link_participants(session: Session, interview: Interview, docs: list[Document]) -> None:
+    links = {(role, slug) for d in docs for role, slug in loads(d.participants)}
+    for role, slug in sorted(links):
+        speaker = session.exec(select(Speaker).where(Speaker.slug == slug)).first()
+        if speaker:
+            session.merge(InterviewSpeaker(interview_id=interview.id, speaker_id=speaker.id,
+                                           role=role))
+
+
+def composed_title(session: Session, interview: Interview) -> str:
+    guests = session.exec(select(Speaker.name).join(
+        InterviewSpeaker, InterviewSpeaker.speaker_id == Speaker.id).where(
+        InterviewSpeaker.interview_id == interview.id, InterviewSpeaker.role == "guest")).all()
+    show = interview.show + (f" #{interview.episode}" if interview.episode else "")
+    return f"{' & '.join(sorted(guests))} on {show}" if guests and show else interview.key
+
+
+def index_entries(session: Session) -> Iterator[dict]:
+    """One dict per passage, as the search index takes them."""
+    rows = session.exec(
+        select(Passage, Document, Interview, Speaker)
+        .join(Document, Passage.document_id == Document.id)
+        .join(Interview, Document.interview_id == Interview.id, isouter=True)
+        .join(Speaker, Passage.speaker_id == Speaker.id, isouter=True)
+        .order_by(Document.id, Passage.ordinal))
+    for p, d, i, s in rows:
+        yield {
+            "id": p.id, "text": p.text, "speaker": s.name if s else "",
+            "speaker_slug": s.slug if s else "", "interview_slug": i.slug if i else "",
+            "interview_title": i.title if i else d.title, "document_key": d.key,
+            "language": d.language, "date": (i.date if i else "") or d.published_date,
+            "kind": d.kind, "section": p.section, "provenance": loads(d.provenance),
+            "timestamp": p.timestamp, "ordinal": p.ordinal, "role": p.role,
+        }
