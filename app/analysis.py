@@ -1,0 +1,182 @@
+"""Script-aware text analysis shared by the index and the queries.
+
+One analyzer for every passage: Han runs are folded Traditional -> Simplified and segmented
+with jieba (accurate mode); other runs are split into words (so hyphens and the seeds'
+"KI - Talente" spacing give the same tokens), NFKC + casefolded, stripped of diacritics
+(ä -> a: "Kunstliche" finds "Künstliche", casefold makes ß -> ss) and stemmed.
+
+Positions count tokens (phrases need that; jieba.analyse.ChineseAnalyzer counts characters)
+and start/end chars point into the original text, so pinpoint highlighting works.
+
+Stemming depends on the passage's language: the index hands the analyzer a `LangText` (a str
+that knows its language). A query does not know the language of the passages it will meet, so
+app.search analyses each query word once per stemmer (`query_variants`) and ORs the forms.
+Measured on the seeds: one German stemmer for everything loses English morphology ("running",
+"company/companies"), an English stemmer on German misses "Unternehmen"/"Unternehmens"; the OR
+costs a second term only where the two stems differ.
+
+No stop list: whoosh's StopFilter(renumber=True) lets phrases match across removed words.
+The analyzer is pickled into the index and into writer processes, so it holds no state:
+jieba and OpenCC load lazily, once per process.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import unicodedata
+
+from whoosh.analysis import Analyzer, Token
+from whoosh.lang import stemmer_for_language
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+RUNS = re.compile(rf"(?P<han>[{HAN}]+)|(?P<word>(?:[^\W_{HAN}]|[\u0300-\u036f])+)")
+HAN_CHAR = re.compile(rf"[{HAN}]")
+# Languages with their own stemmer; every other language's Latin words are mostly English
+# names and terms (in Chinese pages too), so they get the English stemmer.
+STEMMERS = {"de": "de", "en": "en"}
+QUERY_LANGUAGES = ("de", "en")
+
+
+class LangText(str):
+    """Passage text that carries its language to the analyzer (index time only)."""
+
+    def __new__(cls, text: str, lang: str = ""):
+        obj = super().__new__(cls, text)
+        obj.lang = lang
+        return obj
+
+    def __reduce__(self):  # pickled into writer processes
+        return LangText, (str(self), self.lang)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+@functools.lru_cache(maxsize=None)
+def _stemmer(lang: str):
+    return stemmer_for_language(lang)
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str, lang: str) -> str:
+    if word.isdigit():
+        return word
+    return _stemmer(STEMMERS.get(lang, "en"))(word)
+
+
+def fold(word: str) -> str:
+    """Matching form of a non-Han word: NFKC (width), casefold (ß -> ss), no diacritics."""
+    word = unicodedata.normalize("NFKC", word).casefold()
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFD", word)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def simplify(han: str) -> str:
+    """Traditional -> Simplified, keeping one character per character (offsets stay valid)."""
+    han = unicodedata.normalize("NFKC", han)
+    converted = _t2s().convert(han)
+    if len(converted) == len(han):
+        return converted
+    return "".join(c if len(s := _t2s().convert(c)) != 1 else s for c in han)
+
+
+def han_words(run: str):
+    """(start, end, word) of the jieba words of one Han run, offsets within the run."""
+    at = 0
+    for word in _jieba().cut(simplify(run), HMM=True):
+        yield at, at + len(word), word
+        at += len(word)
+
+
+def han_bigrams(run: str):
+    """The alternative to jieba, kept for app.bench's comparison: overlapping bigrams."""
+    run = simplify(run)
+    if len(run) == 1:
+        yield 0, 1, run
+    for i in range(len(run) - 1):
+        yield i, i + 2, run[i:i + 2]
+
+
+def split(text: str, segment=han_words):
+    """(start, end, text, is_han) for every token, before stemming."""
+    for m in RUNS.finditer(text):
+        if m.lastgroup == "han":
+            for start, end, word in segment(m.group()):
+                yield m.start() + start, m.start() + end, word, True
+        else:
+            yield m.start(), m.end(), m.group(), False
+
+
+def terms(text: str, lang: str = "", stemmed: bool = True, segment=han_words) -> list[str]:
+    """The indexed forms of a text's tokens, in order."""
+    out = []
+    for _, _, word, is_han in split(text, segment):
+        if not is_han:
+            word = fold(word)
+            if stemmed:
+                word = stem(word, lang)
+        out.append(word)
+    return out
+
+
+def query_variants(text: str, lang: str | None = None) -> list[list[str]]:
+    """The distinct token lists of a query text under each stemmer it might meet."""
+    langs = (lang,) if lang else QUERY_LANGUAGES
+    variants: list[list[str]] = []
+    for each in langs:
+        tokens = terms(text, each)
+        if tokens not in variants:
+            variants.append(tokens)
+    return variants
+
+
+def has_han(text: str) -> bool:
+    return bool(HAN_CHAR.search(text))
+
+
+class ArchiveAnalyzer(Analyzer):
+    """The whoosh analyzer: tokens of `split`, ordinal positions, original char offsets."""
+
+    def has_morph(self):  # tells whoosh to keep unstemmed words for the spelling field
+        return True
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, mode="", no_morph=False,
+                 **kwargs):
+        lang = kwargs.get("lang") or getattr(value, "lang", "")
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for pos, (start, end, word, is_han) in enumerate(split(value)):
+            if not is_han:
+                word = fold(word)
+                if not no_morph:
+                    word = stem(word, lang)
+            token.text = word
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+def analyzer() -> ArchiveAnalyzer:
+    return ArchiveAnalyzer()
