@@ -1,0 +1,216 @@
+"""The Whoosh index: one entry per passage, built in a new folder and switched to atomically.
+
+Layout under index_root: one folder per build (`build-<time>-<pid>`) and a pointer file
+`CURRENT` naming the live one. Whoosh readers see 0 documents during an in-place rebuild and
+the index is not crash-safe, so a build never touches the live folder: it commits a new one,
+then os.replace()s the pointer. Readers stat the pointer on every search (cheap) and move to
+the new folder; old folders are deleted once no process holds a lease on them.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import fields, index as whoosh_index
+
+from app.analysis import LangText, analyzer
+
+POINTER = "CURRENT"
+LEASES = "leases"
+# Below this many passages one process is faster than starting writer processes.
+MULTIPROCESS_FROM = 5000
+
+
+def schema() -> fields.Schema:
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        # chars=True stores offsets for pinpoint highlighting; spelling keeps unstemmed words.
+        text=fields.TEXT(analyzer=analyzer(), stored=True, chars=True, spelling=True),
+        speaker_name=fields.TEXT(analyzer=analyzer(), stored=True),
+        speaker_slug=fields.ID(stored=True, sortable=True),
+        interview_slug=fields.ID(stored=True, sortable=True),
+        interview_title=fields.STORED(),
+        document_key=fields.ID(stored=True),
+        language=fields.ID(stored=True, sortable=True),
+        date=fields.ID(stored=True, sortable=True),
+        kind=fields.ID(stored=True),
+        section=fields.STORED(),
+        provenance=fields.KEYWORD(stored=True, commas=True),
+        timestamp=fields.STORED(),
+        ordinal=fields.NUMERIC(stored=True, sortable=True),
+        role=fields.ID(stored=True),
+    )
+
+
+def document(entry: dict) -> dict:
+    """The whoosh document of one passage entry (see app.store.index_entries)."""
+    text = entry.get("text") or ""
+    lang = entry.get("language") or ""
+    return {
+        "id": str(entry["id"]),
+        "text": LangText(text, lang),
+        "_stored_text": str(text),  # store a plain str: readers need not unpickle LangText
+        "speaker_name": entry.get("speaker") or "",
+        "speaker_slug": entry.get("speaker_slug") or "",
+        "interview_slug": entry.get("interview_slug") or "",
+        "interview_title": entry.get("interview_title") or "",
+        "document_key": entry.get("document_key") or "",
+        "language": lang,
+        "date": entry.get("date") or "",
+        "kind": entry.get("kind") or "",
+        "section": entry.get("section") or "",
+        "provenance": ",".join(entry.get("provenance") or []),
+        "timestamp": entry.get("timestamp"),
+        "ordinal": int(entry.get("ordinal") or 0),
+        "role": entry.get("role") or "",
+    }
+
+
+def build_index(index_root: Path, entries: Iterable[dict]) -> Path:
+    """Build a new index folder from the entries, switch the pointer to it, prune old ones."""
+    index_root = Path(index_root)
+    index_root.mkdir(parents=True, exist_ok=True)
+    folder = index_root / f"build-{time.time_ns()}-{os.getpid()}"
+    folder.mkdir()
+    try:
+        _write(folder, iter(entries))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    previous = current_folder(index_root)
+    _switch(index_root, folder.name)
+    prune(index_root, keep={folder.name, previous.name if previous else ""})
+    return folder
+
+
+def _write(folder: Path, entries) -> None:
+    ix = whoosh_index.create_in(str(folder), schema())
+    head = list(itertools.islice(entries, MULTIPROCESS_FROM))
+    large = len(head) == MULTIPROCESS_FROM
+    # procs=2 + multisegment measured 1.9x faster on full rebuilds (2 cores); the analyzer
+    # is importable, so it pickles into the writer processes.
+    writer = ix.writer(limitmb=256, procs=2, multisegment=True) if large \
+        else ix.writer(limitmb=256)
+    try:
+        for entry in itertools.chain(head, entries):
+            writer.add_document(**document(entry))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def _switch(index_root: Path, name: str) -> None:
+    tmp = index_root / f".{POINTER}.{os.getpid()}.{threading.get_ident()}"
+    tmp.write_text(name, encoding="utf-8")
+    with open(tmp, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, index_root / POINTER)
+
+
+def current_folder(index_root: Path) -> Path | None:
+    try:
+        name = (Path(index_root) / POINTER).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return Path(index_root) / name if name else None
+
+
+def prune(index_root: Path, keep: set[str]) -> None:
+    """Delete build folders that are not kept and that no living process has leased."""
+    for folder in Path(index_root).glob("build-*"):
+        if folder.name not in keep and not _leased(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _leased(folder: Path) -> bool:
+    for lease in (folder / LEASES).glob("*"):
+        try:
+            os.kill(int(lease.name), 0)
+            return True
+        except (ValueError, ProcessLookupError):
+            lease.unlink(missing_ok=True)
+        except PermissionError:  # alive, another user's process
+            return True
+    return False
+
+
+class SearchIndex:
+    """Reader side: one Searcher per thread, reopened when the pointer file changes.
+
+    Opening a searcher costs ~120 ms, so each thread keeps its own and only reopens after a
+    switch. A folder this process reads is leased (a file named after the pid), so a
+    concurrent build does not delete it under us.
+    """
+
+    def __init__(self, index_root: Path):
+        self.root = Path(index_root)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._indexes: dict[str, object] = {}   # folder name -> whoosh Index, shared
+        self._users: dict[str, int] = {}         # folder name -> threads using it
+        self._pointer: tuple | None = None
+        self._name = ""
+
+    def searcher(self):
+        """This thread's Searcher on the live folder, or None when no index exists."""
+        name = self._live_name()
+        local = self._local
+        if getattr(local, "name", None) == name and local.searcher is not None:
+            return local.searcher
+        self._release(local)
+        if not name:
+            return None
+        with self._lock:
+            ix = self._indexes.get(name)
+            if ix is None:
+                folder = self.root / name
+                (folder / LEASES).mkdir(exist_ok=True)
+                (folder / LEASES / str(os.getpid())).touch()
+                ix = self._indexes[name] = whoosh_index.open_dir(str(folder))
+            self._users[name] = self._users.get(name, 0) + 1
+        local.name, local.searcher = name, ix.searcher()
+        return local.searcher
+
+    def _live_name(self) -> str:
+        pointer = self.root / POINTER
+        try:
+            st = os.stat(pointer)
+        except FileNotFoundError:
+            return ""
+        state = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if state != self._pointer:
+            folder = current_folder(self.root)
+            with self._lock:
+                self._pointer, self._name = state, folder.name if folder else ""
+        return self._name
+
+    def _release(self, local) -> None:
+        name = getattr(local, "name", None)
+        if not name:
+            return
+        local.searcher.close()
+        local.name, local.searcher = None, None
+        with self._lock:
+            self._users[name] = self._users.get(name, 1) - 1
+            if self._users[name] <= 0 and name != self._name:
+                self._drop(name)
+
+    def _drop(self, name: str) -> None:
+        ix = self._indexes.pop(name, None)
+        self._users.pop(name, None)
+        if ix is not None:
+            ix.close()
+        (self.root / name / LEASES / str(os.getpid())).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Close this thread's searcher and give up every lease (tests, shutdown)."""
+        self._release(self._local)
+        with self._lock:
+            for name in list(self._indexes):
+                self._drop(name)
