@@ -1,0 +1,380 @@
+"""Search: a small, safe query language on top of the index, results with snippets and facets.
+
+Whoosh's own QueryParser raises IndexError on `NOT OR foobar` / `NOT NOT NOT`, is quadratic
+on long tokens and lets `*x` / `field:*` enumerate every term. So queries are parsed here with
+one regex into clauses, bounded in length before any work, and built into whoosh query
+objects directly; only our own fields exist, and anything unexpected becomes plain words
+(like Elasticsearch's simple_query_string). Nothing here raises on user input.
+
+Syntax: words (AND), "phrases", OR, -word / NOT word, prefix* (>= 2 characters before *),
+speaker: interview: lang: kind: date:YYYY[-MM[-DD]] or date:FROM..TO.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+
+from markupsafe import Markup, escape
+from whoosh import highlight as whoosh_highlight, query as Q, sorting
+
+from app.analysis import fold, has_han, query_variants, split, stem, terms as analysed
+from app.index import SearchIndex
+
+MAX_QUERY = 500      # characters; the rest is dropped before parsing
+MAX_WORD = 64        # characters of one word (whoosh is slow on very long tokens)
+MAX_CLAUSES = 24
+SNIPPET_CHARS = 240
+FILTER_FIELDS = ("speaker", "interview", "lang", "kind", "date")
+QUOTES = str.maketrans({c: '"' for c in "“”„‟«»「」『』＂"})
+CLAUSE = re.compile(r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+FACETS = {"speaker": "speaker_slug", "interview": "interview_slug", "language": "language"}
+
+
+@dataclass
+class Hit:
+    id: str
+    speaker: str
+    speaker_slug: str
+    interview_title: str
+    interview_slug: str
+    document_key: str
+    date: str
+    language: str
+    kind: str
+    role: str
+    section: str
+    timestamp: int | None
+    ordinal: int
+    provenance: list[str]
+    score: float
+    snippet_html: Markup
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    total_is_estimate: bool = False
+    page: int = 1
+    page_size: int = 20
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    terms: list[str] = field(default_factory=list)     # analysed forms, for highlight()
+    did_you_mean: str = ""
+    message: str = ""
+    groups: list[dict] = field(default_factory=list)   # filled when grouped by interview
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["pages"] = self.pages
+        for hit in out["hits"]:
+            hit["snippet_html"] = str(hit["snippet_html"])
+        for group in out["groups"]:
+            group["hits"] = [h.id if isinstance(h, Hit) else h["id"] for h in group["hits"]]
+        return out
+
+
+# ---------------------------------------------------------------- highlighting
+
+def mark_spans(text: str, start: int, end: int, spans) -> Markup:
+    """text[start:end], HTML-escaped, with the (start, end) spans wrapped in <mark>."""
+    out, at = [], start
+    for s, e in sorted(spans):
+        if s < at or e > end:
+            continue
+        out += [escape(text[at:s]), Markup("<mark>"), escape(text[s:e]), Markup("</mark>")]
+        at = e
+    out.append(escape(text[at:end]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return Markup(prefix) + Markup("").join(out) + Markup(suffix)
+
+
+def _matches(word: str, is_han: bool, terms: set[str], prefixes: tuple[str, ...]) -> bool:
+    form = word if is_han else fold(word)
+    if form in terms or form.startswith(prefixes or ("\0",)):
+        return True
+    return not is_han and (stem(form, "de") in terms or stem(form, "en") in terms)
+
+
+def highlight(text: str, terms, limit: int | None = None) -> Markup:
+    """The one way to show text with search terms marked: escaped, terms in <mark>.
+
+    `terms` are SearchResult.terms (analysed forms; "xy*" marks words starting with xy).
+    With `limit`, a window of about that many characters around the first match is shown.
+    """
+    text = text or ""
+    wanted = {t for t in terms if not t.endswith("*")}
+    prefixes = tuple(t[:-1] for t in terms if t.endswith("*"))
+    spans = [(s, e) for s, e, word, han in split(text) if _matches(word, han, wanted, prefixes)]
+    start, end = 0, len(text)
+    if limit and len(text) > limit:
+        first = spans[0][0] if spans else 0
+        start = max(0, first - limit // 4)
+        end = min(len(text), start + limit)
+    return mark_spans(text, start, end, spans)
+
+
+class MarkFormatter(whoosh_highlight.Formatter):
+    """Turns whoosh's pinpoint fragments into escaped Markup via mark_spans."""
+
+    def format(self, fragments, replace=False):
+        return Markup(" ").join(
+            mark_spans(f.text, f.startchar, f.endchar, [(t.startchar, t.endchar) for t in f.matches])
+            for f in fragments)
+
+
+# ---------------------------------------------------------------- parsing
+
+@dataclass
+class Parsed:
+    must: list = field(default_factory=list)
+    must_not: list = field(default_factory=list)
+    filters: list = field(default_factory=list)
+    terms: set = field(default_factory=set)
+    words: list = field(default_factory=list)   # plain non-Han words, for did-you-mean
+    notes: list = field(default_factory=list)
+
+
+def clean(q: str, notes: list) -> str:
+    q = q or ""
+    if len(q) > MAX_QUERY:
+        notes.append(f"The query was shortened to {MAX_QUERY} characters.")
+        q = q[:MAX_QUERY]
+    q = unicodedata.normalize("NFKC", q).translate(QUOTES)
+    return "".join(c if c.isprintable() else " " for c in q)
+
+
+def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
+    """Query for a word or phrase: one form per stemmer, ORed; None when nothing is left."""
+    text = text[:MAX_QUERY if phrase else MAX_WORD]
+    options = []
+    for tokens in query_variants(text, lang):
+        if not tokens:
+            continue
+        parsed.terms.update(tokens)
+        if len(tokens) == 1:
+            options.append(Q.Term("text", tokens[0]))
+        elif phrase or not has_han(text):  # "KI-Talente" must stay one unit, like a phrase
+            options.append(Q.Phrase("text", tokens))
+        else:  # unquoted Chinese: the words, in any order
+            options.append(Q.And([Q.Term("text", t) for t in tokens]))
+    if not options:
+        return None
+    return options[0] if len(options) == 1 else Q.Or(options)
+
+
+def prefix_query(word: str, parsed: Parsed):
+    stem_part = word.rstrip("*")
+    if "*" in stem_part or len(stem_part) < 2 or not analysed(stem_part, stemmed=False):
+        parsed.notes.append(f"Ignored {word!r}: wildcards need at least 2 characters before a final *.")
+        return None
+    form = analysed(stem_part, stemmed=False)[0]
+    parsed.terms.add(form + "*")
+    return Q.Prefix("text", form)
+
+
+def date_filter(value: str):
+    lo, _, hi = value.partition("..") if ".." in value else (value, "", value)
+    lo, hi = lo.strip(), hi.strip()
+    ok = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")
+    if not (ok.match(lo) and ok.match(hi)) or not (lo or hi):
+        return None
+    return Q.TermRange("date", lo or None, (hi + "~") if hi else None)
+
+
+def filter_query(name: str, value: str):
+    value = value.strip().strip("*")
+    if not value:
+        return None
+    if name == "speaker":
+        slug = Q.Term("speaker_slug", value.casefold())
+        tokens = analysed(value)
+        if not tokens:
+            return slug
+        by_name = Q.Phrase("speaker_name", tokens) if len(tokens) > 1 else Q.Term("speaker_name", tokens[0])
+        return Q.Or([slug, by_name])
+    if name == "interview":
+        return Q.Term("interview_slug", value.casefold())
+    if name == "lang":
+        return Q.Term("language", value.casefold())
+    if name == "kind":
+        return Q.Term("kind", value.casefold())
+    return date_filter(value)
+
+
+def parse(q: str, lang: str | None = None) -> Parsed:
+    parsed = Parsed()
+    text = clean(q, parsed.notes)
+    negate_next, or_next = False, False
+    for m in CLAUSE.finditer(text):
+        if len(parsed.must) + len(parsed.must_not) + len(parsed.filters) >= MAX_CLAUSES:
+            parsed.notes.append(f"Only the first {MAX_CLAUSES} parts of the query were used.")
+            break
+        word, phrase, name = m.group("word"), m.group("phrase"), (m.group("field") or "").lower()
+        if word in ("AND", "NOT", "OR") and not name and not m.group("neg"):
+            negate_next = negate_next != (word == "NOT")
+            or_next = word == "OR" and bool(parsed.must)
+            continue
+        negate = bool(m.group("neg")) != negate_next
+        negate_next = False
+        if name in FILTER_FIELDS:
+            built = filter_query(name, phrase if phrase is not None else word)
+            if built is None:
+                parsed.notes.append(f"Ignored the empty or malformed filter {m.group()!r}.")
+            else:
+                (parsed.must_not if negate else parsed.filters).append(built)
+            continue
+        if name:  # unknown field: its words are plain words
+            word = m.group()[len(m.group("neg") or ""):]
+            phrase = None
+        word = word[:MAX_WORD] if word else word
+        if phrase is None and word.endswith("*") and not name:
+            built = prefix_query(word, parsed)
+        else:
+            if phrase is None and word.startswith("*"):
+                parsed.notes.append(f"Leading wildcards are not supported; searched {word.strip('*')!r}.")
+            value = phrase if phrase is not None else word.replace("*", " ")
+            built = text_query(value, lang, phrase is not None, parsed)
+            if phrase is None and not has_han(value):
+                parsed.words += [w for w in re.findall(r"[^\W\d_]{3,}", value)]
+        if built is None:
+            continue
+        if negate:
+            parsed.must_not.append(built)
+        elif or_next and parsed.must:
+            parsed.must[-1] = Q.Or([parsed.must[-1], built])
+        else:
+            parsed.must.append(built)
+        or_next = False
+    return parsed
+
+
+def fallback(q: str, lang: str | None) -> Parsed:
+    """Plain analysed words, ANDed: what is left when parsing itself went wrong."""
+    parsed = Parsed(notes=["The query could not be parsed; searched for its words."])
+    words = analysed(clean(q, [])[:MAX_QUERY], lang or "")[:MAX_CLAUSES]
+    parsed.must = [Q.Term("text", w) for w in words]
+    parsed.terms = set(words)
+    return parsed
+
+
+def keyword_filters(speaker, interview, lang, kind, date_from, date_to) -> list:
+    out = []
+    for name, value in (("speaker", speaker), ("interview", interview), ("lang", lang),
+                        ("kind", kind)):
+        if value:
+            built = filter_query(name, str(value))
+            out += [built] if built is not None else []
+    if date_from or date_to:
+        built = date_filter(f"{date_from or ''}..{date_to or ''}")
+        out += [built] if built is not None else []
+    return out
+
+
+# ---------------------------------------------------------------- searching
+
+def search(index: SearchIndex, q: str, *, speaker=None, interview=None, lang=None, kind=None,
+           date_from=None, date_to=None, page=1, page_size=20, group_by_interview=False,
+           facets=True) -> SearchResult:
+    """Run a query; never raises on user input (errors become `message`)."""
+    page, page_size = _bounded(page, 1, 10_000, 1), _bounded(page_size, 1, 100, 20)
+    result = SearchResult(query=(q or "")[:MAX_QUERY], page=page, page_size=page_size)
+    try:
+        parsed = parse(q, lang)
+    except Exception:  # a parser bug must not become a 500: fall back to plain words
+        parsed = fallback(q, lang)
+    parsed.filters += keyword_filters(speaker, interview, lang, kind, date_from, date_to)
+    result.terms = sorted(parsed.terms)
+    result.message = " ".join(parsed.notes)
+    if not parsed.must and not parsed.filters:
+        result.message = (result.message + " Type some words to search.").strip()
+        return result
+    searcher = index.searcher()
+    if searcher is None:
+        result.message = "The archive has no search index yet."
+        return result
+    _run(searcher, parsed, result, facets)
+    if group_by_interview:
+        result.groups = group(result.hits)
+    return result
+
+
+def _bounded(value, low, high, default) -> int:
+    try:
+        return min(high, max(low, int(value)))
+    except (TypeError, ValueError):
+        return default
+
+
+def _run(searcher, parsed: Parsed, result: SearchResult, facets: bool) -> None:
+    main = Q.And(parsed.must) if parsed.must else Q.Every()
+    if parsed.must_not:
+        main = Q.AndNot(main, Q.Or(parsed.must_not))
+    filt = Q.And(parsed.filters) if parsed.filters else None
+    groupedby = {name: sorting.FieldFacet(f) for name, f in FACETS.items()} if facets else None
+    limit = result.page * result.page_size
+    hits = searcher.search(main, limit=limit, filter=filt, terms=True, groupedby=groupedby)
+    hits.fragmenter = whoosh_highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=80, autotrim=True)
+    hits.formatter = MarkFormatter()
+    if hits.has_exact_length():
+        result.total = len(hits)
+    else:
+        result.total, result.total_is_estimate = hits.estimated_length(), True
+    start = (result.page - 1) * result.page_size
+    result.hits = [to_hit(hits[i]) for i in range(start, min(limit, hits.scored_length()))]
+    if facets:
+        result.facets = {name: _counts(hits.groups(name)) for name in FACETS}
+    if result.total == 0:
+        result.did_you_mean = suggest(searcher, parsed.words, result.query)
+
+
+def _counts(groups: dict) -> dict[str, int]:
+    counts = {k: (len(v) if isinstance(v, list) else v) for k, v in groups.items() if k}
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def to_hit(hit) -> Hit:
+    text = hit.get("text", "")
+    snippet = hit.highlights("text", top=2) if hit.matched_terms() else ""
+    if not snippet:
+        snippet = mark_spans(text, 0, min(len(text), SNIPPET_CHARS), [])
+    prov = hit.get("provenance", "")
+    return Hit(
+        id=hit["id"], speaker=hit.get("speaker_name", ""), speaker_slug=hit.get("speaker_slug", ""),
+        interview_title=hit.get("interview_title", ""), interview_slug=hit.get("interview_slug", ""),
+        document_key=hit.get("document_key", ""), date=hit.get("date", ""),
+        language=hit.get("language", ""), kind=hit.get("kind", ""), role=hit.get("role", ""),
+        section=hit.get("section", ""), timestamp=hit.get("timestamp"),
+        ordinal=hit.get("ordinal", 0), provenance=prov.split(",") if prov else [],
+        score=round(float(hit.score or 0.0), 4), snippet_html=Markup(snippet))
+
+
+def group(hits: list[Hit]) -> list[dict]:
+    groups: dict[str, dict] = {}
+    for hit in hits:
+        slot = groups.setdefault(hit.interview_slug, {
+            "interview_slug": hit.interview_slug, "interview_title": hit.interview_title,
+            "hits": []})
+        slot["hits"].append(hit)
+    return list(groups.values())
+
+
+def suggest(searcher, words: list[str], q: str) -> str:
+    """'Did you mean': the query with unknown words replaced by the closest indexed word."""
+    corrected = q
+    for word in words[:5]:
+        folded = fold(word)
+        if len(folded) > 24:  # the edit-distance automaton is slow on long words
+            continue
+        if any(searcher.doc_frequency("text", stem(folded, lang)) for lang in ("de", "en")):
+            continue
+        found = searcher.corrector("text").suggest(folded, limit=1)
+        if found:
+            corrected = re.sub(re.escape(word), found[0], corrected, count=1)
+    return corrected if corrected != q else ""
