@@ -98,6 +98,10 @@ def repair_line(line: str, urls: list[str]) -> str:
 def is_nav_line(line: str) -> bool:
     if BREADCRUMB_START.match(line):
         return True
+    crumbs = [c for c in re.split(r"\s*[»›>|]\s*", line) if c]
+    if len(crumbs) >= 2 and crumbs[0].lower() in NAV_WORDS and \
+            all(len(c.split()) <= 4 and len(c) <= 40 for c in crumbs):
+        return True  # "Startseite › Technologie › KI"
     parts = [p for p in BREADCRUMB_SEPARATORS.split(CAMEL.sub(" ", line)) for p in p.split()]
     return bool(parts) and all(p.lower() in NAV_WORDS for p in parts)
 

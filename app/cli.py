@@ -121,3 +121,7 @@ def archive_is_empty(s: Settings) -> bool:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -152,19 +152,42 @@ class Context:
         return next((Person(n, slugify(n)) for n in self.page_names if fold(n) == fold(label)),
                     None)
 
+    def named_role(self, person: Person) -> str:
+        """"host Jane Doe", "Moderator Jane Doe", "主持人 Jane Doe": the page says who hosts."""
+        for name in [person.name, *person.aliases]:
+            if re.search(rf"(?:\b(?:[Hh]ost(?:ed by)?|[Mm]oderat(?:or|orin|ed by)|Gastgeber(?:in)?)"
+                         rf"|主持人)[\s:：,]*{re.escape(name)}", self.text):
+                return "host"
+        return ""
+
+    def main_guest(self) -> Person | None:
+        """The person a page is about: the registry person it names most, else its first name."""
+        counted = sorted(((sum(self.text.count(n) for n in [p.name, *p.aliases]), p)
+                          for p in self.people if not self.hosts_a_show(p)),
+                         key=lambda pair: -pair[0])
+        if counted:
+            return counted[0][1]
+        return Person(self.page_names[0], slugify(self.page_names[0])) if self.page_names else None
+
+    def interviewer(self) -> Person:
+        name = self.publisher or "Interviewer"
+        return Person(name, slugify(name) or "interviewer", is_organization=bool(self.publisher))
+
     def resolve(self, label: str) -> tuple[Person | None, str]:
         """(person, role word) for a label; person None when nothing says who it is."""
         role = role_of(label)
         if role == "host":
             return self.host(), role
-        if role:
-            return None, role
+        if role == "interviewer":
+            return self.interviewer(), role
+        if role == "guest":
+            return self.main_guest(), role
         found = self.outlet_speaker(label)
         if found:
             return found, "interviewer"
         found = (self.registry.person(label) or self.by_page_name(label)
                  or self.by_first_name(label))
-        return found, ""
+        return found, self.named_role(found) if found else ""
 
 
 def looks_like_name(label: str) -> bool:

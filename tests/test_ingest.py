@@ -1,0 +1,156 @@
+"""Ingest into real SQLite files: repeatable ids, changes, removals, failures, kills, locks."""
+from __future__ import annotations
+
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from app.config import ROOT, settings_for
+from app.ingest import IngestLocked, ingest, writer_lock
+from app.models import Document, Interview, Passage, PassageRedirect
+from app.store import read_engine
+
+SEEDS = ROOT / "seeds"
+
+
+def copy_seeds(target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for f in SEEDS.glob("*.txt"):
+        shutil.copy(f, target / f.name)
+    return target
+
+
+def passage_rows(db: Path) -> dict[str, str]:
+    with sqlite3.connect(db) as con:
+        return dict(con.execute("select id, text from passage"))
+
+
+def counts(db: Path) -> tuple[int, int, int]:
+    with sqlite3.connect(db) as con:
+        return tuple(con.execute(f"select count(*) from {t}").fetchone()[0]
+                     for t in ("document", "interview", "passage"))
+
+
+@pytest.fixture()
+def sources(tmp_path) -> Path:
+    return copy_seeds(tmp_path / "sources")
+
+
+def test_seed_archive_records(tmp_path, sources):
+    settings = settings_for(tmp_path / "a" / "archive.db")
+    report = ingest(settings, [sources])
+    assert not report.failures
+    assert report.totals["documents"] == 9
+    with Session(read_engine(settings.db_path)) as session:
+        docs = {d.key: d for d in session.exec(select(Document)).all()}
+        german, chinese = docs["000_120461cb871c2243.txt"], docs["001_18a6d7e100dca724.txt"]
+        assert german.interview_id == chinese.interview_id  # one conversation, two versions
+        interview = session.get(Interview, german.interview_id)
+        assert interview.show == "Lenny's Podcast"
+        assert german.encoding.startswith("utf-8") and len(german.sha256) == 64
+        essays = [d for d in docs.values() if d.kind == "essay"]
+        assert len(essays) == 3 and len({d.interview_id for d in essays}) == 3
+
+
+def test_reingest_is_a_no_op_and_ids_are_stable(tmp_path, sources):
+    first = settings_for(tmp_path / "one" / "archive.db")
+    second = settings_for(tmp_path / "two" / "archive.db")
+    ingest(first, [sources])
+    ids = passage_rows(first.db_path)
+    again = ingest(first, [sources])
+    assert {f.status for f in again.files} == {"unchanged"}
+    assert not again.reindexed
+    assert passage_rows(first.db_path) == ids
+    ingest(second, [sources])  # a fresh archive from the same files: the same ids
+    assert passage_rows(second.db_path) == ids
+
+
+def test_ids_survive_other_documents_and_passages_changing(tmp_path, sources):
+    settings = settings_for(tmp_path / "a" / "archive.db")
+    ingest(settings, [sources])
+    before = passage_rows(settings.db_path)
+    page = sources / "003_ffeda769ab359e5c.txt"
+    text = page.read_text("utf-8")
+    edited = text.replace("Was macht Sie da so sicher?", "Was macht Sie da so sicher, Herr Kass?")
+    page.write_text(edited, "utf-8")
+    (sources / "000_120461cb871c2243.txt").unlink()
+    report = ingest(settings, [sources])
+    statuses = {f.name: f.status for f in report.files}
+    assert statuses["003_ffeda769ab359e5c.txt"] == "changed"
+    assert statuses["000_120461cb871c2243.txt"] == "removed"
+    after = passage_rows(settings.db_path)
+    untouched = {i: t for i, t in before.items() if "Herr Kass" not in t
+                 and t in after.values() and "Was macht Sie da so sicher" not in t}
+    assert all(i in after for i in untouched)  # every unchanged passage kept its id
+    with Session(read_engine(settings.db_path)) as session:
+        moved = [r for r in session.exec(select(PassageRedirect)).all() if r.new_id]
+        gone = [r for r in session.exec(select(PassageRedirect)).all() if not r.new_id]
+        assert len(moved) == 1 and "Herr Kass" in session.get(Passage, moved[0].new_id).text
+        assert gone and all(r.document_key == "000_120461cb871c2243.txt" for r in gone)
+        assert gone[0].interview_slug == "lennys-podcast-benjamin-mann"
+        assert not session.exec(select(Document).where(
+            Document.source_file == "000_120461cb871c2243.txt")).all()
+
+
+def test_broken_files_are_reported_and_skipped(tmp_path, sources):
+    (sources / "empty.txt").write_bytes(b"")
+    (sources / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    (sources / "chrome-only.txt").write_text("Startseite\n\n  • Home\n  • News\n  • Login\n")
+    settings = settings_for(tmp_path / "a" / "archive.db")
+    report = ingest(settings, [sources])
+    failed = {f.name: f.error for f in report.failures}
+    assert set(failed) == {"empty.txt", "image.txt", "chrome-only.txt"}
+    assert "empty" in failed["empty.txt"].lower()
+    assert "binary" in failed["image.txt"].lower()
+    assert report.totals["documents"] == 9
+
+
+def test_cli_exit_code_and_summary(tmp_path, sources):
+    (sources / "empty.txt").write_bytes(b"")
+    db = tmp_path / "cli" / "archive.db"
+    run = subprocess.run([sys.executable, "-m", "app.cli", "ingest", str(sources), "--db", str(db)],
+                         capture_output=True, text=True, cwd=ROOT, env={"CI": "true", "PATH": ""})
+    assert run.returncode == 1
+    assert "passages" in run.stderr and "empty.txt" in run.stderr and "failures" in run.stderr
+    assert counts(db)[0] == 9
+
+
+def test_second_ingest_is_refused_while_one_writes(tmp_path):
+    settings = settings_for(tmp_path / "a" / "archive.db")
+    with writer_lock(settings.db_path):
+        with pytest.raises(IngestLocked, match="another ingest"):
+            ingest(settings, [SEEDS])
+
+
+def test_killed_ingest_leaves_the_previous_archive_whole(tmp_path, sources):
+    settings = settings_for(tmp_path / "a" / "archive.db")
+    ingest(settings, [sources])
+    before = counts(settings.db_path)
+    ids = passage_rows(settings.db_path)
+    big = tmp_path / "big"
+    big.mkdir()
+    for n in range(60):  # enough changed files that a kill lands inside the work
+        for f in sources.glob("*.txt"):
+            text = f.read_text("utf-8") + f"\n\nKopie {n}\n"
+            (big / f"{n:03d}_{f.name}").write_text(text, "utf-8")
+    for delay in (1.5, 4.0, 7.0):
+        proc = subprocess.Popen([sys.executable, "-m", "app.cli", "ingest", str(big),
+                                 "--db", str(settings.db_path)], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with sqlite3.connect(settings.db_path) as con:
+            assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+        after = counts(settings.db_path)
+        if after != before:  # the kill came after the commit: the new archive, complete
+            assert after[0] == 9 + 60 * 9 or after[0] == 60 * 9
+            return
+        assert passage_rows(settings.db_path) == ids
