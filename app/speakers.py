@@ -12,7 +12,6 @@ import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 
 from app.parsed import Person
@@ -65,18 +64,10 @@ class Registry:
         return cls(people, shows)
 
     def person(self, name: str) -> Person | None:
-        key = fold(name)
-        for p in self.people:
-            if key == fold(p.name) or key in (fold(a) for a in p.aliases):
-                return p
-        return None
+        return named(self.people, name)
 
     def outlet(self, name: str) -> Show | None:
-        key = fold(name)
-        for s in self.shows:
-            if key == fold(s.name) or key in (fold(a) for a in s.aliases):
-                return s
-        return None
+        return named(self.shows, name)
 
     def mentioned_people(self, text: str) -> list[Person]:
         return [p for p in self.people if any(mentions(text, n) for n in [p.name, *p.aliases])]
@@ -85,9 +76,11 @@ class Registry:
         return [s for s in self.shows if any(mentions(text, a) for a in s.aliases)]
 
 
-@lru_cache(maxsize=4)
-def registry_at(data_dir: str) -> Registry:
-    return Registry.load(Path(data_dir))
+def named(entries, name: str):
+    """The entry whose name or one of whose aliases is `name` (folded), or None."""
+    key = fold(name)
+    return next((e for e in entries if key == fold(e.name) or
+                 key in (fold(a) for a in e.aliases)), None)
 
 
 def mentions(text: str, name: str) -> bool:
