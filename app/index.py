@@ -71,14 +71,17 @@ def document(entry: dict) -> dict:
     }
 
 
-def build_index(index_root: Path, entries: Iterable[dict]) -> Path:
-    """Build a new index folder from the entries, switch the pointer to it, prune old ones."""
+def build_index(index_root: Path, entries: Iterable[dict], *,
+                processes_from: int = MULTIPROCESS_FROM) -> Path:
+    """Build a new index folder from the entries, switch the pointer to it, prune old ones.
+
+    From `processes_from` entries on, two writer processes share the work."""
     index_root = Path(index_root)
     index_root.mkdir(parents=True, exist_ok=True)
     folder = index_root / f"build-{time.time_ns()}-{os.getpid()}"
     folder.mkdir()
     try:
-        _write(folder, iter(entries))
+        _write(folder, iter(entries), processes_from)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -88,10 +91,10 @@ def build_index(index_root: Path, entries: Iterable[dict]) -> Path:
     return folder
 
 
-def _write(folder: Path, entries) -> None:
+def _write(folder: Path, entries, processes_from: int) -> None:
     ix = whoosh_index.create_in(str(folder), schema())
-    head = list(itertools.islice(entries, MULTIPROCESS_FROM))
-    large = len(head) == MULTIPROCESS_FROM
+    head = list(itertools.islice(entries, processes_from))
+    large = len(head) == processes_from
     # procs=2 + multisegment measured 1.9x faster on full rebuilds (2 cores); the analyzer
     # is importable, so it pickles into the writer processes.
     writer = ix.writer(limitmb=256, procs=2, multisegment=True) if large \

@@ -151,8 +151,12 @@ def clean(q: str, notes: list) -> str:
 
 
 def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
-    """Query for a word or phrase: one form per stemmer, ORed; None when nothing is left."""
+    """Query for a word or phrase: one form per stemmer, ORed; None when nothing is left.
+
+    A word that analyses to several tokens ("KI-Talente") stays one unit, like a phrase;
+    unquoted Chinese and words joined by spaces match in any order."""
     text = text[:MAX_QUERY if phrase else MAX_WORD]
+    adjacent = phrase or not (has_han(text) or re.search(r"\s", text.strip()))
     options = []
     for tokens in query_variants(text, lang):
         if not tokens:
@@ -160,9 +164,9 @@ def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
         parsed.terms.update(tokens)
         if len(tokens) == 1:
             options.append(Q.Term("text", tokens[0]))
-        elif phrase or not has_han(text):  # "KI-Talente" must stay one unit, like a phrase
+        elif adjacent:
             options.append(Q.Phrase("text", tokens))
-        else:  # unquoted Chinese: the words, in any order
+        else:
             options.append(Q.And([Q.Term("text", t) for t in tokens]))
     if not options:
         return None
@@ -230,8 +234,8 @@ def parse(q: str, lang: str | None = None) -> Parsed:
             else:
                 (parsed.must_not if negate else parsed.filters).append(built)
             continue
-        if name:  # unknown field: its words are plain words
-            word = m.group()[len(m.group("neg") or ""):]
+        if name:  # unknown field: its words are plain words, ANDed
+            word = m.group()[len(m.group("neg") or ""):].replace(":", " ").replace('"', " ")
             phrase = None
         word = word[:MAX_WORD] if word else word
         if phrase is None and word.endswith("*") and not name:
