@@ -1,0 +1,150 @@
+"""Search on a real whoosh index: query language, filters, snippets, escaping, bad input."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from markupsafe import Markup
+
+from app.index import SearchIndex, build_index
+from app.search import highlight, search
+from malformed_queries import MALFORMED_QUERIES
+from search_entries import ENTRIES
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("index")
+    build_index(root, ENTRIES)
+    index = SearchIndex(root)
+    yield index
+    index.close()
+
+
+def ids(index, q, **kw) -> list[str]:
+    return [hit.id for hit in search(index, q, **kw).hits]
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("grossartig", "de-3"), ("großartig", "de-3"), ("Kunstliche", "de-2"), ("Künstliche", "de-2"),
+    ("Talent", "de-1"), ("KI-Talente", "de-1"), ('"KI Talente"', "de-1"), ("Kinnlade", "de-5"),
+    ("人才", "zh-1"), ("数据中心", "zh-2"), ("達里奧", "zh-3"), ("ＫＩ－Ｔａｌｅｎｔｅ", "de-1"),
+    ("companies", "en-1"), ("runs", "en-1"),
+])
+def test_word_forms_find_their_passage(index, q, expected):
+    assert expected in ids(index, q)
+
+
+def test_words_are_anded(index):
+    assert ids(index, "Talentdichte Team") == ["de-4", "de-3"] or \
+        set(ids(index, "Talentdichte Team")) == {"de-3", "de-4"}
+    assert ids(index, "Talentdichte Kinnlade") == []
+
+
+def test_german_phrase(index):
+    assert ids(index, '"Talentdichte schlägt Talentmasse"') == ["de-3"]
+    assert ids(index, '"Talentmasse schlägt Talentdichte"') == []
+
+
+def test_chinese_phrase(index):
+    assert ids(index, '"数据中心里的天才国度"') == ["zh-2"]
+    assert ids(index, '"天才国度里的数据中心"') == []
+
+
+def test_or_exclusion_and_prefix(index):
+    assert set(ids(index, "Kinnlade OR Talentdichte")) == {"de-3", "de-4", "de-5"}
+    assert ids(index, "Talentdichte -Forschern") == ["de-4"]
+    assert ids(index, "Talentdichte NOT Forschern") == ["de-4"]
+    assert set(ids(index, "Talentd*")) == {"de-3", "de-4"}
+
+
+def test_leading_wildcards_are_refused(index):
+    result = search(index, "*dichte")
+    assert "wildcard" in result.message.lower()
+    assert search(index, "T*").message
+
+
+@pytest.mark.parametrize("q, expected", [
+    ('speaker:"Dario Amodei" Talentdichte', ["de-4"]),
+    ("speaker:dario-amodei Talentdichte", ["de-4"]),
+    ("speaker:lex-fridman", ["de-3"]),
+    ("lang:zh 人才", ["zh-1"]),
+    ("interview:wiwo", ["de-5"]),
+    ("kind:essay", ["en-1"]),
+    ("date:2024 Talentdichte", ["de-4", "de-3"]),
+    ("date:2024-06-01..2024-06-30", ["de-5"]),
+    ("date:2025 Talentdichte", []),
+])
+def test_field_filters(index, q, expected):
+    assert sorted(ids(index, q)) == sorted(expected)
+
+
+def test_filters_as_keyword_arguments(index):
+    assert ids(index, "Talentdichte", speaker="dario-amodei") == ["de-4"]
+    assert set(ids(index, "", lang="zh")) == {"zh-1", "zh-2", "zh-3"}
+    assert ids(index, "Talentdichte", date_from="2025-01-01") == []
+    assert set(ids(index, "Talentdichte", date_from="2024-01-01", date_to="2024-12-31")) == \
+        {"de-3", "de-4"}
+    assert ids(index, "Kinnlade", kind="interview", interview="wiwo") == ["de-5"]
+
+
+def test_unknown_fields_are_plain_words(index):
+    assert ids(index, "kam:Kinnlade") == ["de-5"]  # "kam" AND "Kinnlade", not a phrase
+
+
+def test_hit_fields_facets_and_terms(index):
+    result = search(index, "Talentdichte")
+    hit = next(h for h in result.hits if h.id == "de-3")
+    assert (hit.speaker, hit.speaker_slug, hit.interview_slug, hit.date, hit.language) == \
+        ("Lex Fridman", "lex-fridman", "lex-452", "2024-11-11", "de")
+    assert (hit.role, hit.timestamp, hit.kind, hit.document_key) == ("question", 5905, "interview", "002")
+    assert "<mark>Talentdichte</mark>" in hit.snippet_html
+    assert result.facets["speaker"] == {"dario-amodei": 1, "lex-fridman": 1}
+    assert result.facets["language"] == {"de": 2}
+    assert result.terms == ["talentdicht"]
+    assert json.loads(json.dumps(result.to_dict()))["hits"][0]["snippet_html"]
+
+
+def test_pagination(index):
+    first, second = search(index, "KI", page_size=2), search(index, "KI", page=2, page_size=2)
+    assert first.total == second.total == 3 and first.pages == 2
+    assert (len(first.hits), len(second.hits)) == (2, 1)
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+
+
+def test_group_by_interview(index):
+    result = search(index, "Talentdichte OR Kinnlade", group_by_interview=True)
+    assert {g["interview_slug"]: len(g["hits"]) for g in result.groups} == {"lex-452": 2, "wiwo": 1}
+    assert result.to_dict()["groups"][0]["hits"]
+
+
+def test_did_you_mean(index):
+    assert search(index, "Talentdihte").did_you_mean == "talentdichte"
+
+
+def test_passage_markup_is_escaped(index):
+    snippet = search(index, "Angriff").hits[0].snippet_html
+    assert "<script>" not in snippet and "&lt;script&gt;" in snippet and "<b>" not in snippet
+    assert "<mark>Angriff</mark>" in snippet
+
+
+def test_query_markup_is_escaped(index):
+    result = search(index, "<script>alert(1)</script>")
+    assert [h.id for h in result.hits] == ["xss"]
+    assert "<script>" not in result.hits[0].snippet_html
+    assert "<mark>script</mark>" in result.hits[0].snippet_html
+
+
+def test_highlight_escapes_and_marks():
+    marked = highlight('Die <b>KI</b> - Talente & "数据中心"', ["ki", "talent", "数据中心"])
+    assert isinstance(marked, Markup)
+    assert marked == ('Die &lt;b&gt;<mark>KI</mark>&lt;/b&gt; - <mark>Talente</mark> &amp; '
+                      '&#34;<mark>数据中心</mark>&#34;')
+    assert highlight("Talentdichte", ["talent*"]) == "<mark>Talentdichte</mark>"
+
+
+@pytest.mark.parametrize("q", MALFORMED_QUERIES, ids=range(len(MALFORMED_QUERIES)))
+def test_malformed_queries_give_a_result_or_a_message(index, q):
+    result = search(index, q)
+    assert result.hits or result.message or result.total == 0
+    json.dumps(result.to_dict())
