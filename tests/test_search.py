@@ -148,3 +148,69 @@ def test_malformed_queries_give_a_result_or_a_message(index, q):
     result = search(index, q)
     assert result.hits or result.message or result.total == 0
     json.dumps(result.to_dict())
+
+
+# ---------------------------------------------------------------- the real seed archive
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """The seeds through the real ingest (parse, store, build_index), searched as the app does."""
+    from app.config import ROOT, settings_for
+    from app.ingest import ingest
+    settings = settings_for(tmp_path_factory.mktemp("archive") / "archive.db")
+    report = ingest(settings, [ROOT / "seeds"])
+    assert not report.failures
+    index = SearchIndex(settings.index_root)
+    yield index
+    index.close()
+
+
+def docs(index, q, **kw) -> list[str]:
+    return [hit.document_key for hit in search(index, q, page_size=100, **kw).hits]
+
+
+def test_archive_talentdichte_only_in_its_document(archive):
+    found = docs(archive, "Talentdichte")
+    assert found and all(d.startswith("002_bba25088e3cb1a14.txt") for d in found)
+
+
+def test_archive_phrase_finds_the_question_first(archive):
+    first = search(archive, '"Talentdichte schlägt Talentmasse"').hits[0]
+    assert (first.speaker, first.timestamp) == ("Lex Fridman", 98 * 60 + 25)
+
+
+def test_archive_speaker_phrase_filter(archive):
+    hits = search(archive, 'speaker:"Dario Amodei" Talent', page_size=100).hits
+    assert hits and all(h.speaker == "Dario Amodei" for h in hits)
+    assert all(h.document_key.startswith("002_") for h in hits)
+    assert {h.id for h in hits} == {h.id for h in search(
+        archive, "speaker:dario-amodei Talent", page_size=100).hits}
+
+
+def test_archive_chinese_phrase(archive):
+    first = search(archive, '"数据中心里的天才国度"').hits[0]
+    assert first.document_key.startswith("001_") and first.speaker == "Benjamin Mann"
+
+
+@pytest.mark.parametrize("q, document", [
+    ("人才", "001_"), ("数据中心", "001_"), ('"Wirtschaftlichen Turing"', "000_"),
+    ("Kinnlade", "003_"), ("达里奥", "004_"),
+])
+def test_archive_words_find_their_document(archive, q, document):
+    assert any(d.startswith(document) for d in docs(archive, q))
+
+
+def test_archive_traditional_and_simplified_find_the_same(archive):
+    simplified = [h.id for h in search(archive, "达里奥").hits]
+    assert simplified and simplified == [h.id for h in search(archive, "達里奧").hits]
+
+
+def test_archive_speaker_filter_by_name(archive):
+    hits = search(archive, 'speaker:"Zack Kass" KI', page_size=100).hits
+    assert hits and all(h.speaker == "Zack Kass" for h in hits)
+
+
+def test_archive_language_filter(archive):
+    result = search(archive, "lang:zh", page_size=100)
+    assert result.total and all(h.language == "zh" for h in result.hits)
+    assert set(result.facets["language"]) == {"zh"}
