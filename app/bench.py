@@ -160,10 +160,10 @@ def child_search(size: int, root: Path, db: Path | None) -> dict:
         out["latency"][kind] = times
     searcher = index.searcher()
     for q in [q for items in qs.values() for q in items]:
-        main, filt = whoosh_query(prepare(q))
-        results = searcher.search(main, limit=10, filter=filt, terms=True)
+        parsed = prepare(q)
+        results = searcher.search(whoosh_query(parsed), limit=10)
         start = time.perf_counter()
-        page_hits(results, 0, 10)
+        page_hits(searcher, results, 0, 10, parsed.terms)
         out["snippet_ms"].append((time.perf_counter() - start) * 1000)
     out["rss_mb"] = max_rss_mb()
     return out
@@ -178,7 +178,9 @@ def max_rss_mb() -> float:
 def run_child(step: str, size: int, root: Path, db: Path | None) -> dict:
     cmd = [sys.executable, "-m", "app.bench", "--child", step, "--sizes", str(size),
            "--root", str(root)] + (["--db", str(db)] if db else [])
-    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"bench {step} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -222,9 +224,9 @@ def fts_query(parsed) -> tuple[str, str, list]:
     for f in parsed.filters:
         if isinstance(f, Q.Or):  # speaker: slug or name; the bench uses slugs
             f = f.subqueries[0]
-        if isinstance(f, Q.TermRange):
-            where += " AND date >= ? AND date <= ?"
-            args += [f.start or "", (f.end or "\uffff")]
+        if isinstance(f, Q.NumericRange):
+            where += " AND CAST(replace(date, '-', '') AS INTEGER) BETWEEN ? AND ?"
+            args += [f.start or 0, f.end or 99999999]
         else:
             column = {"language": "lang", "speaker_slug": "speaker"}[f.fieldname]
             where += f" AND {column} = ?"

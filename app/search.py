@@ -12,16 +12,17 @@ speaker: interview: lang: kind: date:YYYY[-MM[-DD]] or date:FROM..TO.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
 from markupsafe import Markup, escape
-from whoosh import query as Q, sorting
+from whoosh import collectors, query as Q
 from whoosh.reading import TermNotFound
 
 from app.analysis import fold, has_han, query_variants, split, stem, terms as analysed
-from app.index import SearchIndex
+from app.index import SearchIndex, day_number
 
 MAX_QUERY = 500      # characters; the rest is dropped before parsing
 MAX_WORD = 64        # characters of one word (whoosh is slow on very long tokens)
@@ -189,7 +190,8 @@ def date_filter(value: str):
     ok = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")
     if not (ok.match(lo) and ok.match(hi)) or not (lo or hi):
         return None
-    return Q.TermRange("date", lo or None, (hi + "~") if hi else None)
+    return Q.NumericRange("day", day_number(lo) if lo else None,
+                          day_number(hi, last=True) if hi else None)
 
 
 def filter_query(name: str, value: str):
@@ -300,7 +302,7 @@ def search(index: SearchIndex, q: str, *, speaker=None, interview=None, lang=Non
     if searcher is None:
         result.message = "The archive has no search index yet."
         return result
-    _run(searcher, parsed, result, facets)
+    _run(index, searcher, parsed, result, facets)
     if group_by_interview:
         result.groups = group(result.hits)
     return result
@@ -318,11 +320,13 @@ def prepare(q: str, *, speaker=None, interview=None, lang=None, kind=None, date_
 
 
 def whoosh_query(parsed: Parsed):
-    """(query, filter) for whoosh's Searcher.search."""
-    main = Q.And(parsed.must) if parsed.must else Q.Every()
-    if parsed.must_not:
-        main = Q.AndNot(main, Q.Or(parsed.must_not))
-    return main, (Q.And(parsed.filters) if parsed.filters else None)
+    """One whoosh query: words AND filters (unscored), minus exclusions.
+
+    Filters join the query instead of whoosh's filter= argument, which builds a bit set of
+    every passage of e.g. lang:zh on each search; in the query they are intersected lazily."""
+    must = list(parsed.must) + [Q.ConstantScoreQuery(f, 0.0) for f in parsed.filters]
+    main = Q.And(must) if len(must) > 1 else must[0] if must else Q.Every()
+    return Q.AndNot(main, Q.Or(parsed.must_not)) if parsed.must_not else main
 
 
 def matching_ids(index: SearchIndex, q: str, **filters) -> set[str]:
@@ -330,11 +334,7 @@ def matching_ids(index: SearchIndex, q: str, **filters) -> set[str]:
     parsed, searcher = prepare(q, **filters), index.searcher()
     if searcher is None or not (parsed.must or parsed.filters):
         return set()
-    main, filt = whoosh_query(parsed)
-    docs = set(searcher.docs_for_query(main))
-    if filt is not None:
-        docs &= set(searcher.docs_for_query(filt))
-    return {searcher.stored_fields(n)["id"] for n in docs}
+    return {searcher.stored_fields(n)["id"] for n in searcher.docs_for_query(whoosh_query(parsed))}
 
 
 def _bounded(value, low, high, default) -> int:
@@ -344,25 +344,40 @@ def _bounded(value, low, high, default) -> int:
         return default
 
 
-def _run(searcher, parsed: Parsed, result: SearchResult, facets: bool) -> None:
-    main, filt = whoosh_query(parsed)
-    groupedby = {name: sorting.FieldFacet(f) for name, f in FACETS.items()} if facets else None
+class TopAndAll(collectors.TopCollector):
+    """The top N by score, and every matching docnum (for facets and an exact total).
+
+    Block-quality skipping saved nothing measurable on our data (common words score alike),
+    so scoring every match costs no more, and counting facets from a list of docnums is 10x
+    cheaper than whoosh's groupedby, which reads a column file per document."""
+
+    def prepare(self, top_searcher, q, context):
+        super().prepare(top_searcher, q, context)
+        self.docnums = []
+
+    def collect(self, sub_docnum):
+        self.docnums.append(self.offset + sub_docnum)
+        return super().collect(sub_docnum)
+
+
+def _run(index: SearchIndex, searcher, parsed: Parsed, result: SearchResult, facets: bool):
     limit = result.page * result.page_size
-    hits = searcher.search(main, limit=limit, filter=filt, groupedby=groupedby)
-    if hits.has_exact_length():
-        result.total = len(hits)
-    else:
-        result.total, result.total_is_estimate = hits.estimated_length(), True
+    collector = TopAndAll(limit=limit, usequality=False)
+    searcher.search_with_collector(whoosh_query(parsed), collector)
+    hits = collector.results()
+    result.total = len(collector.docnums)
     result.hits = page_hits(searcher, hits, (result.page - 1) * result.page_size, limit,
                             parsed.terms)
     if facets:
-        result.facets = {name: _counts(hits.groups(name)) for name in FACETS}
+        result.facets = {name: _counts(index.column(searcher, field), collector.docnums)
+                         for name, field in FACETS.items()}
     if result.total == 0:
         result.did_you_mean = suggest(searcher, parsed.words, result.query)
 
 
-def _counts(groups: dict) -> dict[str, int]:
-    counts = {k: (len(v) if isinstance(v, list) else v) for k, v in groups.items() if k}
+def _counts(values: list, docnums: list[int]) -> dict[str, int]:
+    counts = Counter(values[d] for d in docnums)
+    counts.pop("", None)
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
