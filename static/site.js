@@ -1,0 +1,57 @@
+// Progressive extras: copy buttons and bringing the targeted passage into view.
+// Everything works without this file; the buttons stay hidden then.
+(function () {
+  "use strict";
+
+  function copyText(text, button) {
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = label; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text, done); });
+    } else {
+      fallbackCopy(text, done);
+    }
+  }
+
+  // Plain http on a LAN address has no clipboard API: select a hidden textarea instead.
+  function fallbackCopy(text, done) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "offscreen";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); done(); } catch (e) { /* the text stays selectable */ }
+    document.body.removeChild(area);
+  }
+
+  document.querySelectorAll("button.copy").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var href = button.getAttribute("data-copy-href");
+      var target = button.getAttribute("data-copy-target");
+      if (href) {
+        copyText(new URL(href, window.location.href).href, button);
+      } else if (target) {
+        copyText(document.getElementById(target).value, button);
+      }
+    });
+  });
+
+  // Browsers put a targeted passage at the very top; centring it shows what led up to it,
+  // and focus lets keyboard users go on from there.
+  function showTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var el = id && document.getElementById(id);
+    if (el) {
+      el.scrollIntoView({ block: "center" });
+      if (!el.hasAttribute("tabindex")) { el.setAttribute("tabindex", "-1"); }
+      el.focus({ preventScroll: true });
+    }
+  }
+  window.addEventListener("hashchange", showTarget);
+  showTarget();
+})();

@@ -1,0 +1,106 @@
+"""JSON routes: each the twin of a page, the OpenAPI description, odd queries."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from malformed_queries import MALFORMED_QUERIES
+
+
+def get(client, url: str, status: int = 200):
+    response = client.get(url)
+    assert response.status_code == status, (url, response.text[:500])
+    assert response.headers["content-type"] == "application/json"
+    return response.json()
+
+
+def test_interviews_newest_first_with_filters(client):
+    interviews = get(client, "/api/interviews")
+    dated = [i["date"] for i in interviews if i["date"]]
+    assert dated == sorted(dated, reverse=True) and len(interviews) >= 5
+    assert all("zh" in i["languages"] for i in get(client, "/api/interviews?lang=zh"))
+    essays = get(client, "/api/interviews?kind=essay")
+    assert len(essays) == 3 and all(i["kind"] == "essay" for i in essays)
+    kass = get(client, "/api/interviews?speaker=zack-kass")
+    assert [p["name"] for p in kass[0]["participants"]] == ["WirtschaftsWoche", "Zack Kass"]
+    assert get(client, "/api/interviews?lang=xx") == []
+
+
+def test_interview_twin_of_seed_000(client, lenny):
+    slug = lenny["interview"]["slug"]
+    roles = {(p["role"], p["name"]) for p in lenny["interview"]["participants"]}
+    assert {("host", "Lenny Rachitsky"), ("guest", "Benjamin Mann")} <= roles
+    assert [v["language"] for v in lenny["versions"]] == ["de", "zh"]
+    assert "translation" in lenny["version"]["provenance"] and lenny["version"]["notes"]
+    assert [s["title"] for s in lenny["sections"]][:2] == [
+        "Der Rekrutierungskampf um KI - Talente",
+        "Definition von AGI und der Wirtschaftliche Turing - Test"]
+    chinese = get(client, f"/api/interviews/{slug}?version={quote(lenny['versions'][1]['key'])}")
+    assert chinese["version"]["language"] == "zh"
+    assert any("数据中心" in p["text"] for p in chinese["passages"])
+    page = client.get(f"/interviews/{slug}").text
+    assert all(f'id="{p["id"]}"' in page for p in lenny["passages"])  # same records
+
+
+def test_speakers_and_speaker(client):
+    speakers = get(client, "/api/speakers")
+    assert {"dario-amodei", "benjamin-mann", "zack-kass"} <= {s["slug"] for s in speakers}
+    dario = get(client, "/api/speakers/dario-amodei")
+    assert "达里奥·阿莫迪" in dario["speaker"]["aliases"]
+    assert {"guest", "author"} <= {r for a in dario["appearances"] for r in a["roles"]}
+    assert dario["passages"] and all(p["speaker"]["slug"] == "dario-amodei"
+                                     for p in dario["passages"])
+    assert get(client, "/api/speakers/dario-amodei?page=zzz")["page"] == 1
+    get(client, "/api/speakers/nobody", 404)
+
+
+def test_passage_with_context(client, lenny):
+    middle = lenny["passages"][12]
+    found = get(client, f"/api/passages/{middle['id']}")
+    assert found["passage"]["text"] == middle["text"]
+    assert [p["id"] for p in found["before"]] == [p["id"] for p in lenny["passages"][10:12]]
+    assert [p["id"] for p in found["after"]] == [p["id"] for p in lenny["passages"][13:15]]
+    assert found["interview"]["slug"] == lenny["interview"]["slug"]
+    get(client, "/api/passages/nope", 404)
+
+
+def test_timestamps_of_seed_002(client):
+    slug = get(client, "/api/interviews?speaker=lex-fridman")[0]["slug"]
+    passages = get(client, f"/api/interviews/{slug}")["passages"]
+    assert "01:38:25" in {p["time"] for p in passages}
+
+
+def test_search_finds_a_chinese_quote(client):
+    result = get(client, "/api/search?q=数据中心")
+    assert result["total"] >= 1
+    hit = result["hits"][0]
+    assert "<mark>数据中心</mark>" in hit["snippet_html"]
+    assert hit["speaker_slug"] == "benjamin-mann" and hit["language"] == "zh"
+    assert result["speaker_names"]["benjamin-mann"] == "Benjamin Mann"
+
+
+def test_search_filters_and_pages(client):
+    only = get(client, "/api/search?q=KI&speaker=zack-kass")
+    assert only["total"] and {h["speaker_slug"] for h in only["hits"]} == {"zack-kass"}
+    assert get(client, "/api/search?q=KI&page=abc")["page"] == 1
+    assert get(client, "/api/search?q=KI&page=2")["page"] == 2
+
+
+def test_openapi_documents_every_route(client):
+    spec = client.get("/openapi.json").json()
+    for path in ("/api/search", "/api/interviews", "/api/interviews/{slug}", "/api/speakers",
+                 "/api/speakers/{slug}", "/api/passages/{passage_id}"):
+        operation = spec["paths"][path]["get"]
+        assert operation["summary"], path
+    ok = spec["paths"]["/api/interviews/{slug}"]["get"]["responses"]["200"]
+    assert "InterviewPage" in str(ok)
+    assert not any(p.startswith(("/interviews", "/p/")) for p in spec["paths"])
+
+
+@pytest.mark.parametrize("q", MALFORMED_QUERIES, ids=range(len(MALFORMED_QUERIES)))
+def test_malformed_queries_answer_200(client, q):
+    api = client.get("/api/search", params={"q": q})
+    assert api.status_code == 200 and "hits" in api.json()
+    html = client.get("/search", params={"q": q})
+    assert html.status_code == 200 and "<main" in html.text
