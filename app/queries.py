@@ -54,6 +54,8 @@ class PassageView:
     speaker: SpeakerRef | None
     language: str
     document_key: str
+    interview_slug: str
+    interview_title: str
 
 
 @dataclass
@@ -205,12 +207,15 @@ def to_card(speaker: Speaker, interviews: int = 0) -> SpeakerCard:
                        is_organization=speaker.is_organization, interviews=interviews)
 
 
-def to_passage(p: Passage, doc: Document, speaker: Speaker | None) -> PassageView:
+def to_passage(p: Passage, doc: Document, speaker: Speaker | None,
+               interview: Interview | None) -> PassageView:
     return PassageView(
         id=p.id, ordinal=p.ordinal, text=p.text, role=p.role, section=p.section,
         timestamp=p.timestamp, time=clock(p.timestamp), speaker_label=p.speaker_label,
         speaker=SpeakerRef(speaker.slug, speaker.name) if speaker else None,
-        language=doc.language, document_key=doc.key)
+        language=doc.language, document_key=doc.key,
+        interview_slug=interview.slug if interview else "",
+        interview_title=interview.title if interview else doc.title)
 
 
 # ---------------------------------------------------------------- interviews
@@ -275,17 +280,20 @@ def interview_card(session: Session, *, interview_id: int) -> InterviewCard:
 def _passages(session: Session, *, document_ids: list[int], speaker_id: int | None = None,
               ordinals: tuple[int, int] | None = None, offset: int = 0,
               limit: int | None = None) -> list[PassageView]:
-    stmt = (select(Passage, Document, Speaker)
+    stmt = (select(Passage, Document, Speaker, Interview)
             .join(Document, Passage.document_id == Document.id)
-            .join(Speaker, Passage.speaker_id == Speaker.id, isouter=True))
+            .join(Speaker, Passage.speaker_id == Speaker.id, isouter=True)
+            .join(Interview, Document.interview_id == Interview.id, isouter=True))
     if document_ids:
         stmt = stmt.where(Passage.document_id.in_(document_ids))
     if speaker_id is not None:
         stmt = stmt.where(Passage.speaker_id == speaker_id)
     if ordinals:
         stmt = stmt.where(Passage.ordinal >= ordinals[0], Passage.ordinal <= ordinals[1])
-    stmt = stmt.order_by(Document.id, Passage.ordinal).offset(offset).limit(limit)
-    return [to_passage(p, d, s) for p, d, s in session.exec(stmt)]
+    # a speaker's passages: newest interview first, in reading order within each
+    stmt = stmt.order_by(Interview.date.desc(), Document.id, Passage.ordinal) \
+        .offset(offset).limit(limit)
+    return [to_passage(p, d, s, i) for p, d, s, i in session.exec(stmt)]
 
 
 def sections_of(passages: list[PassageView]) -> list[Section]:

@@ -53,5 +53,6 @@
     }
   }
   window.addEventListener("hashchange", showTarget);
-  showTarget();
+  // after "load": the browser's own jump to the fragment comes late and would undo ours
+  window.addEventListener("load", showTarget);
 })();

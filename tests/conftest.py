@@ -5,10 +5,17 @@ whoosh index that `archive ingest seeds/` makes.
 """
 from __future__ import annotations
 
+import os
 import shutil
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -52,3 +59,53 @@ def lenny(client) -> dict:
     slug = next(i["slug"] for i in client.get("/api/interviews").json()
                 if {"de", "zh"} <= set(i["languages"]))
     return client.get(f"/api/interviews/{slug}").json()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running_server(settings: Settings):
+    """`archive serve` in its own process on a free port; yields its base URL."""
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("archive")), "serve", "--host", "127.0.0.1",
+               "--port", str(port), "--db", str(settings.db_path)]
+    env = {**os.environ, "ARCHIVE_INDEX": str(settings.index_root)}
+    log = settings.db_path.with_name(f"serve-{port}.log")
+    # a file, not a pipe: a full pipe would stall the server's access log mid-test
+    with open(log, "w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_health(base, process, log)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_for_health(base: str, process: subprocess.Popen, log: Path, tries: int = 300) -> None:
+    for _ in range(tries):
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError("the server did not answer /healthz")
+
+
+@pytest.fixture(scope="session")
+def server(archive):
+    with running_server(archive) as base:
+        yield base
