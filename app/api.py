@@ -16,6 +16,12 @@ router = APIRouter(prefix="/api", tags=["archive"])
 NOT_FOUND = {404: {"description": "No such record."}}
 
 
+@router.get("/stats", summary="What the archive holds (the home page's numbers)",
+            response_model=queries.HomeStats)
+def stats(session: SessionDep):
+    return queries.home_stats(session)
+
+
 @router.get("/search", summary="Search passages",
             description="Words are ANDed; \"phrases\", OR, -word, prefix*, and the filters "
                         "speaker:, interview:, lang:, kind:, date:YYYY[-MM[-DD]][..YYYY] work "

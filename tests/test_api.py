@@ -15,6 +15,12 @@ def get(client, url: str, status: int = 200):
     return response.json()
 
 
+def test_stats_twin_of_the_home_page(client):
+    stats = get(client, "/api/stats")
+    assert stats["passages"] > 100 and set(stats["languages"]) == {"de", "zh"}
+    assert f'<a href="/speakers">{stats["speakers"]}</a>' in client.get("/").text
+
+
 def test_interviews_newest_first_with_filters(client):
     interviews = get(client, "/api/interviews")
     dated = [i["date"] for i in interviews if i["date"]]
@@ -89,7 +95,7 @@ def test_search_filters_and_pages(client):
 
 def test_openapi_documents_every_route(client):
     spec = client.get("/openapi.json").json()
-    for path in ("/api/search", "/api/interviews", "/api/interviews/{slug}", "/api/speakers",
+    for path in ("/api/stats", "/api/search", "/api/interviews", "/api/interviews/{slug}", "/api/speakers",
                  "/api/speakers/{slug}", "/api/passages/{passage_id}"):
         operation = spec["paths"][path]["get"]
         assert operation["summary"], path
