@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -93,6 +94,13 @@ def add_error_pages(app: FastAPI) -> None:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                                 headers=getattr(exc, "headers", None))
         return pages.error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(OperationalError)
+    async def archive_unavailable(request: Request, exc: OperationalError) -> Response:
+        # no archive file yet, or another process holds it too long: a clear 503, not a 500
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "The archive is not available."}, status_code=503)
+        return pages.error_page(request, 503, "The archive is not available right now.")
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:

@@ -34,12 +34,15 @@ def build_archive(folder: Path, sources: list[Path]) -> Settings:
 
 
 def copy_archive(settings: Settings, folder: Path) -> Settings:
-    """A writable copy of an archive's SQLite file that shares its search index."""
+    """A writable copy of an archive's SQLite file that shares its search index.
+
+    Its seeds folder does not exist: pages must render from the records alone."""
     with sqlite3.connect(settings.db_path) as con:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy must hold every change
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(settings.db_path, folder / "archive.db")
-    return settings_for(folder / "archive.db", index_dir=settings.index_root)
+    return settings_for(folder / "archive.db", index_dir=settings.index_root,
+                        seeds_dir=folder / "no-seeds", data_dir=folder / "no-data")
 
 
 @pytest.fixture(scope="session")

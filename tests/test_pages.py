@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
+from app.config import settings_for
 from app.main import create_app
 from conftest import build_archive, copy_archive
 
@@ -188,6 +189,20 @@ def test_moved_passages_answer_301_and_removed_ones_410(redirected):
     api = client.get("/api/passages/oldmoved", follow_redirects=False)
     assert api.status_code == 301 and api.headers["location"] == f"/api/passages/{new_id}"
     assert client.get("/api/passages/oldgone").json()["interview"] == f"/api/interviews/{slug}"
+
+
+def test_pages_need_no_seed_files(redirected):
+    client, passage_id, slug = redirected  # an archive copy whose seeds folder is missing
+    for url in ("/", f"/interviews/{slug}", f"/p/{passage_id}", "/search?q=Talent",
+                "/speakers/benjamin-mann"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_missing_archive_is_reported_not_crashed(tmp_path):
+    with TestClient(create_app(settings_for(tmp_path / "none.db"))) as client:
+        assert client.get("/healthz").status_code == 503
+        page = client.get("/interviews")
+        assert page.status_code == 503 and "not available" in page.text
 
 
 @pytest.mark.parametrize("url", [
