@@ -73,7 +73,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="AI-lab interview archive",
                   summary="Interviews with the people who build AI, searchable and citable.",
-                  version="0.1.0", lifespan=lifespan)
+                  version="0.1.0", lifespan=lifespan,
+                  # Swagger UI and ReDoc load scripts from a CDN and run inline code, which
+                  # the CSP forbids; /api describes the routes in plain HTML instead.
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.engine = read_engine(settings.db_path)
     app.state.index = SearchIndex(settings.index_root)

@@ -137,6 +137,15 @@ def speaker(request: Request, session: SessionDep, settings: SettingsDep, slug: 
     return render(request, "speaker.html", page=found)
 
 
+@router.get("/api", response_class=HTMLResponse)
+def api_index(request: Request):
+    """The JSON routes as the OpenAPI schema describes them (/openapi.json has it all)."""
+    routes = [dict(path=path, summary=op.get("summary", ""), about=op.get("description", ""),
+                   params=[p["name"] for p in op.get("parameters", [])])
+              for path, ops in request.app.openapi()["paths"].items() for op in ops.values()]
+    return render(request, "api.html", routes=routes)
+
+
 @router.get("/sitemap.xml")
 def sitemap(request: Request, session: SessionDep, settings: SettingsDep):
     body = templates.get_template("sitemap.xml").render(

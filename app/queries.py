@@ -24,6 +24,7 @@ KINDS = {"interview": "Interview", "interview_summary": "Interview summary",
 ROLES = ("host", "interviewer", "guest", "author")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 KANA = re.compile(r"[\u3040-\u30ff]")
+SITEMAP_LIMIT = 50_000
 
 
 # ---------------------------------------------------------------- shapes
@@ -220,22 +221,25 @@ def to_passage(p: Passage, doc: Document, speaker: Speaker | None,
 
 # ---------------------------------------------------------------- interviews
 
-def _documents_by_interview(session: Session) -> dict[int, list[tuple[str, str]]]:
+def _documents_by_interview(session: Session, *, only: int | None = None) \
+        -> dict[int, list[tuple[str, str]]]:
     """interview id -> [(language, title)] of its versions, in document order (no text)."""
     out: dict[int, list[tuple[str, str]]] = {}
-    rows = session.exec(select(Document.interview_id, Document.language, Document.title)
-                        .order_by(Document.id))
-    for interview_id, language, title in rows:
+    stmt = select(Document.interview_id, Document.language, Document.title)
+    if only is not None:
+        stmt = stmt.where(Document.interview_id == only)
+    for interview_id, language, title in session.exec(stmt.order_by(Document.id)):
         out.setdefault(interview_id, []).append((language, title))
     return out
 
 
-def _participants(session: Session) -> dict[int, list[Participant]]:
+def _participants(session: Session, *, only: int | None = None) -> dict[int, list[Participant]]:
     out: dict[int, list[Participant]] = {}
-    rows = session.exec(select(InterviewSpeaker.interview_id, InterviewSpeaker.role,
-                               Speaker.slug, Speaker.name)
-                        .join(Speaker, InterviewSpeaker.speaker_id == Speaker.id))
-    for interview_id, role, slug, name in rows:
+    stmt = select(InterviewSpeaker.interview_id, InterviewSpeaker.role, Speaker.slug,
+                  Speaker.name).join(Speaker, InterviewSpeaker.speaker_id == Speaker.id)
+    if only is not None:
+        stmt = stmt.where(InterviewSpeaker.interview_id == only)
+    for interview_id, role, slug, name in session.exec(stmt):
         out.setdefault(interview_id, []).append(Participant(role, slug, name))
     for people in out.values():
         people.sort(key=lambda p: (ROLES.index(p.role) if p.role in ROLES else 9, p.name))
@@ -273,8 +277,8 @@ def list_interviews(session: Session, *, lang: str | None = None, speaker: str |
 
 def interview_card(session: Session, *, interview_id: int) -> InterviewCard:
     row = session.get(Interview, interview_id)
-    docs = _documents_by_interview(session).get(interview_id, [])
-    return _card(row, docs, _participants(session).get(interview_id, []))
+    docs = _documents_by_interview(session, only=interview_id).get(interview_id, [])
+    return _card(row, docs, _participants(session, only=interview_id).get(interview_id, []))
 
 
 def _passages(session: Session, *, document_ids: list[int], speaker_id: int | None = None,
@@ -419,7 +423,10 @@ def sitemap_paths(session: Session) -> list[str]:
     paths = ["/", "/interviews", "/speakers"]
     paths += [f"/interviews/{slug}" for slug in session.exec(select(Interview.slug)).all()]
     paths += [f"/speakers/{slug}" for slug in session.exec(select(Speaker.slug)).all()]
-    paths += [f"/p/{pid}" for pid in session.exec(select(Passage.id).order_by(Passage.id))]
+    # a sitemap file holds at most 50,000 URLs; beyond that the passages need an index file
+    room = SITEMAP_LIMIT - len(paths)
+    paths += [f"/p/{pid}" for pid in session.exec(
+        select(Passage.id).order_by(Passage.id).limit(room))]
     return paths
 
 

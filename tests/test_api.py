@@ -102,6 +102,9 @@ def test_openapi_documents_every_route(client):
     ok = spec["paths"]["/api/interviews/{slug}"]["get"]["responses"]["200"]
     assert "InterviewPage" in str(ok)
     assert not any(p.startswith(("/interviews", "/p/")) for p in spec["paths"])
+    listing = client.get("/api")
+    assert listing.status_code == 200 and "GET /api/search" in listing.text
+    assert client.get("/docs").status_code == 404  # Swagger UI would need what the CSP forbids
 
 
 @pytest.mark.parametrize("q", MALFORMED_QUERIES, ids=range(len(MALFORMED_QUERIES)))
