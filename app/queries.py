@@ -281,14 +281,15 @@ def interview_card(session: Session, *, interview_id: int) -> InterviewCard:
     return _card(row, docs, _participants(session, only=interview_id).get(interview_id, []))
 
 
-def _passages(session: Session, *, document_ids: list[int], speaker_id: int | None = None,
+def _passages(session: Session, *, document_ids: list[int] | None = None,
+              speaker_id: int | None = None,
               ordinals: tuple[int, int] | None = None, offset: int = 0,
               limit: int | None = None) -> list[PassageView]:
     stmt = (select(Passage, Document, Speaker, Interview)
             .join(Document, Passage.document_id == Document.id)
             .join(Speaker, Passage.speaker_id == Speaker.id, isouter=True)
             .join(Interview, Document.interview_id == Interview.id, isouter=True))
-    if document_ids:
+    if document_ids is not None:
         stmt = stmt.where(Passage.document_id.in_(document_ids))
     if speaker_id is not None:
         stmt = stmt.where(Passage.speaker_id == speaker_id)
@@ -356,7 +357,7 @@ def get_speaker(session: Session, slug: str, *, page: int | str = 1, page_size: 
                          .where(Passage.speaker_id == speaker.id)).one()
     pages = max(1, -(-total // page_size))
     page = page_number(page, pages)
-    passages = _passages(session, document_ids=[], speaker_id=speaker.id,
+    passages = _passages(session, speaker_id=speaker.id,
                          offset=(page - 1) * page_size, limit=page_size)
     return SpeakerPage(speaker=to_card(speaker, len(roles)), appearances=appearances,
                        passages=passages, passage_total=total, page=page, pages=pages)
