@@ -286,3 +286,17 @@ def test_script_in_a_query_is_escaped(client):
     lenny_slug = client.get("/api/interviews?lang=zh").json()[-1]["slug"]
     html = client.get(f"/interviews/{lenny_slug}?q=<script>alert(1)</script>").text
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_headings_are_in_order_and_source_text_has_its_language(client, lenny):
+    slug = lenny["interview"]["slug"]
+    urls = ["/", "/interviews", "/speakers", "/search?q=数据中心", "/search?q=nichtsdergleichen",
+            f"/interviews/{slug}", "/speakers/dario-amodei", f"/p/{lenny['passages'][12]['id']}",
+            "/nope", "/api"]
+    for url in urls:
+        html = client.get(url).text
+        levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", html)]
+        assert levels[0] == 1 and levels.count(1) == 1, url
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (url, levels)
+        assert '<html lang="en">' in html
+    assert '<blockquote lang="zh"' in client.get("/search?q=数据中心").text
