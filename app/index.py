@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import threading
 import time
@@ -22,6 +23,7 @@ from whoosh.util.numeric import byte_to_length
 
 from app.analysis import LangText, analyzer
 
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 POINTER = "CURRENT"
 LEASES = "leases"
 # Below this many passages one process is faster than starting writer processes.
@@ -42,8 +44,8 @@ def schema() -> fields.Schema:
         date=fields.ID(stored=True),
         # date as YYYYMMDD: a numeric range is a few trie terms, a range over date strings
         # was an OR of thousands of terms (320 ms for date:2021 at 100k passages)
-        day=fields.NUMERIC(int, bits=32, signed=False),
-        kind=fields.ID(stored=True),
+        day=fields.NUMERIC(int, bits=32, signed=False, sortable=True),
+        kind=fields.ID(stored=True, sortable=True),
         section=fields.STORED(),
         provenance=fields.KEYWORD(stored=True, commas=True),
         timestamp=fields.STORED(),
@@ -67,7 +69,7 @@ def document(entry: dict) -> dict:
         "document_key": entry.get("document_key") or "",
         "language": lang,
         "date": entry.get("date") or "",
-        **({"day": day_number(entry["date"])} if entry.get("date") else {}),
+        **({"day": day_number(entry["date"])} if ISO_DATE.match(entry.get("date") or "") else {}),
         "kind": entry.get("kind") or "",
         "section": entry.get("section") or "",
         "provenance": ",".join(entry.get("provenance") or []),
@@ -92,7 +94,9 @@ def build_index(index_root: Path, entries: Iterable[dict], *,
     index_root = Path(index_root)
     index_root.mkdir(parents=True, exist_ok=True)
     folder = index_root / f"build-{time.time_ns()}-{os.getpid()}"
-    folder.mkdir()
+    lease = folder / LEASES / f"{os.getpid()}-build"  # a concurrent build must not prune it
+    lease.parent.mkdir(parents=True)
+    lease.touch()
     try:
         _write(folder, iter(entries), processes_from)
     except BaseException:
@@ -100,6 +104,7 @@ def build_index(index_root: Path, entries: Iterable[dict], *,
         raise
     previous = current_folder(index_root)
     _switch(index_root, folder.name)
+    lease.unlink()
     prune(index_root, keep={folder.name, previous.name if previous else ""})
     return folder
 
@@ -147,7 +152,7 @@ def prune(index_root: Path, keep: set[str]) -> None:
 def _leased(folder: Path) -> bool:
     for lease in (folder / LEASES).glob("*"):
         try:
-            os.kill(int(lease.name), 0)
+            os.kill(int(lease.name.split("-")[0]), 0)
             return True
         except (ValueError, ProcessLookupError):
             lease.unlink(missing_ok=True)

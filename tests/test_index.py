@@ -85,3 +85,12 @@ def test_large_builds_use_writer_processes_and_find_the_same(tmp_path):
         assert {h.id for h in search(one, q).hits} == {h.id for h in search(two, q).hits}
     assert search(one, "Talent").total == search(two, "Talent").total == 303
     one.close(), two.close()
+
+
+def test_odd_dates_are_kept_without_a_day(tmp_path):
+    odd = [entry("odd", "Kinnlade", date="sometime"), entry("year", "Kinnlade", date="2023")]
+    build_index(tmp_path, odd)
+    index = SearchIndex(tmp_path)
+    assert {h.id for h in search(index, "Kinnlade").hits} == {"odd", "year"}
+    assert [h.id for h in search(index, "Kinnlade date:2023").hits] == ["year"]
+    index.close()

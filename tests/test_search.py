@@ -214,3 +214,20 @@ def test_archive_language_filter(archive):
     result = search(archive, "lang:zh", page_size=100)
     assert result.total and all(h.language == "zh" for h in result.hits)
     assert set(result.facets["language"]) == {"zh"}
+
+
+@pytest.mark.parametrize("page, page_size", [(10**9, 20), (-3, 0), ("x", "y"), (2, 10**6)])
+def test_odd_pages_are_bounded(index, page, page_size):
+    result = search(index, "KI", page=page, page_size=page_size)
+    assert 1 <= result.page and 1 <= result.page_size <= 100
+
+
+def test_totals_and_facets_count_every_match(tmp_path):
+    from search_entries import entry
+    fillers = [entry(f"f{i}", f"Füllsatz {i}", speaker="Filler", slug="filler") for i in range(300)]
+    build_index(tmp_path, ENTRIES + fillers)
+    index = SearchIndex(tmp_path)
+    result = search(index, "Kinnlade OR Füllsatz", page_size=1)
+    assert result.total == 301
+    assert result.facets["speaker"] == {"filler": 300, "zack-kass": 1}
+    index.close()
