@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from app.dates import find_dates
+
 URL = re.compile(r"https?://[^\s)\]>\"'，。）]+")
 EMPTY_LINK = re.compile(r"\[\]\((https?://[^)\s]+)\)")
 TEXT_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
@@ -39,19 +41,31 @@ END_MARKERS = re.compile(
     r"Mehr zum Thema$|Das könnte Sie auch interessieren|Kommentare\b|Comments\b|"
     r"推荐阅读|相关阅读$|相关推荐|相关文章|猜你喜欢|热门文章|分类精选|分类排行|评论\s*[(（]\d+|"
     r"(免责)?声明\s*[:：]|版权声明|未经允许不得转载|©|Copyright\b|All rights reserved|"
-    r"Alle Rechte vorbehalten)", re.I)
+    r"Alle Rechte vorbehalten|Related$|More (interviews|stories|episodes|articles|from)\b|"
+    r"You (might|may) also like|Most Popular$|Share this\b|Like this\b|Ready for more|"
+    r"Listen to more|Up next$|Comments\s*\(?[\d,.]+\)?$|Weitere Artikel|版权所有)", re.I)
+# Consent banners, newsletter boxes and share rows, wherever they stand.
+CONSENT = re.compile(r"cookie", re.I)
+CONSENT_ACTION = re.compile(r"accept|agree|consent|preferences|decline|akzept|zustimm|einstellungen|"
+                            r"同意|接受", re.I)
+SIGNUP = re.compile(r"^(subscribe( to\b.*)?|sign up( for\b.*)?|newsletter\b.*|type your email.*|"
+                    r"enter your email.*|get .{1,60} in your inbox.*|.*\bunsubscribe anytime\b.*|"
+                    r"jetzt abonnieren.*|newsletter abonnieren.*|扫码关注.*|点击阅读原文|关注公众号.*|"
+                    r"分享到\s*[:：].*|share (on|this)\b.*|teilen auf\b.*)$", re.I)
+MENU_SPLIT = re.compile(r"\s*[|•·∙]\s*|\s{2,}")
 # Lines dropped wherever they stand: inserts between paragraphs and advertising slots.
 INSERT_LINE = re.compile(
     r"^(Lesen Sie (auch|hier|mehr)|Mehr dazu|Auch interessant|Read (also|more)|See also|Related|"
     r"相关阅读|延伸阅读|推荐阅读)\s*[:：]|^(Anzeige|Werbung|Advertisement|广告|Sponsored)$", re.I)
 SOURCE_CREDIT = re.compile(
-    r"^(文章来源|来源|原文链接|原文地址|本文来源|Quelle|Source|Original|Via)\s*([(（][^)）]{0,40}[)）])?\s*[:：]",
-    re.I)
+    r"^(文章来源|来源|原文链接|原文地址|本文来源|Quelle|Source|Original|Via)\s*([(（][^)）]{0,40}[)）])?\s*[:：]|"
+    r"^(本文)?(转载自|转自|编译自)", re.I)
 CAPTION = re.compile(r"\b(Foto|Bild|Photo|Image|Credit|Bildquelle)\s*:\s*\S|图片来源|图源\s*[:：]")
+CREDIT_ONLY = re.compile(r"^(Foto|Bild|Photo|Image|Credit|Bildquelle)\s*:\s*\S.{0,80}$|^(图片来源|图源)", re.I)
 RELATIVE_TIME = re.compile(
     r"^\d+\s*(秒|分钟|小时|天|周|个月|月|年)前\b|^\d+\s+(seconds?|minutes?|hours?|days?)\s+ago\b|"
     r"^vor\s+\d+\s+(Sekunden|Minuten|Stunden|Tagen)\b", re.I)
-COUNTER = re.compile(r"^(收藏|点赞|分享|评论|阅读|Like|Likes|Share|Teilen|Drucken|Print)\s*[(（]?\d*[)）]?$",
+COUNTER = re.compile(r"^(收藏|点赞|分享|评论|阅读|浏览|Like|Likes|Share|Teilen|Drucken|Print|Comments|Restacks|Views)\s*[(（]?[\d,.]*\s*[kKmM万]?[)）]?$",
                      re.I)
 
 
@@ -153,8 +167,21 @@ def cut_tail(lines: list[str], removed: list) -> list[str]:
     return lines
 
 
+def is_menu_row(raw: str) -> bool:
+    """"Business | Culture | Gear", "News  Reviews  AI  Startups": short items in a row,
+    separated by bars, bullets or runs of spaces (before spaces are collapsed)."""
+    parts = [p for p in MENU_SPLIT.split(raw.strip()) if p]
+    return len(parts) >= 3 and not find_dates(raw) and all(
+        len(p.split()) <= 3 and len(p) <= 24 and not re.search(r"[.!?。！？,，]$", p)
+        for p in parts)
+
+
 def classify_line(line: str) -> str | None:
     """Why a single line is not content, or None when it is."""
+    if CONSENT.search(line) and CONSENT_ACTION.search(line) and len(line) < 400:
+        return "consent banner"
+    if SIGNUP.match(line) and len(line) < 160:
+        return "newsletter or share box"
     if RULE.match(line):
         return "separator"
     if INSERT_LINE.match(line):
@@ -217,14 +244,22 @@ def clean(text: str) -> Cleaned:
     credits: list[str] = []
     raw = [line.rstrip() for line in body.split("\n")]
     lines = [repair_line(line, urls) if line.strip() else "" for line in raw]
+    for i, line in enumerate(raw):  # menu rows are seen before runs of spaces collapse
+        if lines[i] and is_menu_row(line):
+            removed.append(("navigation", lines[i]))
+            lines[i] = ""
     # Keep list indentation: join_lists needs it to see nested items.
     lines = [("    " + x if raw[i].startswith("    ") and x else x) for i, x in enumerate(lines)]
     lines = drop_menus(lines, removed)
     lines = cut_head(lines, removed)
     lines = cut_tail(lines, removed)
     kept: list[str] = []
-    for line in lines:
+    for i, line in enumerate(lines):
         reason = classify_line(line.strip()) if line else None
+        if reason == "caption" and CREDIT_ONLY.match(line.strip()) and kept and kept[-1] \
+                and len(kept[-1]) < 200:
+            removed.append(("caption", kept[-1]))  # the caption printed above its credit
+            kept[-1] = ""
         if reason == "source credit":
             credits.append(line.strip())
         if reason:

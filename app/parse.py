@@ -4,10 +4,11 @@ from __future__ import annotations
 import hashlib
 from app import classify
 from app.clean import clean
+from app.dates import first_date
 from app.decode import decode_bytes
 from app.parsed import ParsedDocument, ParsedPassage, Person
-from app.segment import (Head, Item, RawTurn, alternate_unlabelled, blocks, split_head,
-                         split_items, strip_markup, turns)
+from app.segment import (Head, Item, RawTurn, alternate_unlabelled, blocks, label_bold_questions,
+                         merge_caption_lines, split_head, split_items, strip_markup, turns)
 from app.speakers import Context, Registry, fold, person_for, slugify, speaker_labels
 
 # Bump when parsing changes, so that `archive ingest` re-parses unchanged files.
@@ -53,18 +54,24 @@ def parse_item(item: Item, front: dict, registry: Registry, many: bool) -> Parse
     head = split_head(item.paragraphs, "" if many else front.get("title", ""), item.meta)
     body_text = "\n\n".join(head.body)
     ctx = Context(registry, head.title + "\n" + body_text, head.publisher)
-    bl = blocks(head.body)
+    head.body = merge_caption_lines(head.body)
+    bl = label_bold_questions(blocks(head.body))
     labels = speaker_labels(bl, ctx)
     raw = alternate_unlabelled(turns(bl, set(labels)))
     people = {name: person_for(name, resolved) for name, resolved in labels.items()}
     language = classify.detect_language(body_text, front.get("lang", ""))
     doc = ParsedDocument(key="", source_file="", sha256="", encoding="", language=language,
                          title=head.title, text=cleaned_text(head), passages=[],
-                         publisher=head.publisher, published_date=head.date_iso,
+                         publisher=head.publisher,
+                         published_date=head.date_iso or front_date(front),
                          date_text=head.date_text)
     doc.passages = [passage(t, people) for t in raw]
     describe(doc, ctx, front, labels, people)
     return doc
+
+
+def front_date(front: dict) -> str:
+    return first_date(front.get("date", ""))[0]
 
 
 def cleaned_text(head: Head) -> str:
@@ -108,7 +115,9 @@ def describe(doc: ParsedDocument, ctx: Context, front: dict, labels: dict, peopl
         doc.episode = next((e for a in show.aliases if (e := classify.episode_after(doc.text, a))),
                            "")
     translated = bool(doc.show_language) and doc.show_language != doc.language
-    doc.provenance = classify.provenance(doc.text, front, doc.kind, translated)
+    # Translator's and generator's notes are the page's own voice: never read them from speech.
+    narration_text = "\n".join([doc.title] + [p.text for p in doc.passages if not p.speaker])
+    doc.provenance = classify.provenance(narration_text, front, doc.kind, translated)
     doc.interview_date = classify.aired_date(doc.text)
     doc.participants = [("host", p) for p in hosts.values()] + \
         [("interviewer", p) for p in askers.values()] + \

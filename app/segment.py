@@ -17,6 +17,13 @@ BOLD_LABEL_OUTSIDE = re.compile(r"^\*\*(?P<label>[^*\n]{1,60}?)\*\*\s*[:：]\s*(
 PLAIN_LABEL = re.compile(r"^(?P<label>[^\s:：*#>•\-\[\d][^:：\n]{0,40}?)\s*[:：][ \t]*(?P<rest>.*)$", re.S)
 PAREN = re.compile(r"^(?P<name>.+?)\s*[(（\[](?P<paren>[^)）\]]{1,24})[)）\]]$")
 TIMESTAMP = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})$")
+# "[00:12:34] Name: text", "(12:34) Name: text": a timestamp in front of the label.
+LEADING_TIMESTAMP = re.compile(r"^[\[(]?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})[\])]?\s+(?P<rest>\S.*)$", re.S)
+# "Dwarkesh Patel  00:12:34" alone on its line (Otter, Descript, Substack): the text follows.
+NAME_THEN_TIMESTAMP = re.compile(
+    r"^(?P<label>[^\W\d][^:：\n]{0,40}?)\s+[\[(]?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})[\])]?"
+    r"(?:\n(?P<rest>.*))?$", re.S)
+QUESTION_LINE = re.compile(r"^\*\*(?P<text>[^*]+[?？])\s*\*\*$")
 CONTINUED = re.compile(r"^(fortgesetzt|fortsetzung|continued|cont'?d\.?|cont\.|suite|续|继续|接上)$", re.I)
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*$")
 BOLD_LINE = re.compile(r"^\*\*(?P<text>[^*]+)\*\*$")
@@ -73,7 +80,10 @@ def split_items(paragraphs: list[str]) -> list[Item]:
         for a, b in zip(bounds, bounds[1:]):
             items.append(Item(paragraphs[a + 1:b], meta=paragraphs[a]))
     else:  # bylines below their entries
-        start = 0
+        # The first entry is as long as the others; what stands above it is the page's header.
+        gaps = sorted(b - a - 1 for a, b in zip(metas, metas[1:]))
+        size = gaps[len(gaps) // 2]
+        start = max(0, metas[0] - size) if size else 0
         for m in metas:
             items.append(Item(paragraphs[start:m], meta=paragraphs[m]))
             start = m + 1
@@ -96,9 +106,53 @@ def byline(p: str) -> tuple[str, str, str] | None:
     rest = re.sub(r"\b\d{1,2}:\d{2}(:\d{2})?\b", " ", rest)
     rest = ITEM_META_SEPARATOR.sub(" ", rest)
     rest = re.sub(r"\b\d+\s*(min|Min\.?|分钟)\b", " ", rest).strip(" ·|•-")
+    rest = publisher_of(rest)
     if len(rest) > 40:
         return None
     return rest.strip(), iso, raw
+
+
+BYLINE_NOISE = re.compile(
+    r"\b(by|von|posted( on)?|published|updated|aktualisiert|read|lesezeit|uhr|am|pm|aus|"
+    r"episode \d+|folge \d+|ein interview von|interview)\b|作者\s*[:：]\s*\S+|"
+    r"(浏览|阅读|views?|点赞|收藏)\s*[\d,.]+\s*[万kK]?|[\d,.]+\s*[万kK]?\s*(views?|reads?)|"
+    r"\d+\s*/\s*\d{2,4}|[,;|•·]", re.I)
+
+
+def publisher_of(rest: str) -> str:
+    """The name left in a byline once its furniture is gone: "来源：智东西 作者：程茜" is
+    智东西, "Posted on … by Lex Fridman" is Lex Fridman; counters and issue numbers go."""
+    m = re.search(r"(?:来源|Quelle|Source)\s*[:：]\s*(\S+)", rest, re.I)
+    if m:
+        return m.group(1)
+    rest = re.sub(r"\s+", " ", BYLINE_NOISE.sub(" ", rest)).strip(" -–—:：")
+    return "" if re.search(r"\d", rest) else rest
+
+
+TITLE_LIKE_MIN_WORDS = 4
+AUTHOR_LINE = re.compile(r"^(by|von|ein interview von|interview:|text:|作者|文\s*[|｜/])\b", re.I)
+
+
+def headline_like(p: str) -> bool:
+    if len(p) > 200 or AUTHOR_LINE.match(p) or "\n" in p:
+        return False
+    if CJK.search(p):
+        return len(p) >= 6
+    deck = p.rstrip()[-1:] in ".。" and len(p) > 60
+    return len(p.split()) >= TITLE_LIKE_MIN_WORDS and not deck
+
+
+def title_index(body: list[str]) -> int:
+    """The headline is the nearest headline-like paragraph above the byline (a deck and an
+    author line may stand between them); what is above the headline is the site's header.
+    Without a byline near the top, the first paragraph."""
+    for b, p in enumerate(body[:12]):
+        if byline(p):
+            for i in range(b - 1, -1, -1):
+                if headline_like(body[i]):
+                    return i
+            return 0
+    return 0
 
 
 def split_head(paragraphs: list[str], front_title: str = "", meta: str = "") -> Head:
@@ -107,7 +161,9 @@ def split_head(paragraphs: list[str], front_title: str = "", meta: str = "") -> 
     if front_title:
         head.title = front_title
     elif body and len(body[0]) <= 300:
-        head.title = strip_markup(body.pop(0))
+        at = title_index(body)
+        head.title = strip_markup(body[at])
+        body = body[at + 1:]
     for source in ([meta] if meta else []):
         found = byline(source)
         if found:
@@ -133,8 +189,23 @@ def strip_markup(text: str) -> str:
     return re.sub(r"^#{1,6}\s+", "", text).strip()
 
 
+def seconds(ts: str) -> int:
+    h, mi, s = (int(x) if x else 0 for x in TIMESTAMP.match(ts).groups())
+    return h * 3600 + mi * 60 + s
+
+
 def parse_label(p: str) -> tuple[Label, str] | None:
     """(label, rest of the paragraph) when the paragraph opens with a speaker-label shape."""
+    lead = LEADING_TIMESTAMP.match(p)
+    if lead:
+        found = parse_label(lead.group("rest"))
+        if found and found[0].timestamp is None:
+            found[0].timestamp = seconds(lead.group("ts"))
+        return found
+    own = NAME_THEN_TIMESTAMP.match(p)
+    if own and plausible_name(own.group("label").strip()):
+        return (Label(own.group("label").strip(), timestamp=seconds(own.group("ts"))),
+                (own.group("rest") or "").strip())
     bold = True
     m = BOLD_LABEL_INSIDE.match(p) or BOLD_LABEL_OUTSIDE.match(p)
     if not m:
@@ -181,6 +252,8 @@ def is_heading(p: str, following: str | None) -> bool:
     if CJK.search(p):
         return 4 <= len(p) <= 30 and not CJK_NUMBERED_HEADING.match(following)
     words = p.split()
+    if len(words) == 1 and p[0].isupper() and len(p) <= 30 and parse_label(following):
+        return True  # "Transcript", "Introduction" above the first speaker's label
     return 2 <= len(words) <= 12 and len(p) <= 90 and (p[0].isupper() or p[0].isdigit())
 
 
@@ -197,6 +270,48 @@ def blocks(paragraphs: list[str]) -> list[Block]:
             out.append(Block(m.group("text").strip() if m else p, heading=True, raw=p))
         else:
             out.append(Block(p, raw=p))
+    return out
+
+
+CUE = re.compile(r"^\[(applause|music|laughter|musik|applaus|掌声|音乐|笑声)\]$", re.I)
+
+
+def merge_caption_lines(paragraphs: list[str]) -> list[str]:
+    """Auto-captions (YouTube "Show transcript"): a bare timestamp above every few words.
+    Five or more such timestamps make one running text; the timestamps and sound cues go."""
+    if sum(1 for p in paragraphs if TIMESTAMP.match(p)) < 5:
+        return paragraphs
+    out: list[str] = []
+    run: list[str] = []
+    in_run = False
+    for p in paragraphs:
+        if TIMESTAMP.match(p):
+            in_run = True
+            continue
+        if in_run and len(p) <= 80 and "\n" not in p:
+            if not CUE.match(p):
+                run.append(p)
+            continue
+        if run:
+            out.append(" ".join(run))
+            run, in_run = [], False
+        out.append(p)
+    if run:
+        out.append(" ".join(run))
+    return out
+
+
+def label_bold_questions(blocks_: list[Block]) -> list[Block]:
+    """Magazine Q&A: questions printed in bold, answers as plain paragraphs, no labels.
+    Three or more bold lines that are questions, each followed by text, are that layout."""
+    asks = [i for i, b in enumerate(blocks_) if b.heading and QUESTION_LINE.match(b.raw)
+            and i + 1 < len(blocks_) and not blocks_[i + 1].heading and not blocks_[i + 1].label]
+    if len(asks) < 3 or any(b.label for b in blocks_):
+        return blocks_
+    out = list(blocks_)
+    for i in asks:
+        out[i] = Block(out[i].text, label=Label("Interviewer", bold=True), raw=out[i].raw)
+        out[i + 1] = Block(out[i + 1].text, label=Label("Guest", bold=True), raw=out[i + 1].raw)
     return out
 
 

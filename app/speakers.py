@@ -67,7 +67,8 @@ class Registry:
         return named(self.people, name)
 
     def outlet(self, name: str) -> Show | None:
-        return named(self.shows, name)
+        """Publications only: a podcast's name in a label is a title, not an interviewer."""
+        return named([s for s in self.shows if s.is_outlet], name)
 
     def mentioned_people(self, text: str) -> list[Person]:
         return [p for p in self.people if any(mentions(text, n) for n in [p.name, *p.aliases])]
@@ -121,7 +122,8 @@ class Context:
 
     def outlet_speaker(self, label: str) -> Person | None:
         outlet = self.registry.outlet(label)
-        if outlet or (self.publisher and fold(label) in fold(self.publisher)):
+        if outlet or (self.publisher and fold(label) == fold(self.publisher)
+                      and not self.registry.person(label)):
             name = outlet.name if outlet else label
             return Person(name, slugify(name), [label] if label != name else [],
                           is_organization=True, in_registry=bool(outlet))
@@ -137,6 +139,20 @@ class Context:
         # own capitalised pairs ("Bens Prognose") are only a fallback.
         for candidates in (self.people, page_people):
             found = {p.slug: p for p in candidates if fold(p.name.split()[0]).startswith(key)}
+            if len(found) == 1:
+                return next(iter(found.values()))
+        return None
+
+    def by_last_name(self, label: str) -> Person | None:
+        """"Hassabis:" / "ALTMAN:": press interviews label the guest by surname; the page
+        names them in full (registry people first, then the page's own capitalised names)."""
+        key = fold(label)
+        if " " in key or len(key) < 3:
+            return None
+        page_people = [Person(n, slugify(n)) for n in self.page_names if not self.registry.person(n)]
+        for candidates in (self.people, page_people):
+            found = {p.slug: p for p in candidates
+                     if len(p.name.split()) > 1 and fold(p.name.split()[-1]) == key}
             if len(found) == 1:
                 return next(iter(found.values()))
         return None
@@ -179,7 +195,7 @@ class Context:
         if found:
             return found, "interviewer"
         found = (self.registry.person(label) or self.by_page_name(label)
-                 or self.by_first_name(label))
+                 or self.by_first_name(label) or self.by_last_name(label))
         return found, self.named_role(found) if found else ""
 
 
@@ -202,6 +218,19 @@ def speaker_labels(blocks_: list[Block], ctx: Context) -> dict[str, tuple[Person
             (n >= 2 and looks_like_name(name))
         if evidence:
             accepted[name] = (person, role)
+    # A label nothing resolves and the page never names elsewhere ("Note:", "Example:")
+    # is a sentence opener when other labels are people.
+    resolved = {n for n, (p, r) in accepted.items() if p or r}
+    if len(resolved) >= 2:
+        for name in [n for n in accepted if n not in resolved and n not in marked]:
+            if ctx.text.count(name) <= counts[name]:
+                del accepted[name]
+    # "Altman: \"We welcome…\"" lines under an article are quotations, not a conversation:
+    # unmarked labels whose every turn is a single quoted sentence.
+    texts = [b.text for b in blocks_ if b.label and b.label.name in accepted]
+    if texts and not marked & set(accepted) and all(t and 
+            t[:1] in "\"„“«‚‘「『" and t.rstrip()[-1:] in "\"“”»’」』" for t in texts):
+        return {}
     # One label alone is a sentence that happens to have a colon, not a conversation.
     return accepted if len(accepted) >= 2 or marked & set(accepted) else {}
 
