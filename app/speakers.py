@@ -129,33 +129,27 @@ class Context:
                           is_organization=True, in_registry=bool(outlet))
         return None
 
-    def by_first_name(self, label: str) -> Person | None:
-        """"Ben" is the Benjamin Mann the page names; "Lenny" the host of its show."""
+    def by_name_part(self, label: str, matches) -> Person | None:
+        """The one person whose name part `matches(part, label)`: registry people the page
+        names first; German capitalises nouns, so the page's own capitalised pairs
+        ("Bens Prognose") are only a fallback."""
         key = fold(label)
         if " " in key or len(key) < 3:
             return None
         page_people = [Person(n, slugify(n)) for n in self.page_names if not self.registry.person(n)]
-        # Registry people the page names first: German capitalises nouns, so the page's
-        # own capitalised pairs ("Bens Prognose") are only a fallback.
         for candidates in (self.people, page_people):
-            found = {p.slug: p for p in candidates if fold(p.name.split()[0]).startswith(key)}
+            found = {p.slug: p for p in candidates if matches(fold(p.name).split(), key)}
             if len(found) == 1:
                 return next(iter(found.values()))
         return None
 
+    def by_first_name(self, label: str) -> Person | None:
+        """"Ben" is the Benjamin Mann the page names; "Lenny" the host of its show."""
+        return self.by_name_part(label, lambda parts, key: parts[0].startswith(key))
+
     def by_last_name(self, label: str) -> Person | None:
-        """"Hassabis:" / "ALTMAN:": press interviews label the guest by surname; the page
-        names them in full (registry people first, then the page's own capitalised names)."""
-        key = fold(label)
-        if " " in key or len(key) < 3:
-            return None
-        page_people = [Person(n, slugify(n)) for n in self.page_names if not self.registry.person(n)]
-        for candidates in (self.people, page_people):
-            found = {p.slug: p for p in candidates
-                     if len(p.name.split()) > 1 and fold(p.name.split()[-1]) == key}
-            if len(found) == 1:
-                return next(iter(found.values()))
-        return None
+        """"Hassabis:" / "ALTMAN:": press interviews label the guest by surname."""
+        return self.by_name_part(label, lambda parts, key: len(parts) > 1 and parts[-1] == key)
 
     def by_page_name(self, label: str) -> Person | None:
         return next((Person(n, slugify(n)) for n in self.page_names if fold(n) == fold(label)),
