@@ -494,5 +494,5 @@ def suggest(searcher, words: list[str], q: str) -> str:
         # prefix=1 (keep the first letter): 3 ms instead of 110 ms on a 5,000-word lexicon
         found = searcher.corrector("text").suggest(folded, limit=1, prefix=1)
         if found and found[0] != folded:
-            corrected = re.sub(re.escape(word), found[0], corrected, count=1)
+            corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", found[0], corrected, count=1)
     return corrected if corrected != q else ""
