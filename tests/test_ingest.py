@@ -154,3 +154,40 @@ def test_killed_ingest_leaves_the_previous_archive_whole(tmp_path, sources):
             assert after[0] == 9 + 60 * 9 or after[0] == 60 * 9
             return
         assert passage_rows(settings.db_path) == ids
+
+
+def test_pages_and_search_keep_answering_while_an_ingest_rewrites(tmp_path, sources):
+    """WAL readers and the index switch: a reader sees the old archive or the new, never an
+    error or an empty result, while ingests replace files and rebuild the index."""
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    settings = settings_for(tmp_path / "a" / "archive.db")
+    ingest(settings, [sources])
+    problems, rounds, done = [], [0], threading.Event()
+
+    def read_in_a_loop():
+        with TestClient(create_app(settings)) as client:
+            while not done.is_set():
+                for url in ("/api/search?q=Kinnlade", "/api/search?q=人才",
+                            "/interviews/wirtschaftswoche-zack-kass"):
+                    response = client.get(url)
+                    if response.status_code != 200:
+                        problems.append((url, response.status_code))
+                    elif url.startswith("/api") and not response.json()["hits"]:
+                        problems.append((url, "no hits"))
+                rounds[0] += 1
+
+    reader = threading.Thread(target=read_in_a_loop)
+    reader.start()
+    page = sources / "003_ffeda769ab359e5c.txt"
+    original = page.read_text("utf-8")
+    for n in range(4):
+        page.write_text(original + f"\n\nNachtrag {n}.\n", "utf-8")
+        assert ingest(settings, [sources]).reindexed
+    done.set()
+    reader.join()
+    assert rounds[0] > 0 and not problems, problems[:5]
