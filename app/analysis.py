@@ -115,10 +115,6 @@ def han_bigrams(run: str):
         yield i, i + 2, run[i:i + 2]
 
 
-def _no_words(run: str):
-    return iter(())
-
-
 def split(text: str, segment=han_words):
     """(start, end, text, is_han) for every token, before stemming."""
     for m in RUNS.finditer(text):
@@ -159,24 +155,13 @@ def has_han(text: str) -> bool:
 class ArchiveAnalyzer(Analyzer):
     """The whoosh analyzer: tokens of `split`, ordinal positions, original char offsets."""
 
-    def has_morph(self):  # tells whoosh to keep unstemmed words for the spelling field
-        return True
-
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, mode="", no_morph=False,
-                 **kwargs):
+                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
         lang = kwargs.get("lang") or getattr(value, "lang", "")
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        # no_morph is whoosh asking for the spelling field's words: suggestions are made for
-        # non-Han words only, so Han runs are skipped (no second jieba pass, smaller index).
-        runs = split(value, segment=_no_words) if no_morph else split(value)
-        for pos, (start, end, word, is_han) in enumerate(runs):
-            if is_han and no_morph:
-                continue
+        for pos, (start, end, word, is_han) in enumerate(split(value)):
             if not is_han:
-                word = fold(word)
-                if not no_morph:
-                    word = stem(word, lang)
+                word = stem(fold(word), lang)
             token.text = word
             token.boost = 1.0
             token.stopped = False

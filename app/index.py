@@ -21,10 +21,12 @@ from whoosh import fields, index as whoosh_index, scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from app.analysis import LangText, analyzer
+from app.analysis import HAN, LangText, analyzer, fold
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 POINTER = "CURRENT"
+SPELLING = "words.txt"  # unstemmed non-Han words, folded, sorted: for "did you mean"
+WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
 LEASES = "leases"
 # Below this many passages one process is faster than starting writer processes.
 MULTIPROCESS_FROM = 5000
@@ -33,8 +35,10 @@ MULTIPROCESS_FROM = 5000
 def schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        # chars=True stores offsets for pinpoint highlighting; spelling keeps unstemmed words.
-        text=fields.TEXT(analyzer=analyzer(), stored=True, chars=True, spelling=True),
+        # chars=True stores offsets for pinpoint highlighting. No spelling=True: whoosh's
+        # spelling field cost 11% of the index and a second analysis of every passage; the
+        # unstemmed words go to words.txt instead (see spelling_words).
+        text=fields.TEXT(analyzer=analyzer(), stored=True, chars=True),
         speaker_name=fields.TEXT(analyzer=analyzer(), stored=True),
         speaker_slug=fields.ID(stored=True, sortable=True),
         interview_slug=fields.ID(stored=True, sortable=True),
@@ -117,13 +121,17 @@ def _write(folder: Path, entries, processes_from: int) -> None:
     # is importable, so it pickles into the writer processes.
     writer = ix.writer(limitmb=256, procs=2, multisegment=True) if large \
         else ix.writer(limitmb=256)
+    words: set[str] = set()
     try:
         for entry in itertools.chain(head, entries):
+            words.update(WORDS.findall(entry.get("text") or ""))
             writer.add_document(**document(entry))
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
+    spelling = sorted({fold(w) for w in words if len(w) >= 3})
+    (folder / SPELLING).write_text("\n".join(spelling), encoding="utf-8")
 
 
 def _switch(index_root: Path, name: str) -> None:
@@ -226,6 +234,17 @@ class SearchIndex:
             self._users[name] = self._users.get(name, 0) + 1
         local.name, local.searcher = name, ix.searcher(weighting=BM25())
         return local.searcher
+
+    def spelling_words(self) -> list[str]:
+        """The live folder's sorted word list (for whoosh's ListCorrector), read once."""
+        name = getattr(self._local, "name", "")
+        key = (name, SPELLING)
+        if key not in self._columns:
+            path = self.root / name / SPELLING
+            words = path.read_text(encoding="utf-8").split("\n") if path.exists() else []
+            with self._lock:
+                self._columns[key] = words
+        return self._columns[key]
 
     def column(self, searcher, fieldname: str) -> list:
         """A sortable field's value for every docnum of the searcher's folder, read once."""

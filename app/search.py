@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from markupsafe import Markup, escape
 from whoosh import collectors, query as Q
 from whoosh.reading import TermNotFound
+from whoosh.spelling import ListCorrector
 
 from app.analysis import fold, has_han, query_variants, split, stem, terms as analysed
 from app.index import SearchIndex, day_number
@@ -411,7 +412,7 @@ def _run(index: SearchIndex, searcher, parsed: Parsed, result: SearchResult, fac
         result.facets = {name: _counts(index.column(searcher, field), collector.docnums)
                          for name, field in FACETS.items()}
     if result.total == 0:
-        result.did_you_mean = suggest(searcher, parsed.words, result.query)
+        result.did_you_mean = suggest(index, searcher, parsed.words, result.query)
 
 
 def _counts(values: list, docnums: list[int]) -> dict[str, int]:
@@ -482,17 +483,17 @@ def group(hits: list[Hit]) -> list[dict]:
     return list(groups.values())
 
 
-def suggest(searcher, words: list[str], q: str) -> str:
+def suggest(index: SearchIndex, searcher, words: list[str], q: str) -> str:
     """'Did you mean': the query with unknown words replaced by the closest indexed word."""
-    corrected = q
+    corrected, corrector = q, ListCorrector(index.spelling_words())
     for word in words[:5]:
         folded = fold(word)
         if len(folded) > 24:  # the edit-distance automaton is slow on long words
             continue
         if any(searcher.doc_frequency("text", stem(folded, lang)) for lang in ("de", "en")):
             continue
-        # prefix=1 (keep the first letter): 3 ms instead of 110 ms on a 5,000-word lexicon
-        found = searcher.corrector("text").suggest(folded, limit=1, prefix=1)
+        # Keeping the first letters cuts the edit-distance search from ~110 ms to a few ms
+        found = corrector.suggest(folded, limit=1, prefix=2 if len(folded) >= 6 else 1)
         if found and found[0] != folded:
             corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", found[0], corrected, count=1)
     return corrected if corrected != q else ""
