@@ -166,7 +166,18 @@ def child_search(size: int, root: Path, db: Path | None) -> dict:
         page_hits(searcher, results, 0, 10, parsed.terms)
         out["snippet_ms"].append((time.perf_counter() - start) * 1000)
     out["rss_mb"] = max_rss_mb()
+    out["rss_now"] = rss_now()
     return out
+
+
+def rss_now() -> dict[str, float]:
+    """Current anonymous and file-backed RSS (MB): mmapped index pages count as RSS too."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return {}
+    return {k: int(v.split()[0]) / 1024 for k, v in re.findall(r"^(RssAnon|RssFile):\s+(.*)$",
+                                                               status, re.M)}
 
 
 def max_rss_mb() -> float:
@@ -290,7 +301,8 @@ def report(size: int, build: dict, found: dict, fts: dict) -> dict:
     print(f"\n=== {size:,} passages")
     print(f"build {build['rate']:.0f} passages/s ({build['seconds']:.1f} s), index "
           f"{build['size_mb']:.1f} MB, build peak RSS {build['rss_mb']:.0f} MB, "
-          f"search peak RSS {found['rss_mb']:.0f} MB")
+          f"search peak RSS {found['rss_mb']:.0f} MB (at the end: "
+          + ", ".join(f"{k} {v:.0f} MB" for k, v in found.get("rss_now", {}).items()) + ")")
     print(f"{'query type':10} {'p50 ms':>8} {'p95 ms':>8} {'FTS5 p50':>9} {'ratio':>6}")
     everything = []
     for kind, times in found["latency"].items():
