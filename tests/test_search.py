@@ -143,6 +143,13 @@ def test_highlight_escapes_and_marks():
     assert highlight("Talentdichte", ["talent*"]) == "<mark>Talentdichte</mark>"
 
 
+def test_highlight_window_shows_the_matches():
+    text = "Vorrede " * 60 + "hier steht die Kinnlade & mehr " + "Nachrede " * 60
+    marked = highlight(text, ["kinnlad"], limit=120)
+    assert "<mark>Kinnlade</mark> &amp; mehr" in marked
+    assert marked.startswith("…") and marked.endswith("…") and len(marked) < 200
+
+
 @pytest.mark.parametrize("q", MALFORMED_QUERIES, ids=range(len(MALFORMED_QUERIES)))
 def test_malformed_queries_give_a_result_or_a_message(index, q):
     result = search(index, q)
