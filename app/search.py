@@ -91,7 +91,7 @@ class SearchResult:
 def mark_spans(text: str, start: int, end: int, spans) -> Markup:
     """text[start:end], HTML-escaped, with the (start, end) spans wrapped in <mark>."""
     out, at = [], start
-    for s, e in sorted(spans):
+    for s, e, *_ in sorted(spans):
         if s < at or e > end:
             continue
         out += [escape(text[at:s]), Markup("<mark>"), escape(text[s:e]), Markup("</mark>")]
@@ -118,16 +118,23 @@ def highlight(text: str, terms, limit: int | None = None) -> Markup:
     text = text or ""
     wanted = {t for t in terms if not t.endswith("*")}
     prefixes = tuple(t[:-1] for t in terms if t.endswith("*"))
-    spans = [(s, e) for s, e, word, han in split(text) if _matches(word, han, wanted, prefixes)]
+    spans = [(s, e, fold(word)) for s, e, word, han in split(text)
+             if _matches(word, han, wanted, prefixes)]
     return mark_spans(text, *window(text, spans, limit or len(text)), spans)
 
 
 def window(text: str, spans, limit: int) -> tuple[int, int]:
-    """(start, end) of the `limit`-character stretch of text holding the most spans."""
+    """(start, end) of the `limit`-character stretch of text holding the most different
+    terms, then the most matches (so a phrase wins over a cluster of "von")."""
     if len(text) <= limit:
         return 0, len(text)
-    starts = sorted(s for s, _ in spans) or [0]
-    best = max(starts, key=lambda s: sum(1 for x in starts if s <= x < s + limit * 3 // 4))
+    spans = sorted(spans)[:200] or [(0, 0, "")]
+
+    def value(first):
+        inside = [key for s, _, key in spans if first <= s < first + limit * 3 // 4]
+        return len(set(inside)), len(inside)
+
+    best = max((s for s, _, _ in spans), key=value)
     start = max(0, best - limit // 4)
     space = text.rfind(" ", start, best)
     start = space + 1 if space > start else start
@@ -440,7 +447,7 @@ def index_terms(searcher, terms) -> list[str]:
 
 
 def char_spans(searcher, docnums: list[int], words: list[str]) -> dict[int, list]:
-    """docnum -> [(startchar, endchar)] of the words, read from the postings."""
+    """docnum -> [(startchar, endchar, word)] of the words, read from the postings."""
     spans: dict[int, list] = {d: [] for d in docnums}
     for word in words:
         try:
@@ -453,7 +460,7 @@ def char_spans(searcher, docnums: list[int], words: list[str]) -> dict[int, list
             if not postings.is_active():
                 break
             if postings.id() == docnum:
-                spans[docnum] += [(s, e) for _, s, e in postings.value_as("characters")]
+                spans[docnum] += [(s, e, word) for _, s, e in postings.value_as("characters")]
     return spans
 
 
