@@ -138,8 +138,12 @@ def speaker(request: Request, session: SessionDep, settings: SettingsDep, slug: 
 
 
 @router.get("/api", response_class=HTMLResponse)
+@router.get("/docs", response_class=HTMLResponse)
 def api_index(request: Request):
-    """The JSON routes as the OpenAPI schema describes them (/openapi.json has it all)."""
+    """The JSON routes as the OpenAPI schema describes them (/openapi.json has it all).
+
+    Served at /docs too, in place of Swagger UI, whose CDN scripts and inline code the
+    Content-Security-Policy forbids."""
     routes = [dict(path=path, summary=op.get("summary", ""), about=op.get("description", ""),
                    params=[p["name"] for p in op.get("parameters", [])])
               for path, ops in request.app.openapi()["paths"].items() for op in ops.values()]
