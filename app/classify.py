@@ -32,7 +32,7 @@ TRUE = {"true", "yes", "1", "on"}
 
 def detect_language(text: str, hint: str = "") -> str:
     """Script first (robust on short CJK text), then a statistical detector for Latin text."""
-    sample = re.sub(r"https?://\S+", " ", text)[:6000]
+    sample = re.sub(r"https?://\S+", " ", text)[:3000]
     letters = [c for c in sample if c.isalpha()]
     if not letters:
         return hint or "und"

@@ -200,7 +200,11 @@ def classify_line(line: str) -> str | None:
 
 
 def similar(a: str, b: str) -> bool:
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.9
+    if min(len(a), len(b)) < 0.9 * max(len(a), len(b)):
+        return False  # cheap bounds first: ratio() is quadratic in the paragraph length
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.real_quick_ratio() >= 0.9 and matcher.quick_ratio() >= 0.9 and \
+        matcher.ratio() >= 0.9
 
 
 def drop_duplicates(paragraphs: list[str], removed: list) -> list[str]:

@@ -12,6 +12,7 @@ import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from app.parsed import Person
@@ -71,10 +72,12 @@ class Registry:
         return named([s for s in self.shows if s.is_outlet], name)
 
     def mentioned_people(self, text: str) -> list[Person]:
-        return [p for p in self.people if any(mentions(text, n) for n in [p.name, *p.aliases])]
+        found = names_in(text, tuple(n for p in self.people for n in [p.name, *p.aliases]))
+        return [p for p in self.people if found & {p.name, *p.aliases}]
 
     def mentioned_shows(self, text: str) -> list[Show]:
-        return [s for s in self.shows if any(mentions(text, a) for a in s.aliases)]
+        found = names_in(text, tuple(a for s in self.shows for a in s.aliases))
+        return [s for s in self.shows if found & set(s.aliases)]
 
 
 def named(entries, name: str):
@@ -84,12 +87,24 @@ def named(entries, name: str):
                  key in (fold(a) for a in e.aliases)), None)
 
 
-def mentions(text: str, name: str) -> bool:
-    if not name:
-        return False
-    if re.search(r"[\u3400-\u9fff]", name):
-        return name in text
-    return re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text) is not None
+@lru_cache(maxsize=8)
+def name_pattern(names: tuple[str, ...]) -> re.Pattern:
+    """One pattern for a whole registry: a page is scanned once, not once per alias.
+    Latin names must stand as words ("Lex" is not in "Lexikon"); Chinese ones need not."""
+    ordered = sorted({n for n in names if n}, key=len, reverse=True)
+    return re.compile("|".join(
+        re.escape(n) if re.search(r"[\u3400-\u9fff]", n) else rf"(?<!\w){re.escape(n)}(?!\w)"
+        for n in ordered))
+
+
+def names_in(text: str, names: tuple[str, ...]) -> set[str]:
+    """Which of `names` the text mentions (overlapping mentions count too)."""
+    pattern = name_pattern(names)
+    found, at = set(), 0
+    while (m := pattern.search(text, at)):
+        found.add(m.group(0))
+        at = m.start() + 1
+    return found
 
 
 def role_of(label: str) -> str | None:

@@ -162,14 +162,15 @@ def remove_file(session: Session, source_file: str) -> None:
 
 def record_redirects(session: Session, old: dict, new_ids: dict[str, str]) -> None:
     """Old ids that are gone: 301 to the most similar passage of the same document, else 410."""
+    missing = {pid: facts for pid, facts in old.items() if pid not in new_ids}
     by_doc: dict[str, dict[str, str]] = {}
-    for pid in new_ids:
-        passage = session.get(Passage, pid)
-        key = session.get(Document, passage.document_id).key
-        by_doc.setdefault(key, {})[pid] = passage.text
-    for old_id, (doc_key, text, interview) in old.items():
-        if old_id in new_ids:
-            continue
+    if missing:
+        for pid, key, text in session.exec(
+                select(Passage.id, Document.key, Passage.text)
+                .join(Document, Passage.document_id == Document.id)
+                .where(Passage.id.in_(list(new_ids)))):
+            by_doc.setdefault(key, {})[pid] = text
+    for old_id, (doc_key, text, interview) in missing.items():
         target = closest(text, by_doc.get(doc_key, {}))
         session.merge(PassageRedirect(old_id=old_id, new_id=target, interview_slug=interview,
                                       document_key=doc_key))
