@@ -67,7 +67,8 @@ def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(
         task = bar.add_task("ingest", total=total, name="")
         try:
             report = run_ingest(settings(db), paths,
-                                progress=lambda name: bar.update(task, advance=1, name=name))
+                                progress=lambda name: bar.update(task, advance=1, name=name),
+                                stage=lambda what: bar.update(task, name=what + " …"))
         except IngestLocked as exc:
             console.print(f"[red]{exc}[/]")
             raise typer.Exit(3)

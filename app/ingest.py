@@ -122,7 +122,9 @@ def totals(session: Session) -> dict[str, int]:
 
 
 def ingest(settings: Settings, paths: list[Path],
-           progress: Callable[[str], None] | None = None) -> IngestReport:
+           progress: Callable[[str], None] | None = None,
+           stage: Callable[[str], None] = lambda what: None) -> IngestReport:
+    """`progress` hears each file's name as it is read; `stage` each later step."""
     report = IngestReport()
     with writer_lock(settings.db_path):
         engine = store.write_engine(settings.db_path)
@@ -146,9 +148,10 @@ def ingest(settings: Settings, paths: list[Path],
         report.files += [FileReport(name, "removed") for name in sorted(gone)]
         with Session(engine) as session:
             if parsed or gone or reparse:
+                stage("writing the archive")
                 apply(session, parsed, gone)
             report.totals = totals(session)
-        report.reindexed = reindex_if_stale(settings, engine)
+        report.reindexed = reindex_if_stale(settings, engine, stage=stage)
         engine.dispose()
     return report
 
@@ -166,7 +169,8 @@ def apply(session: Session, parsed: dict, gone: set[str]) -> None:
     session.commit()
 
 
-def reindex_if_stale(settings: Settings, engine, force: bool = False) -> bool:
+def reindex_if_stale(settings: Settings, engine, force: bool = False,
+                     stage: Callable[[str], None] = lambda what: None) -> bool:
     """Rebuild the search index when it was built from another version of the records
     (also after an ingest was killed between its commit and its index switch)."""
     from app.index import build_index  # heavy (jieba); only when needed
@@ -176,6 +180,7 @@ def reindex_if_stale(settings: Settings, engine, force: bool = False) -> bool:
         if not force and version == store.get_meta(session, "indexed_version") and \
                 settings.index_root.exists():
             return False
+        stage("building the search index")
         build_index(settings.index_root, store.index_entries(session))
         store.set_meta(session, "indexed_version", version)
         session.commit()
