@@ -12,6 +12,7 @@ speaker: interview: lang: kind: date:YYYY[-MM[-DD]] or date:FROM..TO.
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -25,6 +26,7 @@ from whoosh.spelling import ListCorrector
 from app.analysis import fold, has_han, query_variants, split, stem, terms as analysed
 from app.index import SearchIndex, day_number
 
+log = logging.getLogger(__name__)
 MAX_QUERY = 500      # characters; the rest is dropped before parsing
 MAX_WORD = 64        # characters of one word (whoosh is slow on very long tokens)
 MAX_CLAUSES = 24
@@ -124,20 +126,25 @@ def highlight(text: str, terms, limit: int | None = None) -> Markup:
 
 
 def window(text: str, spans, limit: int) -> tuple[int, int]:
-    """(start, end) of the `limit`-character stretch of text holding the most different
-    terms, then the most matches (so a phrase wins over a cluster of "von")."""
+    """(start, end) of a `limit`-character stretch of text holding the most different terms
+    (so a phrase wins over a cluster of "von" or "的"); of several, the one starting latest,
+    which puts the rarer terms near its start rather than at its cut-off end."""
     if len(text) <= limit:
         return 0, len(text)
-    spans = sorted(spans)[:200] or [(0, 0, "")]
-
-    def value(first):
-        inside = [key for s, _, key in spans if first <= s < first + limit * 3 // 4]
-        return len(set(inside)), len(inside)
-
-    best = max((s for s, _, _ in spans), key=value)
+    spans, width = sorted(spans) or [(0, 0, "")], limit * 3 // 4
+    best, most, inside, j = spans[0][0], 0, Counter(), 0
+    for i, (first, _, key) in enumerate(spans):  # a sliding window over the spans
+        while j < len(spans) and spans[j][0] < first + width:
+            inside[spans[j][2]] += 1
+            j += 1
+        if len(inside) >= most:
+            best, most = first, len(inside)
+        inside[key] -= 1
+        if not inside[key]:
+            del inside[key]
     start = max(0, best - limit // 4)
-    space = text.rfind(" ", start, best)
-    start = space + 1 if space > start else start
+    space = text.find(" ", start, best)  # begin at a word, if one begins in the context
+    start = space + 1 if start > 0 and space >= 0 else start
     return start, min(len(text), start + limit)
 
 
@@ -319,7 +326,12 @@ def search(index: SearchIndex, q: str, *, speaker=None, interview=None, lang=Non
     if searcher is None:
         result.message = "The archive has no search index yet."
         return result
-    _run(index, searcher, parsed, result, facets)
+    try:
+        _run(index, searcher, parsed, result, facets)
+    except Exception:  # an engine failure must not become a 500 either; it is logged
+        log.exception("search failed for %r", q)
+        result.message = "The search failed; please try again or simplify the query."
+        return result
     if group_by_interview:
         result.groups = group(result.hits)
     return result

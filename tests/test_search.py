@@ -238,3 +238,17 @@ def test_totals_and_facets_count_every_match(tmp_path):
     assert result.total == 301
     assert result.facets["speaker"] == {"filler": 300, "zack-kass": 1}
     index.close()
+
+
+def test_snippet_shows_the_phrase_not_the_common_words(tmp_path):
+    text = "我们的" * 150 + "像 Dario 说的,数据中心里的天才国度,还能加速科学。" + "我们的" * 150
+    build_index(tmp_path, [entry_zh("long", text)])
+    index = SearchIndex(tmp_path)
+    snippet = search(index, '"数据中心里的天才国度"').hits[0].snippet_html
+    assert "<mark>数据中心</mark><mark>里</mark><mark>的</mark><mark>天才</mark>" in snippet
+    index.close()
+
+
+def entry_zh(id, text):
+    from search_entries import entry
+    return entry(id, text, lang="zh")
