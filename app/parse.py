@@ -8,7 +8,8 @@ from app.dates import first_date
 from app.decode import decode_bytes
 from app.parsed import ParsedDocument, ParsedPassage, Person
 from app.segment import (Head, Item, RawTurn, alternate_unlabelled, blocks, label_bold_questions,
-                         merge_caption_lines, split_head, split_items, strip_markup, turns)
+                         merge_caption_lines, publisher_of, split_head, split_items, strip_markup,
+                         turns)
 from app.speakers import Context, Registry, fold, person_for, slugify, speaker_labels
 
 # Bump when parsing changes, so that `archive ingest` re-parses unchanged files.
@@ -36,6 +37,10 @@ def parse_bytes(name: str, data: bytes, registry: Registry) -> list[ParsedDocume
         doc.source_urls = list(dict.fromkeys(cleaned.urls + doc.source_urls))
         doc.source_credit = cleaned.source_credit
         doc.date_text = doc.date_text or cleaned.date_text
+        if not doc.published_date and cleaned.source_credit:  # "来源：智东西 2025-03-01"
+            doc.published_date, raw = first_date(cleaned.source_credit)
+            doc.date_text = raw or doc.date_text
+            doc.publisher = doc.publisher or publisher_of(cleaned.source_credit.split("\n")[0])
         doc.warnings = list(decoded.warnings) + doc.warnings
         docs.append(doc)
     return docs

@@ -188,18 +188,24 @@ class Context:
         return Person(self.page_names[0], slugify(self.page_names[0])) if self.page_names else None
 
     def interviewer(self) -> Person:
-        name = self.publisher or "Interviewer"
-        return Person(name, slugify(name) or "interviewer", is_organization=bool(self.publisher))
+        if self.publisher:
+            return Person(self.publisher, slugify(self.publisher) or self.placeholder("interviewer").slug,
+                          is_organization=True)
+        return self.placeholder("interviewer")
+
+    def placeholder(self, role: str) -> Person:
+        """An unnamed host, guest or interviewer of this page ("答：" with no name on the
+        page): a speaker of its own, never merged with other pages' unnamed people."""
+        digest = hashlib.sha1(self.text[:400].encode()).hexdigest()[:8]
+        return Person(role.title(), f"{role}-{digest}", role=role)
 
     def resolve(self, label: str) -> tuple[Person | None, str]:
         """(person, role word) for a label; person None when nothing says who it is."""
         role = role_of(label)
-        if role == "host":
-            return self.host(), role
-        if role == "interviewer":
-            return self.interviewer(), role
-        if role == "guest":
-            return self.main_guest(), role
+        if role:
+            found = {"host": self.host, "interviewer": self.interviewer,
+                     "guest": self.main_guest}[role]()
+            return found or self.placeholder(role), role
         found = self.outlet_speaker(label)
         if found:
             return found, "interviewer"
