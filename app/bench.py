@@ -27,7 +27,6 @@ from pathlib import Path
 from app.analysis import han_bigrams, han_words, split, terms
 from app.config import ROOT
 
-LANGS = {"001": "zh", "004": "zh"}   # seed files in Chinese; the others are German
 SYLLABLES = ["zor", "bla", "vek", "tin", "qua", "mur", "del", "fip", "ox", "ryn"]
 COMMON = ["KI", "Anthropic", "我们", "公司"]
 CHINESE_PUNCT = re.compile(r"[，。！？、：；“”‘’（）《》〈〉…—,.!?:;()\"\s]+")
@@ -35,21 +34,21 @@ CHINESE_PUNCT = re.compile(r"[，。！？、：；“”‘’（）《》〈�
 
 # ---------------------------------------------------------------- passages
 
-def seed_passages(db: Path | None = None) -> list[dict]:
-    """The real passages: from the ingest's DB when given, else seed paragraphs."""
-    if db and Path(db).exists():
-        from sqlmodel import Session
-        from app.store import index_entries, read_engine
-        with Session(read_engine(Path(db))) as session:
-            return [e for e in index_entries(session) if len(e["text"]) >= 20]
-    out = []
-    for path in sorted((ROOT / "seeds").glob("*.txt")):
-        lang = LANGS.get(path.name[:3], "de")
-        for para in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
-            if len(para.strip()) >= 20:
-                out.append({"text": para.strip(), "language": lang, "speaker": "",
-                            "speaker_slug": ""})
-    return out
+def seed_passages(db: Path) -> list[dict]:
+    """The real passages, as the ingest of the seeds made them."""
+    from sqlmodel import Session
+    from app.store import index_entries, read_engine
+    with Session(read_engine(Path(db))) as session:
+        return [e for e in index_entries(session) if len(e["text"]) >= 20]
+
+
+def seed_archive(folder: Path) -> Path:
+    """Ingest seeds/ into a throwaway archive: the bench recombines the parser's passages."""
+    from app.config import settings_for
+    from app.ingest import ingest
+    settings = settings_for(folder / "archive.db")
+    ingest(settings, [ROOT / "seeds"])
+    return settings.db_path
 
 
 def rare_name(k: int) -> str:
@@ -327,7 +326,8 @@ def report(size: int, build: dict, found: dict, fts: dict) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="300")
-    parser.add_argument("--db", type=Path, help="an ingested archive to take passages from")
+    parser.add_argument("--db", type=Path, help="an ingested archive to take passages from "
+                        "(default: the seeds, ingested into a temporary archive)")
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child", choices=["build", "search"], help=argparse.SUPPRESS)
     parser.add_argument("--zh-quotes", action="store_true", help="jieba vs bigrams only")
@@ -338,6 +338,8 @@ def main(argv: list[str] | None = None) -> None:
         step = child_build if args.child == "build" else child_search
         print(json.dumps(step(sizes[0], args.root, args.db)))
         return
+    if args.db is None:
+        args.db = seed_archive(Path(tempfile.mkdtemp(prefix="bench-seeds-")))
     quotes = zh_quotes(args.db)
     print(f"Chinese quotes found as phrases ({quotes['clauses']} clauses, {quotes['word_spans']} "
           f"spans of 2-4 words, {quotes['substrings']} substrings of 2-8 characters):")
