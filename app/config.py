@@ -30,10 +30,6 @@ class Settings:
         env = os.environ.get("ARCHIVE_INDEX")
         return Path(env) if env else self.db_path.parent / (self.db_path.stem + ".index")
 
-    @property
-    def registry_path(self) -> Path:
-        return self.data_dir
-
 
 def settings_for(db_path: str | Path, **kw) -> Settings:
     """Settings for one archive file (the CLI's --db and the tests use this)."""

@@ -95,7 +95,3 @@ class ArchiveMeta(SQLModel, table=True):
     """Key/value facts about the archive: parser version, content version, indexed version."""
     key: str = Field(primary_key=True)
     value: str = ""
-
-
-def to_dict(row: SQLModel) -> dict:
-    return row.model_dump()
