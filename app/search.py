@@ -92,6 +92,10 @@ class SearchResult:
 
 def mark_spans(text: str, start: int, end: int, spans) -> Markup:
     """text[start:end], HTML-escaped, with the (start, end) spans wrapped in <mark>."""
+    while start < end and text[start].isspace():  # no "…" above an empty line
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
     out, at = [], start
     for s, e, *_ in sorted(spans):
         if s < at or e > end:

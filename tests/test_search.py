@@ -7,7 +7,7 @@ import pytest
 from markupsafe import Markup
 
 from app.index import SearchIndex, build_index
-from app.search import highlight, search
+from app.search import highlight, mark_spans, search
 from malformed_queries import MALFORMED_QUERIES
 from search_entries import ENTRIES
 
@@ -252,3 +252,12 @@ def test_snippet_shows_the_phrase_not_the_common_words(tmp_path):
 def entry_zh(id, text):
     from search_entries import entry
     return entry(id, text, lang="zh")
+
+
+def test_snippet_window_does_not_open_on_a_blank_line():
+    text = "Erster Absatz über etwas anderes, recht lang und ohne Treffer hier.\n\n" \
+           "Zweiter Absatz: Talentdichte schlägt Talentmasse, sagt er."
+    start = text.index("\n")
+    snippet = str(mark_spans(text, start, len(text), [(text.index("Talentdichte"),
+                                                       text.index("Talentdichte") + 12)]))
+    assert snippet.startswith("…Zweiter Absatz") and "<mark>Talentdichte</mark>" in snippet
