@@ -15,6 +15,7 @@ BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),
         (codecs.BOM_UTF16_BE, "utf-16-be")]
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 # The most frequent Han characters of modern Chinese: a Big5 reading of GBK bytes (or the
 # reverse) yields rare characters instead.
 COMMON_HAN = set("的一是不了人我在有他这中大来上个国们到说时要就出会可也你对生能而子那得于着下自"
@@ -34,6 +35,12 @@ COMMON_HAN = set("的一是不了人我在有他这中大来上个国们到说�
                  "奇察母京段依批群项故按河米围江织害斗双境客纪采举杀攻父苏密低朝友诉止细愿千值仍男"
                  "钱破网热助倒育属坐帝限船脸职速刻乐否刚威毛状率甚独球般普怕弹校苦创假久错承印晚兰"
                  "試說們這個來為時對會學國後過還發當說頭麼沒問讓經種開關實體點現應動聽總與從見達給長")
+
+
+# What the detector may answer. Left free, it reads short German as UTF-16 without a BOM,
+# EBCDIC, Urdu cp1006, johab or Shift_JIS ("Käse" → "K舖e"); CJK was tried strictly before it.
+DETECTABLE = ["cp1252", "iso8859_15", "cp1250", "iso8859_2", "cp1251", "koi8_r", "iso8859_7",
+              "cp1253", "cp1254", "mac_roman"]
 
 
 class DecodeError(ValueError):
@@ -60,29 +67,52 @@ def han_score(text: str) -> float:
 def strict(data: bytes, encoding: str) -> str | None:
     try:
         text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+        # U+FFFD only when the bytes spell it (a codec that cannot encode it never made one).
+        if "\ufffd" in text and "\ufffd".encode(encoding) not in data:
+            return None
+    except (UnicodeError, LookupError):
         return None
-    return None if "\ufffd" in text and "\ufffd".encode(encoding, "ignore") not in data else text
+    return text
+
+
+def in_first_level(char: str, encoding: str) -> bool:
+    """GB2312 (A1–F7 leads) and Big5's frequent level (A4–C6 leads) hold everyday characters."""
+    try:
+        lead = char.encode("gb2312" if encoding == "gb18030" else "big5")[0]
+    except UnicodeEncodeError:
+        return False
+    return 0xA1 <= lead <= 0xF7 if encoding == "gb18030" else 0xA4 <= lead <= 0xC6
+
+
+def cjk_rank(encoding: str, text: str) -> tuple[float, float]:
+    han = [c for c in text if "\u3400" <= c <= "\u9fff"]
+    usual = sum(in_first_level(c, encoding) for c in han) / len(han) if han else 0.0
+    return han_score(text), usual  # the second breaks ties between rare-character readings
 
 
 def cjk_candidates(data: bytes) -> list[tuple[str, str]]:
-    found = [(enc, text) for enc in ("gb18030", "big5") if (text := strict(data, enc))]
-    return sorted(found, key=lambda pair: -han_score(pair[1]))
+    found = [(enc, text) for enc in ("gb18030", "big5") if (text := strict(data, enc))
+             and not PRIVATE_USE.search(text)]  # GB18030 maps Big5's gaps to private use
+    return sorted(found, key=lambda pair: cjk_rank(*pair), reverse=True)
 
 
 def truncated_utf8(data: bytes) -> str | None:
-    """A file cut inside its last multi-byte character is UTF-8 all the same."""
-    for cut in (1, 2, 3):
-        text = strict(data[:-cut], "utf-8")
-        if text is not None and any(ord(c) > 127 for c in text):
-            return text
-    return None
+    """A file cut inside its last multi-byte character is UTF-8 all the same.
+
+    The incremental decoder accepts exactly that: valid UTF-8 up to an unfinished last
+    character. Non-ASCII in the prefix is the evidence; "Hello\xe4" may as well be Latin-1.
+    """
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+    except UnicodeDecodeError:
+        return None
+    return text if any(ord(c) > 127 for c in text) else None
 
 
 def detect(data: bytes) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    best = from_bytes(data, cp_isolation=DETECTABLE).best()
     if best is None or best.encoding is None:
         raise DecodeError("not text: no character encoding fits these bytes")
     text = strict(data, best.encoding)
@@ -102,13 +132,20 @@ def choose(data: bytes) -> Decoded:
         raise DecodeError("binary file (NUL or control bytes), not a text page")
     if (text := strict(data, "utf-8")) is not None:
         return Decoded(text, "utf-8")
+    # Before the CJK decoders: GB18030 reads most UTF-8 Chinese as (rare-character) mojibake.
+    if (text := truncated_utf8(data)) is not None:
+        return Decoded(text, "utf-8", ["the file ends inside a UTF-8 character; the cut is dropped"])
     candidates = cjk_candidates(data)
     if candidates and han_score(candidates[0][1]) >= 0.3:
         return Decoded(candidates[0][1], candidates[0][0])
-    if (text := truncated_utf8(data)) is not None:
-        return Decoded(text, "utf-8", ["the file ends inside a UTF-8 character; the cut is dropped"])
-    encoding, text = detect(data)
-    return Decoded(text, encoding, [f"encoding guessed by a detector: {encoding}"])
+    try:
+        encoding, text = detect(data)
+    except DecodeError:
+        if not candidates:
+            raise
+        # Short Chinese of rarer characters (訪談 in Big5) fits no single-byte codepage.
+        encoding, text = candidates[0]
+    return Decoded(text, encoding, [f"encoding guessed: {encoding}"])
 
 
 def decode_bytes(data: bytes, name: str = "") -> Decoded:

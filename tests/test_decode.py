@@ -37,6 +37,24 @@ def test_legacy_latin_text_reads_right_and_says_it_was_guessed():
     assert decoded.text == GERMAN and decoded.warnings
 
 
+@pytest.mark.parametrize("word", ["Käse", "Bär", "Öl", "Straße", "Zürich", "Tür auf", "schön"])
+def test_short_latin_words_are_not_read_as_utf16_or_asian(word):
+    assert decode_bytes(word.encode("cp1252")).text == word
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("模型", "big5"), ("訪談", "big5"), ("人工智慧的對話", "big5"), ("中国", "gbk"), ("我们", "gbk"),
+])
+def test_short_chinese_in_legacy_codepages(text, encoding):
+    assert decode_bytes(text.encode(encoding)).text == text
+
+
+def test_a_stray_byte_is_not_taken_for_a_cut_character():
+    # Not silently dropped as a "truncated" character, and not read as cp1252 mojibake.
+    with pytest.raises(DecodeError, match="not text"):
+        decode_bytes("Größe".encode("utf-8") + b"\x80")
+
+
 def test_newlines_and_nfc():
     decoded = decode_bytes("Gro\u0308\u00dfe\r\nzwei\rdrei".encode("utf-8"))
     assert decoded.text == "Größe\nzwei\ndrei"
