@@ -131,8 +131,9 @@ def ingest(settings: Settings, paths: list[Path],
         registry = Registry.load(settings.data_dir)
         with Session(engine) as session:
             reparse = store.get_meta(session, "parser_version") != PARSER_VERSION
-            known = {} if reparse else store.file_hashes(session)
-            present = set(store.file_hashes(session))
+            hashes = store.file_hashes(session)
+        known = {} if reparse else hashes
+        present = set(hashes)
         files = discover(paths)
         parsed = {}
         for path in files:

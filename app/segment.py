@@ -164,11 +164,8 @@ def split_head(paragraphs: list[str], front_title: str = "", meta: str = "") -> 
         at = title_index(body)
         head.title = strip_markup(body[at])
         body = body[at + 1:]
-    for source in ([meta] if meta else []):
-        found = byline(source)
-        if found:
-            head.publisher = found[0].split("·")[-1].strip()
-            head.date_iso, head.date_text = found[1], found[2]
+    if meta and (found := byline(meta)):  # an index entry's "date · N min · author"
+        head.publisher, head.date_iso, head.date_text = found
     kept = []
     for i, p in enumerate(body):
         if i < 4 and head.title and is_lowercase_copy(p, head.title):

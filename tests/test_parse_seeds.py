@@ -1,7 +1,6 @@
 """The parser on the real seed pages: what issue #3's acceptance asks, file by file."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
