@@ -80,6 +80,12 @@ def stem(word: str, lang: str) -> str:
     return _stemmer(STEMMERS.get(lang, "en"))(word)
 
 
+@functools.lru_cache(maxsize=500_000)
+def index_form(word: str, lang: str) -> str:
+    """The indexed form of a non-Han word: folded, then stemmed (a word recurs: cached)."""
+    return stem(fold(word), lang)
+
+
 def fold(word: str) -> str:
     """Matching form of a non-Han word: NFKC (width), casefold (ß -> ss), no diacritics."""
     word = unicodedata.normalize("NFKC", word).casefold()
@@ -162,7 +168,7 @@ class ArchiveAnalyzer(Analyzer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for pos, (start, end, word, is_han) in enumerate(split(value)):
             if not is_han:
-                word = stem(fold(word), lang)
+                word = index_form(word, lang)
             token.text = word
             token.boost = 1.0
             token.stopped = False

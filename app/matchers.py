@@ -30,7 +30,7 @@ from math import exp
 
 from whoosh import collectors, columns, formats, matching, query as Q, scoring
 from whoosh.codec import whoosh3
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
 from whoosh.matching.mcore import ListMatcher, ReadTooFar
 from whoosh.util import make_binary_tree
 from whoosh.util.numeric import byte_to_length
@@ -56,12 +56,28 @@ class Offsets(formats.Characters):
     type code: smaller postings and a decode in C. Arrays use the machine's byte order, so an
     index is read where it was built (it is generated, never shipped)."""
 
+    def word_values(self, value, analyzer, **kwargs):
+        """(word, frequency, weight, encoded offsets) per word: whoosh's Characters version,
+        without its token filtering and weight sums (our analyzer stops nothing, boosts 1)."""
+        kwargs.update(positions=True, chars=True, boosts=True)
+        seen: dict[str, list] = {}
+        for t in analyzer(value, **kwargs):
+            seen.setdefault(t.text, []).append((t.pos, t.startchar, t.endchar))
+        for word, poslist in seen.items():
+            yield word, len(poslist), len(poslist) * self.field_boost, self.encode(poslist)
+
     def encode(self, poslist):
-        deltas, pos_base, char_base = [], 0, 0
-        for pos, start, end in poslist:
-            deltas += (pos - pos_base, start - char_base, end - start)
-            pos_base, char_base = pos, end
-        top = max(deltas, default=0)
+        if len(poslist) == 1:  # most words occur once in a passage
+            (pos, start, end), = poslist
+            if pos < 256 and start < 256 and end - start < 256:
+                return bytes((66, pos, start, end - start))  # 66: "B"
+            deltas = [pos, start, end - start]
+        else:
+            deltas, pos_base, char_base = [], 0, 0
+            for pos, start, end in poslist:
+                deltas += (pos - pos_base, start - char_base, end - start)
+                pos_base, char_base = pos, end
+        top = max(deltas)
         code = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I"
         return code.encode() + array(code, deltas).tobytes()
 
@@ -81,6 +97,8 @@ class Offsets(formats.Characters):
         return out
 
     def decode_positions(self, value):
+        if len(value) == 4 and value[0] == 66:  # one occurrence, small numbers
+            return [value[1]]
         return list(accumulate(self._deltas(value)[0::3]))
 
     def decode_frequency(self, value):
@@ -91,6 +109,19 @@ class Offsets(formats.Characters):
 
     def decode_position_boosts(self, value):
         return [(pos, 1) for pos in self.decode_positions(value)]
+
+
+def _doc_field_length(self, docnum, fieldname, default=0):
+    """W3PerDocReader.doc_field_length from a list read once per field. The segment writer
+    asks it for every posting it writes (block statistics): 14% of a build went to the
+    per-call column reads and, for fields without lengths, a stat() of a missing file."""
+    table = field_lengths(self, fieldname)
+    if table is None:
+        return default
+    return table[docnum] or None  # whoosh returns None for a zero length byte
+
+
+W3PerDocReader.doc_field_length = _doc_field_length
 
 
 def _read_ids(self):
@@ -144,20 +175,24 @@ class BM25(scoring.BM25F):
 
 
 def field_lengths(reader, fieldname: str) -> list[int] | None:
+    """A field's length per docnum, from a segment reader or its per-document reader."""
     cache = reader.__dict__.setdefault("_archive_lengths", {})
     if fieldname not in cache:
         # a segment's per-document reader keeps lengths as one byte per doc (a MultiReader
         # has none: it keeps whoosh's own lookups)
-        perdoc = getattr(reader, "_perdoc", None)
-        column = perdoc and perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        perdoc = reader if isinstance(reader, W3PerDocReader) else getattr(reader, "_perdoc", None)
+        column = perdoc and W3PerDocReader._cached_reader(perdoc, _lenfield(fieldname),
+                                                          LENGTHS_COLUMN)
         decode = [byte_to_length(b) for b in range(256)]
         cache[fieldname] = None if column is None else [decode[b] for b in column]
     return cache[fieldname]
 
 
-def leaf_scores(m: W3LeafMatcher, only: dict | None = None) -> dict[int, float]:
+def leaf_scores(m: W3LeafMatcher, only: dict | None = None,
+                positions: dict | None = None) -> dict[int, float]:
     """Sub docnum -> score of a word's postings (only those in `only`, when given), a block
-    at a time; blocks that hold none of `only` are not even decoded."""
+    at a time; blocks that hold none of `only` are not even decoded. With `positions`, the
+    encoded positions of each scored posting are put there too (for phrases)."""
     s = m.scorer
     idf, avgfl, B, K1, lengths = s.idf, s.avgfl, s.B, s.K1, s.lengths
     K1p, norm = K1 + 1, 1 - B
@@ -177,14 +212,53 @@ def leaf_scores(m: W3LeafMatcher, only: dict | None = None) -> dict[int, float]:
         if m._weights is None:
             m._read_weights()
         ids, weights = m._ids[m._i:], m._weights[m._i:]
-        if only is not None:
-            keep = [d in only for d in ids]
+        keep = None if only is None else [d in only for d in ids]
+        if keep is not None:
             ids, weights = list(compress(ids, keep)), list(compress(weights, keep))
+        if positions is not None:
+            if m._values is None:
+                m._read_values()
+            values = m._values[m._i:]
+            positions.update(zip(ids, values if keep is None else compress(values, keep)))
         # whoosh.scoring.bm25, operation for operation: equal scores keep equal ranks
         out.update(zip(ids, [idf * ((tf * K1p) / (tf + K1 * (norm + B * lengths[d] / avgfl)))
                              for d, tf in zip(ids, weights)]))
         m._next_block()
     return out
+
+
+def phrase_scores(m: "PhraseMatcher", only: dict | None = None) -> dict[int, float]:
+    """Sub docnum -> score of a phrase. Its words are read rarest first, each only in the
+    blocks that can hold a remaining candidate, and after each word the candidates whose
+    positions no longer line up are dropped (so common words are read for few passages)."""
+    decode, scored = m.ms[0].format.decode_positions, {}
+    first = m.rarest[0]
+    m.ms[first].reset()  # a matcher stands on its first match once built: start over
+    values: dict[int, bytes] = {}
+    found = scored[first] = leaf_scores(m.ms[first], only, values)
+    starts: dict[int, set] = {}
+    for k in m.rarest[1:]:
+        m.ms[k].reset()
+        here: dict[int, bytes] = {}
+        scored[k] = leaf_scores(m.ms[k], found, here)
+        kept = {}
+        for d, value in here.items():
+            at = starts[d] if starts else {p - first for p in decode(values[d])}
+            at = at.intersection([p - k for p in decode(value)])
+            if at:
+                kept[d] = at
+        starts = found = kept
+        if not found:
+            break
+    return {d: tree_sum([scored[k][d] for k in range(len(m.ms))]) for d in found}
+
+
+def tree_sum(values: list[float]) -> float:
+    """A sum in the order of whoosh's binary tree of matchers (the same float result)."""
+    if len(values) == 1:
+        return values[0]
+    half = len(values) // 2
+    return tree_sum(values[:half]) + tree_sum(values[half:])
 
 
 def stepped_scores(m, only: dict | None = None) -> dict[int, float]:
@@ -199,6 +273,8 @@ def stepped_scores(m, only: dict | None = None) -> dict[int, float]:
 
 def size(m) -> float:
     """A matcher's relative number of matches, from idf (rarer words have larger idf)."""
+    if type(m) is PhraseMatcher:
+        return min(exp(-w.scorer.idf) for w in m.ms)
     if isinstance(m, matching.NullMatcherClass) or not m.is_active():
         return 0.0
     if type(m) is matching.UnionMatcher:
@@ -210,10 +286,12 @@ def size(m) -> float:
 
 
 def scorable(m) -> bool:
-    """Whether `scores` can take this matcher: words combined with AND and OR."""
+    """Whether `scores` can take this matcher: words and phrases under AND and OR."""
     kind = type(m)
     if kind in (matching.UnionMatcher, matching.IntersectionMatcher):
         return scorable(m.a) and scorable(m.b)
+    if kind is PhraseMatcher:
+        return all(type(w) is W3LeafMatcher and hasattr(w.scorer, "lengths") for w in m.ms)
     return (isinstance(m, matching.NullMatcherClass) or kind is ListMatcher
             or (kind is W3LeafMatcher and hasattr(m.scorer, "lengths")))
 
@@ -223,6 +301,8 @@ def scores(m, only: dict | None = None) -> dict[int, float]:
     (a sum over the words a passage has). Phrases and other queries go through whoosh's
     own matchers instead."""
     kind = type(m)
+    if kind is PhraseMatcher:
+        return phrase_scores(m, only)
     if isinstance(m, matching.NullMatcherClass) or not m.is_active():
         return {}
     if kind is W3LeafMatcher:
@@ -321,13 +401,17 @@ class Phrase(Q.Phrase):
 
 
 class PhraseMatcher(matching.WrappingMatcher):
-    """Documents where word k of the phrase sits at position p + k for some p."""
+    """Documents where word k of the phrase sits at position p + k for some p.
+
+    It looks for its first match only when asked (a matcher must otherwise stand on its
+    first match once built): TopAndAll resets the words and runs `phrase_scores` instead,
+    and a stepped search for a phrase that matches nothing would cost a whole pass."""
 
     def __init__(self, ms, rarest):
         self.ms, self.rarest = ms, rarest
         isect = make_binary_tree(matching.IntersectionMatcher, [ms[k] for k in rarest])
         super().__init__(isect)
-        self._find_next()
+        self._started = False
 
     def copy(self):
         return self.__class__([m.copy() for m in self.ms], self.rarest)
@@ -340,6 +424,11 @@ class PhraseMatcher(matching.WrappingMatcher):
 
     def supports_block_quality(self):
         return False
+
+    def _start(self):
+        if not self._started:
+            self._started = True
+            self._find_next()
 
     def _adjacent(self) -> bool:
         starts = None
@@ -355,11 +444,29 @@ class PhraseMatcher(matching.WrappingMatcher):
         while child.is_active() and not self._adjacent():
             child.next()
 
+    def is_active(self):
+        self._start()
+        return self.child.is_active()
+
+    def id(self):
+        self._start()
+        return self.child.id()
+
+    def score(self):
+        self._start()
+        return self.child.score()
+
+    def weight(self):
+        self._start()
+        return self.child.weight()
+
     def next(self):
+        self._start()
         self.child.next()
         self._find_next()
 
     def skip_to(self, id):
+        self._start()
         self.child.skip_to(id)
         self._find_next()
 
