@@ -24,6 +24,8 @@ from app.matchers import BM25, Offsets
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 POINTER = "CURRENT"
+# Raise when the schema or the posting format changes: archives rebuild their index once.
+INDEX_FORMAT = "2"
 SPELLING = "words.txt"  # unstemmed non-Han words, folded, sorted: for "did you mean"
 WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
 LEASES = "leases"

@@ -173,11 +173,12 @@ def apply(session: Session, parsed: dict, gone: set[str]) -> None:
 def reindex_if_stale(settings: Settings, engine, force: bool = False,
                      stage: Callable[[str], None] = lambda what: None) -> bool:
     """Rebuild the search index when it was built from another version of the records
-    (also after an ingest was killed between its commit and its index switch)."""
-    from app.index import build_index  # heavy (jieba); only when needed
+    (also after an ingest was killed between its commit and its index switch) or in an
+    older index format."""
+    from app.index import INDEX_FORMAT, build_index  # whoosh: only when needed
 
     with Session(engine) as session:
-        version = store.get_meta(session, "content_version")
+        version = f"{store.get_meta(session, 'content_version')}+{INDEX_FORMAT}"
         if not force and version == store.get_meta(session, "indexed_version") and \
                 settings.index_root.exists():
             return False

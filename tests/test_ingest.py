@@ -72,6 +72,15 @@ def test_reingest_is_a_no_op_and_ids_are_stable(tmp_path, sources):
     assert passage_rows(second.db_path) == ids
 
 
+def test_an_index_in_an_older_format_is_rebuilt_once(tmp_path, sources):
+    settings = settings_for(tmp_path / "archive.db")
+    ingest(settings, [sources])
+    with sqlite3.connect(settings.db_path) as con:  # as an archive of format 1 recorded it
+        con.execute("UPDATE archivemeta SET value = '1' WHERE key = 'indexed_version'")
+    assert ingest(settings, [sources]).reindexed
+    assert not ingest(settings, [sources]).reindexed
+
+
 def test_ids_survive_other_documents_and_passages_changing(tmp_path, sources):
     settings = settings_for(tmp_path / "a" / "archive.db")
     ingest(settings, [sources])
