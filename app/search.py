@@ -101,7 +101,7 @@ def mark_spans(text: str, start: int, end: int, spans) -> Markup:
     while end > start and text[end - 1].isspace():
         end -= 1
     out, at = [], start
-    for s, e, *_ in sorted(spans):
+    for s, e, *_ in sorted(spans, key=lambda span: (span[0], -span[1])):
         if s < at or e > end:
             continue
         out += [escape(text[at:s]), Markup("<mark>"), escape(text[s:e]), Markup("</mark>")]
@@ -112,24 +112,46 @@ def mark_spans(text: str, start: int, end: int, spans) -> Markup:
     return Markup(prefix) + Markup("").join(out) + Markup(suffix)
 
 
-def _matches(word: str, is_han: bool, terms: set[str], prefixes: tuple[str, ...]) -> bool:
-    form = word if is_han else fold(word)
-    if form in terms or form.startswith(prefixes or ("\0",)):
-        return True
-    return not is_han and (stem(form, "de") in terms or stem(form, "en") in terms)
+def split_terms(terms) -> tuple[set[str], tuple[str, ...], list[list[str]]]:
+    """SearchResult.terms as (words, prefixes, phrases): "xy*" is a prefix, and a term
+    with spaces is a phrase (its words are marked only where they stand together)."""
+    words = {t for t in terms if " " not in t and not t.endswith("*")}
+    prefixes = tuple(t[:-1] for t in terms if t.endswith("*"))
+    return words, prefixes, [t.split(" ") for t in terms if " " in t]
+
+
+def marks(tokens, words: set, prefixes: tuple, phrases: list) -> list[tuple]:
+    """(start, end, key) to mark, from tokens (start, end, forms, position): a token whose
+    forms hold a word or start with a prefix, and each run of positions holding a phrase."""
+    out = [(s, e, forms[0]) for s, e, forms, _ in tokens
+           if words.intersection(forms) or (prefixes and forms[0].startswith(prefixes))]
+    if phrases:
+        at = {pos: (s, e, forms) for s, e, forms, pos in tokens}
+        for phrase in phrases:
+            for s, _, forms, pos in tokens:
+                if phrase[0] in forms and all(
+                        phrase[k] in at.get(pos + k, (0, 0, ()))[2] for k in range(1, len(phrase))):
+                    out.append((s, at[pos + len(phrase) - 1][1], " ".join(phrase)))
+    return out
+
+
+def text_forms(word: str, is_han: bool) -> tuple[str, ...]:
+    """The forms a word of a text can take in the index: folded, then each stem."""
+    if is_han:
+        return (word,)
+    form = fold(word)
+    return form, stem(form, "de"), stem(form, "en")
 
 
 def highlight(text: str, terms, limit: int | None = None) -> Markup:
     """The one way to show text with search terms marked: escaped, terms in <mark>.
 
-    `terms` are SearchResult.terms (analysed forms; "xy*" marks words starting with xy).
-    With `limit`, only a window of that many characters around the most matches is shown.
+    `terms` are SearchResult.terms (see split_terms). With `limit`, only a window of that
+    many characters around the most matches is shown.
     """
     text = text or ""
-    wanted = {t for t in terms if not t.endswith("*")}
-    prefixes = tuple(t[:-1] for t in terms if t.endswith("*"))
-    spans = [(s, e, fold(word)) for s, e, word, han in split(text)
-             if _matches(word, han, wanted, prefixes)]
+    tokens = [(s, e, text_forms(word, han), i) for i, (s, e, word, han) in enumerate(split(text))]
+    spans = marks(tokens, *split_terms(terms))
     return mark_spans(text, *window(text, spans, limit or len(text)), spans)
 
 
@@ -188,7 +210,8 @@ def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
     for tokens in query_variants(text, lang):
         if not tokens:
             continue
-        parsed.terms.update(tokens)
+        together = adjacent and len(tokens) > 1
+        parsed.terms.update([" ".join(tokens)] if together else tokens)
         if len(tokens) == 1:
             options.append(Q.Term("text", tokens[0]))
         elif adjacent:
@@ -440,23 +463,26 @@ def page_hits(searcher, hits, start: int, stop: int, terms) -> list[Hit]:
     """Hits start..stop of whoosh Results, with snippets marked at the offsets the index
     stored for the query's terms ("pinpoint": no re-analysis of the passage text)."""
     picked = [(hits.docnum(i), hits.score(i)) for i in range(start, min(stop, hits.scored_length()))]
-    spans = char_spans(searcher, [d for d, _ in picked], index_terms(searcher, terms))
-    return [to_hit(searcher.stored_fields(d), score, spans[d]) for d, score in picked]
+    words, prefixes, phrases = split_terms(terms)
+    words |= expand_prefixes(searcher, prefixes)
+    read = words.union(*phrases) if phrases else words
+    tokens = postings_tokens(searcher, [d for d, _ in picked], sorted(read))
+    return [to_hit(searcher.stored_fields(d), score, marks(tokens[d], words, (), phrases))
+            for d, score in picked]
 
 
-def index_terms(searcher, terms) -> list[str]:
-    """The query's analysed terms, prefixes expanded to (at most 50) indexed words."""
-    out = [t for t in terms if not t.endswith("*")]
-    for t in terms:
-        if t.endswith("*"):
-            words = itertools.islice(searcher.reader().expand_prefix("text", t[:-1]), 50)
-            out += [w.decode() if isinstance(w, bytes) else w for w in words]
+def expand_prefixes(searcher, prefixes) -> set[str]:
+    """The indexed words (at most 50 per prefix) that start with each prefix."""
+    out = set()
+    for prefix in prefixes:
+        found = itertools.islice(searcher.reader().expand_prefix("text", prefix), 50)
+        out |= {w.decode() if isinstance(w, bytes) else w for w in found}
     return out
 
 
-def char_spans(searcher, docnums: list[int], words: list[str]) -> dict[int, list]:
-    """docnum -> [(startchar, endchar, word)] of the words, read from the postings."""
-    spans: dict[int, list] = {d: [] for d in docnums}
+def postings_tokens(searcher, docnums: list[int], words: list[str]) -> dict[int, list]:
+    """docnum -> [(startchar, endchar, (word,), position)] of the words, from the postings."""
+    tokens: dict[int, list] = {d: [] for d in docnums}
     for word in words:
         try:
             postings = searcher.postings("text", word)
@@ -468,8 +494,9 @@ def char_spans(searcher, docnums: list[int], words: list[str]) -> dict[int, list
             if not postings.is_active():
                 break
             if postings.id() == docnum:
-                spans[docnum] += [(s, e, word) for _, s, e in postings.value_as("characters")]
-    return spans
+                tokens[docnum] += [(s, e, (word,), pos)
+                                   for pos, s, e in postings.value_as("characters")]
+    return tokens
 
 
 def to_hit(fields: dict, score: float, spans: list) -> Hit:

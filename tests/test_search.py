@@ -7,9 +7,9 @@ import pytest
 from markupsafe import Markup
 
 from app.index import SearchIndex, build_index
-from app.search import highlight, mark_spans, search
+from app.search import highlight, mark_spans, prepare, search
 from malformed_queries import MALFORMED_QUERIES
-from search_entries import ENTRIES
+from search_entries import ENTRIES, entry
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +132,8 @@ def test_query_markup_is_escaped(index):
     result = search(index, "<script>alert(1)</script>")
     assert [h.id for h in result.hits] == ["xss"]
     assert "<script>" not in result.hits[0].snippet_html
-    assert "<mark>script</mark>" in result.hits[0].snippet_html
+    # one unit of the query (no spaces) is marked as one span, escaped inside
+    assert "<mark>script&gt;alert(1)&lt;/script</mark>" in result.hits[0].snippet_html
 
 
 def test_highlight_escapes_and_marks():
@@ -240,13 +241,36 @@ def test_totals_and_facets_count_every_match(tmp_path):
     index.close()
 
 
+def search_terms_of(q: str) -> list[str]:
+    return sorted(prepare(q).terms)
+
+
 def test_snippet_shows_the_phrase_not_the_common_words(tmp_path):
     text = "我们的" * 150 + "像 Dario 说的,数据中心里的天才国度,还能加速科学。" + "我们的" * 150
     build_index(tmp_path, [entry_zh("long", text)])
     index = SearchIndex(tmp_path)
     snippet = search(index, '"数据中心里的天才国度"').hits[0].snippet_html
-    assert "<mark>数据中心</mark><mark>里</mark><mark>的</mark><mark>天才</mark>" in snippet
+    assert "<mark>数据中心里的天才国度</mark>" in snippet
+    assert snippet.count("<mark>") == 1  # 的 is marked only inside the phrase
     index.close()
+
+
+def test_phrase_words_are_marked_only_where_they_stand_together(tmp_path):
+    text = "Talent und Zeit. Mehr Zeit und Talent. Talent und Zeit und Geld."
+    build_index(tmp_path, [entry("phr", text)])
+    index = SearchIndex(tmp_path)
+    snippet = str(search(index, '"Talent und Zeit"').hits[0].snippet_html)
+    assert snippet == ("<mark>Talent und Zeit</mark>. Mehr Zeit und Talent. "
+                       "<mark>Talent und Zeit</mark> und Geld.")
+    both = str(search(index, 'Geld "Talent und Zeit"').hits[0].snippet_html)
+    assert both.endswith("<mark>Talent und Zeit</mark> und <mark>Geld</mark>.")
+    index.close()
+
+
+def test_highlight_marks_phrases_as_one_span():
+    terms = search_terms_of('"wird als der" Mensch')
+    marked = str(highlight("Er wird als der Mensch gelten; als der Erste wird er", terms))
+    assert marked == "Er <mark>wird als der</mark> <mark>Mensch</mark> gelten; als der Erste wird er"
 
 
 def entry_zh(id, text):
