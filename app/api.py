@@ -26,7 +26,10 @@ def stats(session: SessionDep):
             description="Words are ANDed; \"phrases\", OR, -word, prefix*, and the filters "
                         "speaker:, interview:, lang:, kind:, date:YYYY[-MM[-DD]][..YYYY] work "
                         "in `q` as on the search page. Never fails on odd input: problems "
-                        "are reported in `message`.")
+                        "are reported in `message`. `total` and `facets` count every match "
+                        "(each facet lists its 50 largest values); `terms` are the analysed "
+                        "forms that snippets mark (`xy*` a prefix, a term with spaces a "
+                        "phrase, marked only where its words stand together).")
 def search(session: SessionDep, index: IndexDep, settings: SettingsDep, q: str = "",
            speaker: str = "", interview: str = "", lang: str = "", kind: str = "",
            date_from: str = "", date_to: str = "", page: str = "1") -> dict:

@@ -458,7 +458,8 @@ def run_search(session: Session, index: SearchIndex, *, q: str = "", speaker: st
 
 
 def search_terms(q: str | None) -> list[str]:
-    """The analysed terms of a query, to mark them in a page reached from a search."""
+    """The analysed terms of a query (phrases as one term with spaces), to mark them in a
+    page reached from a search."""
     if not q:
         return []
     return sorted(engine.prepare(q).terms)
