@@ -3,6 +3,8 @@
 whoosh 2.7 is pure Python and pinned, so its hot loops are replaced here in three places,
 each measured on the benchmark's 100k-passage index (`python -m app.bench`):
 
+- Exclusion: whoosh's AndNotMatcher could keep its first match although it holds the
+  excluded word (fixed in `_find_first`).
 - Postings: blocks are pickled with protocol 4 instead of 2 (5x faster to read, half the
   size), `Offsets` stores a word's positions and character offsets as a typed array (whoosh
   pickles a list of tuples per posting), and block ids are summed in C.
@@ -135,6 +137,19 @@ def _read_ids(self):
 W3LeafMatcher._read_ids = _read_ids
 
 
+# ---------------------------------------------------------------- exclusion
+
+def _find_first(self):
+    """AndNotMatcher._find_first, fixed: whoosh checked the first match of the positive side
+    against the excluded side only when both stood on the same id, so when the excluded
+    word's first passage came earlier, `aber -dass` kept a first passage that says "dass"."""
+    if self.a.is_active() and self.b.is_active():
+        self._find_next()
+
+
+matching.AndNotMatcher._find_first = _find_first
+
+
 # ---------------------------------------------------------------- skipping
 
 def _skip_to(self, targetid):
@@ -261,12 +276,13 @@ def tree_sum(values: list[float]) -> float:
     return tree_sum(values[:half]) + tree_sum(values[half:])
 
 
-def stepped_scores(m, only: dict | None = None) -> dict[int, float]:
-    """The same for any other matcher, one posting at a time (inlined single postings)."""
+def stepped_scores(m, only: dict | None = None, score: float | None = None) -> dict[int, float]:
+    """The same for any other matcher, one posting at a time (inlined single postings,
+    filters; `score` replaces the matcher's own)."""
     out = {}
     while m.is_active():
         if only is None or m.id() in only:
-            out[m.id()] = m.score()
+            out[m.id()] = m.score() if score is None else score
         m.next()
     return out
 
@@ -281,15 +297,19 @@ def size(m) -> float:
         return size(m.a) + size(m.b)
     if type(m) is matching.IntersectionMatcher:
         return min(size(m.a), size(m.b))
+    if type(m) is matching.AndNotMatcher:
+        return size(m.a)
     scorer = getattr(m, "scorer", None) or getattr(m, "_scorer", None)
     return exp(-getattr(scorer, "idf", 0.0))
 
 
 def scorable(m) -> bool:
-    """Whether `scores` can take this matcher: words and phrases under AND and OR."""
+    """Whether `scores` can take this matcher: words and phrases under AND, OR and NOT."""
     kind = type(m)
-    if kind in (matching.UnionMatcher, matching.IntersectionMatcher):
+    if kind in (matching.UnionMatcher, matching.IntersectionMatcher, matching.AndNotMatcher):
         return scorable(m.a) and scorable(m.b)
+    if kind is matching.ConstantScoreWrapperMatcher:  # a filter: stepped through
+        return True
     if kind is PhraseMatcher:
         return all(type(w) is W3LeafMatcher and hasattr(w.scorer, "lengths") for w in m.ms)
     return (isinstance(m, matching.NullMatcherClass) or kind is ListMatcher
@@ -309,11 +329,20 @@ def scores(m, only: dict | None = None) -> dict[int, float]:
         return leaf_scores(m, only)
     if kind is ListMatcher:
         return stepped_scores(m, only)
+    if kind is matching.ConstantScoreWrapperMatcher:  # a filter adds nothing to a score
+        return stepped_scores(m.child, only, 0.0)
     if kind is matching.UnionMatcher:
         a, b = scores(m.a, only), scores(m.b, only)
         for d, score in b.items():
             a[d] = a.get(d, 0.0) + score
         return a
+    if kind is matching.AndNotMatcher:  # the excluded side is read only where it matters
+        found = scores(m.a, only)
+        # whoosh already stepped both sides past excluded matches, which a phrase on the
+        # positive side reads again from its start: the excluded side must start over too
+        m.b.reset()
+        excluded = scores(m.b, found) if found else {}
+        return {d: score for d, score in found.items() if d not in excluded}
     a_first = size(m.a) <= size(m.b)  # an intersection: the rarer side picks candidates
     first = scores(m.a if a_first else m.b, only)
     second = scores(m.b if a_first else m.a, first)
@@ -452,9 +481,9 @@ class PhraseMatcher(matching.WrappingMatcher):
         self._start()
         return self.child.id()
 
-    def score(self):
+    def score(self):  # summed in phrase order, as whoosh's Phrase does
         self._start()
-        return self.child.score()
+        return tree_sum([m.score() for m in self.ms])
 
     def weight(self):
         self._start()

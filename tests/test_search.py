@@ -255,6 +255,14 @@ def test_snippet_shows_the_phrase_not_the_common_words(tmp_path):
     index.close()
 
 
+def test_an_excluded_word_excludes_the_first_match_too(tmp_path):
+    """whoosh's AndNot checked its first match only when both sides stood on one passage."""
+    build_index(tmp_path, [entry("n0", "dass"), entry("n1", "aber dass"), entry("n2", "aber")])
+    index = SearchIndex(tmp_path)
+    assert [h.id for h in search(index, "aber -dass").hits] == ["n2"]
+    index.close()
+
+
 def test_phrase_words_are_marked_only_where_they_stand_together(tmp_path):
     text = "Talent und Zeit. Mehr Zeit und Talent. Talent und Zeit und Geld."
     build_index(tmp_path, [entry("phr", text)])
