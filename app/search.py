@@ -303,7 +303,8 @@ def clause(m: re.Match, lang: str | None, parsed: Parsed, negate: bool):
         return None
     if name:  # unknown field: its words are plain words, ANDed
         word, phrase = m.group().lstrip("-").replace(":", " ").replace('"', " "), None
-    if phrase is not None:
+    if phrase is not None:  # a misspelt quote gets a suggestion too
+        parsed.words += [w for w in re.findall(r"[^\W\d_]{3,}", phrase) if not has_han(w)]
         return text_query(phrase, lang, True, parsed)
     word = word[:MAX_WORD]
     if word.endswith("*") and not name:

@@ -122,6 +122,13 @@ def test_did_you_mean(index):
     assert search(index, "Talentdihte").did_you_mean == "talentdichte"
 
 
+def test_did_you_mean_inside_a_quote(index):
+    result = search(index, '"Talentdichte schlägt Talentmase"')
+    assert result.total == 0
+    assert result.did_you_mean == '"Talentdichte schlägt talentmasse"'
+    assert search(index, result.did_you_mean).total == 1
+
+
 def test_passage_markup_is_escaped(index):
     snippet = search(index, "Angriff").hits[0].snippet_html
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet and "<b>" not in snippet
