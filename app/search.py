@@ -12,7 +12,6 @@ speaker: interview: lang: kind: date:YYYY[-MM[-DD]] or date:FROM..TO.
 from __future__ import annotations
 
 import heapq
-import itertools
 import logging
 import re
 import unicodedata
@@ -25,7 +24,8 @@ from whoosh import query as Q
 from whoosh.reading import TermNotFound
 from whoosh.spelling import ListCorrector
 
-from app.analysis import fold, has_han, query_variants, split, stem, terms as analysed
+from app.analysis import (QUERY_LANGUAGES, fold, has_han, query_variants, split, stem,
+                          terms as analysed)
 from app.index import SearchIndex, day_number
 from app.matchers import Phrase, TopAndAll
 
@@ -150,8 +150,7 @@ def highlight(text: str, terms, limit: int | None = None) -> Markup:
     many characters around the most matches is shown.
     """
     text = text or ""
-    tokens = [(s, e, text_forms(word, han), i) for i, (s, e, word, han) in enumerate(split(text))]
-    spans = marks(tokens, *split_terms(terms))
+    spans = marks(text_tokens(text), *split_terms(terms))
     return mark_spans(text, *window(text, spans, limit or len(text)), spans)
 
 
@@ -224,13 +223,24 @@ def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
 
 
 def prefix_query(word: str, parsed: Parsed):
+    """The last word of `word` as a prefix of indexed words, in its folded form and in each
+    stem (the index holds stems: "Talente*" must find "talent"); words before it (KI-Tal*)
+    must be there too."""
     stem_part = word.rstrip("*")
-    if "*" in stem_part or len(stem_part) < 2 or not analysed(stem_part, stemmed=False):
+    tokens = analysed(stem_part, stemmed=False) if "*" not in stem_part else []
+    if len(stem_part) < 2 or not tokens or len(tokens[-1]) < 2:
         parsed.notes.append(f"Ignored {word!r}: wildcards need at least 2 characters before a final *.")
         return None
-    form = analysed(stem_part, stemmed=False)[0]
-    parsed.terms.add(form + "*")
-    return Q.Prefix("text", form)
+    *before, last = tokens
+    forms = list(dict.fromkeys([last] + [stem(last, lang) for lang in QUERY_LANGUAGES]))
+    parsed.terms.update(f + "*" for f in forms)
+    prefixes = [Q.Prefix("text", f) for f in forms if len(f) >= 2]
+    found = prefixes[0] if len(prefixes) == 1 else Q.Or(prefixes)
+    if before:
+        parsed.notes.append(f"{word!r} was searched as {' '.join(before)} and {last}*.")
+        words = [text_query(w, None, False, parsed) for w in before]
+        return Q.And([w for w in words if w is not None] + [found])
+    return found
 
 
 def date_filter(value: str):
@@ -239,7 +249,9 @@ def date_filter(value: str):
     ok = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")
     if not (ok.match(lo) and ok.match(hi)) or not (lo or hi):
         return None
-    return Q.NumericRange("day", day_number(lo) if lo else None,
+    # whoosh 2.7's trie ranges match every passage for an open start (None, made 0) and for
+    # an end of 99999999; a start of 1 and an open end were right in 2,651 random ranges
+    return Q.NumericRange("day", day_number(lo) if lo else 1,
                           day_number(hi, last=True) if hi else None)
 
 
@@ -278,7 +290,10 @@ def parse(q: str, lang: str | None = None) -> Parsed:
             or_next = word == "OR" and bool(parsed.must)
             continue
         negate, negate_next = bool(m.group("neg")) != negate_next, False
+        marked = set(parsed.terms)
         built = clause(m, lang, parsed, negate)
+        if negate:  # what a passage must not hold is not marked in it
+            parsed.terms = marked
         if built is None:
             continue
         if negate:
@@ -465,20 +480,19 @@ def page_hits(searcher, hits, start: int, stop: int, terms) -> list[Hit]:
     stored for the query's terms ("pinpoint": no re-analysis of the passage text)."""
     picked = [(hits.docnum(i), hits.score(i)) for i in range(start, min(stop, hits.scored_length()))]
     words, prefixes, phrases = split_terms(terms)
-    words |= expand_prefixes(searcher, prefixes)
-    read = words.union(*phrases) if phrases else words
-    tokens = postings_tokens(searcher, [d for d, _ in picked], sorted(read))
-    return [to_hit(searcher.stored_fields(d), score, marks(tokens[d], words, (), phrases))
+    stored = {d: searcher.stored_fields(d) for d, _ in picked}
+    if prefixes:  # a prefix may stand for thousands of indexed words: read the hits instead
+        tokens = {d: text_tokens(fields.get("text", "")) for d, fields in stored.items()}
+    else:
+        read = words.union(*phrases) if phrases else words
+        tokens = postings_tokens(searcher, list(stored), sorted(read))
+    return [to_hit(stored[d], score, marks(tokens[d], words, prefixes, phrases))
             for d, score in picked]
 
 
-def expand_prefixes(searcher, prefixes) -> set[str]:
-    """The indexed words (at most 50 per prefix) that start with each prefix."""
-    out = set()
-    for prefix in prefixes:
-        found = itertools.islice(searcher.reader().expand_prefix("text", prefix), 50)
-        out |= {w.decode() if isinstance(w, bytes) else w for w in found}
-    return out
+def text_tokens(text: str) -> list[tuple]:
+    """(start, end, forms, position) of every word of a text, analysed again."""
+    return [(s, e, text_forms(word, han), i) for i, (s, e, word, han) in enumerate(split(text))]
 
 
 def postings_tokens(searcher, docnums: list[int], words: list[str]) -> dict[int, list]:

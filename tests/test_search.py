@@ -300,3 +300,40 @@ def test_snippet_window_does_not_open_on_a_blank_line():
     snippet = str(mark_spans(text, start, len(text), [(text.index("Talentdichte"),
                                                        text.index("Talentdichte") + 12)]))
     assert snippet.startswith("…Zweiter Absatz") and "<mark>Talentdichte</mark>" in snippet
+
+
+def test_open_ended_date_ranges_filter_with_and_without_words(tmp_path):
+    """whoosh matched every passage for a range without a start (date:..2020)."""
+    build_index(tmp_path, [entry("old", "Talent früher", date="2019-05-01"),
+                           entry("mid", "Talent damals", date="2021-03-03"),
+                           entry("new", "Talent heute", date="2024-01-01")])
+    index = SearchIndex(tmp_path)
+    assert [h.id for h in search(index, "date:..2020").hits] == ["old"]
+    assert [h.id for h in search(index, "", date_to="2020").hits] == ["old"]
+    assert {h.id for h in search(index, "Talent -date:..2020").hits} == {"mid", "new"}
+    assert [h.id for h in search(index, "date:2022..").hits] == ["new"]
+    index.close()
+
+
+def test_prefixes_find_stemmed_words_and_mark_every_match(tmp_path):
+    words = [f"be{a}{b}tung" for a in "klmnopqrst" for b in "aeiou"]  # 50 words with be...
+    entries = [entry(f"w{i}", f"Die {w} ist wichtig.") for i, w in enumerate(words)]
+    entries += [entry("t", "Die Talente und KI-Talente."), entry("z", "Betonung zuletzt.")]
+    build_index(tmp_path, entries)
+    index = SearchIndex(tmp_path)
+    found = search(index, "be*", page_size=100)
+    assert found.total == 51 and all("<mark>" in h.snippet_html for h in found.hits)
+    talents = search(index, "Talente*")  # the index holds the stem "talent"
+    assert [h.id for h in talents.hits] == ["t"]
+    assert str(talents.hits[0].snippet_html).count("<mark>") == 2
+    assert [h.id for h in search(index, "KI-Tal*").hits] == ["t"]
+    index.close()
+
+
+def test_excluded_words_are_not_marked(tmp_path):
+    build_index(tmp_path, [entry_zh("zh", "我们需要人才,也需要数据中心。")])
+    index = SearchIndex(tmp_path)
+    result = search(index, "我们 -人才公司")  # 人才公司 is two words: 人才 AND 公司
+    assert result.terms == ["我们"] and result.total == 1
+    assert str(result.hits[0].snippet_html).count("<mark>") == 1
+    index.close()
