@@ -359,10 +359,11 @@ class TopAndAll(collectors.TopCollector):
     so scoring every match costs no more, and counting facets from a list of docnums is 10x
     cheaper than whoosh's groupedby, which reads a column file per document."""
 
-    def __init__(self, limit, allow: bytearray | None, **kwargs):
-        """`allow`: 1 for each docnum that passes the filters (None: no filters)."""
+    def __init__(self, limit, allow: bytearray | None, everything: bool = False, **kwargs):
+        """`allow`: 1 for each docnum that passes the filters (None: no filters);
+        `everything`: the query is the filters alone (every allowed passage, score 0)."""
         super().__init__(limit=limit, usequality=False, replace=0, **kwargs)
-        self.allow = allow
+        self.allow, self.everything = allow, everything
 
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
@@ -375,6 +376,13 @@ class TopAndAll(collectors.TopCollector):
             return super().collect(sub_docnum)
 
     def collect_matches(self):
+        if self.everything:
+            size = self.subsearcher.doc_count_all()
+            part = self.allow[self.offset:self.offset + size] if self.allow else None
+            ids = list(compress(range(size), part)) if part is not None else list(range(size))
+            self._keep(ids, [0.0] * len(ids))
+            self.total = len(self.docnums)
+            return
         if not scorable(self.matcher):
             return super().collect_matches()
         found = scores(self.matcher, self._candidates())
