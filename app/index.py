@@ -20,7 +20,8 @@ from pathlib import Path
 from whoosh import fields, index as whoosh_index
 
 from app.analysis import HAN, LangText, analyzer, fold
-from app.matchers import BM25, Offsets
+from app.matchers import BM25
+from app.postings import Offsets
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 POINTER = "CURRENT"

@@ -12,7 +12,8 @@ from whoosh import collectors, query as Q
 
 from app.bench import seed_passages, synthesize
 from app.index import SearchIndex, build_index
-from app.matchers import Offsets, Phrase, scorable
+from app.matchers import Phrase, scorable
+from app.postings import Offsets
 from app.search import collect, prepare, whoosh_query
 
 QUERIES = [
