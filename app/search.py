@@ -420,10 +420,8 @@ def collect(index: SearchIndex, searcher, parsed: Parsed, limit: int) -> TopAndA
     dates), kept or excluded, are checked against masks of the column values (one byte per
     passage, kept for the next query) instead of intersecting postings: at 100k passages
     that took date:2021 KI from 90 to ~10 ms, and lang:de alone from 99 ms to ~10."""
-    kept = [c for c in map(column_check, parsed.filters) if c]
-    dropped = [c for c in map(column_check, parsed.must_not) if c]
-    rest = [f for f in parsed.filters if not column_check(f)]
-    must_not = [f for f in parsed.must_not if not column_check(f)]
+    kept, rest = by_column(parsed.filters)
+    dropped, must_not = by_column(parsed.must_not)
     masks = [index.mask(searcher, name, key, test) for name, key, test in kept]
     masks += [index.mask(searcher, name, ("not", key), lambda v, test=test: not test(v))
               for name, key, test in dropped]
@@ -437,6 +435,12 @@ def collect(index: SearchIndex, searcher, parsed: Parsed, limit: int) -> TopAndA
     query = Q.NullQuery() if everything else whoosh_query(parsed, rest, must_not)
     searcher.search_with_collector(query, collector)
     return collector
+
+
+def by_column(queries: list) -> tuple[list, list]:
+    """(column checks, the other queries) of a list of filters or exclusions."""
+    checks = [(q, column_check(q)) for q in queries]
+    return [c for _, c in checks if c], [q for q, c in checks if not c]
 
 
 def both(a: bytearray, b: bytearray) -> bytearray:
