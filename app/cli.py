@@ -1,9 +1,10 @@
 """archive ingest | reindex | serve."""
+
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -12,12 +13,13 @@ from rich.table import Table
 
 from app.config import ROOT, Settings, settings_for
 
-app = typer.Typer(help="The AI-lab interview archive.", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(help="The AI-lab interview archive.", no_args_is_help=True, add_completion=False)
 console = Console(stderr=True)
 
-DbOption = Annotated[Optional[Path], typer.Option(
-    "--db", help="Archive file (default data/archive.db, or $ARCHIVE_DB).")]
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Archive file (default data/archive.db, or $ARCHIVE_DB)."),
+]
 
 
 def settings(db: Path | None) -> Settings:
@@ -49,11 +51,16 @@ def print_report(report) -> None:
 
 
 @app.command()
-def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(
-        help="Files or folders of source pages (default: seeds/).")] = None,
-        db: DbOption = None) -> None:
+def ingest(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or folders of source pages (default: seeds/)."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
     """Parse source pages into the archive and rebuild the search index."""
-    from app.ingest import IngestLocked, discover, ingest as run_ingest
+    from app.ingest import IngestLocked, discover
+    from app.ingest import ingest as run_ingest
 
     paths = paths or [ROOT / "seeds"]
     missing = [p for p in paths if not p.exists()]
@@ -61,17 +68,25 @@ def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(
         console.print(f"[red]no such file or folder:[/] {', '.join(map(str, missing))}")
         raise typer.Exit(2)
     total = len(discover(paths))
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[name]}"), console=console,
-                  disable=not console.is_terminal and os.environ.get("CI") == "true") as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[name]}"),
+        console=console,
+        disable=not console.is_terminal and os.environ.get("CI") == "true",
+    ) as bar:
         task = bar.add_task("ingest", total=total, name="")
         try:
-            report = run_ingest(settings(db), paths,
-                                progress=lambda name: bar.update(task, advance=1, name=name),
-                                stage=lambda what: bar.update(task, name=what + " …"))
+            report = run_ingest(
+                settings(db),
+                paths,
+                progress=lambda name: bar.update(task, advance=1, name=name),
+                stage=lambda what: bar.update(task, name=what + " …"),
+            )
         except IngestLocked as exc:
             console.print(f"[red]{exc}[/]")
-            raise typer.Exit(3)
+            raise typer.Exit(3) from None
     print_report(report)
     raise typer.Exit(1 if report.failures else 0)
 
@@ -79,7 +94,7 @@ def ingest(paths: Annotated[Optional[list[Path]], typer.Argument(
 @app.command()
 def reindex(db: DbOption = None) -> None:
     """Rebuild the search index from the archive."""
-    from app.ingest import writer_lock, reindex_if_stale
+    from app.ingest import reindex_if_stale, writer_lock
     from app.store import write_engine
 
     s = settings(db)
@@ -89,18 +104,24 @@ def reindex(db: DbOption = None) -> None:
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000, db: DbOption = None,
-          ingest_if_empty: Annotated[bool, typer.Option(
-              help="Ingest seeds/ first when the archive is empty.")] = False) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    db: DbOption = None,
+    ingest_if_empty: Annotated[
+        bool, typer.Option(help="Ingest seeds/ first when the archive is empty.")
+    ] = False,
+) -> None:
     """Serve the archive over HTTP."""
     import uvicorn
 
     s = settings(db)
     if ingest_if_empty and archive_is_empty(s):
         from app.ingest import ingest as run_ingest
+
         console.print("the archive is empty: ingesting seeds/ first")
         print_report(run_ingest(s, [s.seeds_dir]))
-    from app.main import create_app
+    from app.web.app import create_app
 
     console.print(f"serving {s.db_path} on http://{host}:{port}")
     uvicorn.run(create_app(s), host=host, port=port)
@@ -110,6 +131,7 @@ def archive_is_empty(s: Settings) -> bool:
     if not s.db_path.exists():
         return True
     from sqlmodel import Session, select
+
     from app.models import Passage
     from app.store import read_engine
 

@@ -1,4 +1,5 @@
 """Settings from the environment. Tests build their own Settings instead of touching env."""
+
 from __future__ import annotations
 
 import os
@@ -10,17 +11,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Settings:
-    db_path: Path = field(default_factory=lambda: Path(
-        os.environ.get("ARCHIVE_DB", ROOT / "data" / "archive.db")))
+    db_path: Path = field(
+        default_factory=lambda: Path(os.environ.get("ARCHIVE_DB", ROOT / "data" / "archive.db"))
+    )
     # The index lives in folders beside the database; a pointer file names the live one.
     index_dir: Path | None = None
     seeds_dir: Path = ROOT / "seeds"
     data_dir: Path = ROOT / "data"
     page_size: int = 20
-    allowed_hosts: tuple[str, ...] = field(default_factory=lambda: tuple(
-        h.strip() for h in os.environ.get(
-            "ARCHIVE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]").split(",")
-        if h.strip()))
+    allowed_hosts: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            h.strip()
+            for h in os.environ.get(
+                "ARCHIVE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]"
+            ).split(",")
+            if h.strip()
+        )
+    )
     base_url: str = os.environ.get("ARCHIVE_BASE_URL", "http://127.0.0.1:8000")
 
     @property

@@ -4,6 +4,7 @@ The only module that joins reading, storing and indexing. Parsing happens before
 write transaction opens, so a broken file is reported and skipped without touching the
 archive, and the archive changes in one commit.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -18,10 +19,10 @@ from sqlmodel import Session, func, select
 
 from app import store
 from app.config import Settings
-from app.decode import DecodeError
 from app.models import Document, Interview, Passage, Speaker
-from app.parse import PARSER_VERSION, ParseError, parse_bytes
-from app.speakers import Registry
+from app.parse.decode import DecodeError
+from app.parse.pipeline import PARSER_VERSION, ParseError, parse_bytes
+from app.parse.speakers import Registry
 
 SOURCE_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm"}
 
@@ -33,7 +34,7 @@ class IngestLocked(RuntimeError):
 @dataclass
 class FileReport:
     name: str
-    status: str                      # new | changed | unchanged | failed | removed
+    status: str  # new | changed | unchanged | failed | removed
     documents: int = 0
     passages: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -81,9 +82,13 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file()
-                            and p.suffix.lower() in SOURCE_SUFFIXES
-                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SOURCE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
         else:
             found.append(path)
     return found
@@ -108,22 +113,34 @@ def read_file(path: Path, known_sha: str | None, registry: Registry, report: lis
     except Exception as exc:  # a parser bug must not cost the other files
         report.append(FileReport(name, "failed", error=f"parser error: {exc!r}"))
         return None
-    report.append(FileReport(name, "changed" if known_sha else "new", len(docs),
-                             sum(len(d.passages) for d in docs),
-                             [f"{d.key}: {w}" if len(docs) > 1 else w
-                              for d in docs for w in d.warnings]))
+    report.append(
+        FileReport(
+            name,
+            "changed" if known_sha else "new",
+            len(docs),
+            sum(len(d.passages) for d in docs),
+            [f"{d.key}: {w}" if len(docs) > 1 else w for d in docs for w in d.warnings],
+        )
+    )
     return docs
 
 
 def totals(session: Session) -> dict[str, int]:
     count = lambda model: session.exec(select(func.count()).select_from(model)).one()  # noqa: E731
-    return {"documents": count(Document), "interviews": count(Interview),
-            "speakers": count(Speaker), "passages": count(Passage)}
+    return {
+        "documents": count(Document),
+        "interviews": count(Interview),
+        "speakers": count(Speaker),
+        "passages": count(Passage),
+    }
 
 
-def ingest(settings: Settings, paths: list[Path],
-           progress: Callable[[str], None] | None = None,
-           stage: Callable[[str], None] = lambda what: None) -> IngestReport:
+def ingest(
+    settings: Settings,
+    paths: list[Path],
+    progress: Callable[[str], None] | None = None,
+    stage: Callable[[str], None] = lambda what: None,
+) -> IngestReport:
     """`progress` hears each file's name as it is read; `stage` each later step."""
     report = IngestReport()
     with writer_lock(settings.db_path):
@@ -170,17 +187,24 @@ def apply(session: Session, parsed: dict, gone: set[str]) -> None:
     session.commit()
 
 
-def reindex_if_stale(settings: Settings, engine, force: bool = False,
-                     stage: Callable[[str], None] = lambda what: None) -> bool:
+def reindex_if_stale(
+    settings: Settings,
+    engine,
+    force: bool = False,
+    stage: Callable[[str], None] = lambda what: None,
+) -> bool:
     """Rebuild the search index when it was built from another version of the records
     (also after an ingest was killed between its commit and its index switch) or in an
     older index format."""
-    from app.index import INDEX_FORMAT, build_index  # whoosh: only when needed
+    from app.search.index import INDEX_FORMAT, build_index  # whoosh: only when needed
 
     with Session(engine) as session:
         version = f"{store.get_meta(session, 'content_version')}+{INDEX_FORMAT}"
-        if not force and version == store.get_meta(session, "indexed_version") and \
-                settings.index_root.exists():
+        if (
+            not force
+            and version == store.get_meta(session, "indexed_version")
+            and settings.index_root.exists()
+        ):
             return False
         stage("building the search index")
         build_index(settings.index_root, store.index_entries(session))

@@ -4,6 +4,7 @@ An id hashes the document's key and the passage's own normalised text (plus whic
 occurrence of that text it is), never its position: adding, removing or editing other
 passages or documents leaves it unchanged.
 """
+
 from __future__ import annotations
 
 import base64

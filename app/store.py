@@ -4,6 +4,7 @@ WAL mode lets pages keep reading the previous archive while an ingest writes; al
 ingest's changes commit at once (BEGIN IMMEDIATE … COMMIT), so a killed ingest leaves the
 previous archive whole.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,11 +14,20 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlmodel import Session, SQLModel, create_engine, delete, select
 
-from app.models import (ArchiveMeta, Document, Interview, InterviewSpeaker, Passage,
-                        PassageRedirect, Speaker, dumps, loads)
-from app.parsed import ParsedDocument, Person
+from app.models import (
+    ArchiveMeta,
+    Document,
+    Interview,
+    InterviewSpeaker,
+    Passage,
+    PassageRedirect,
+    Speaker,
+    dumps,
+    loads,
+)
+from app.parse.documents import ParsedDocument, Person
 from app.passage_ids import closest, passage_ids
-from app.speakers import slugify
+from app.text import slugify
 
 
 def write_engine(db_path: Path):
@@ -41,8 +51,10 @@ def write_engine(db_path: Path):
 
 def read_engine(db_path: Path):
     """Read-only: the server never writes, and cannot create an empty archive by mistake."""
-    engine = create_engine(f"sqlite:///file:{db_path}?mode=ro&uri=true",
-                           connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(
+        f"sqlite:///file:{db_path}?mode=ro&uri=true",
+        connect_args={"timeout": 30, "check_same_thread": False},
+    )
 
     @event.listens_for(engine, "connect")
     def _connect(conn, _record):
@@ -63,8 +75,9 @@ def set_meta(session: Session, key: str, value: str) -> None:
 
 
 def file_hashes(session: Session) -> dict[str, str]:
-    return {name: sha for name, sha in session.exec(
-        select(Document.source_file, Document.sha256)).all()}
+    return {
+        name: sha for name, sha in session.exec(select(Document.source_file, Document.sha256)).all()
+    }
 
 
 def interview_key(doc: ParsedDocument) -> str:
@@ -79,10 +92,13 @@ def interview_key(doc: ParsedDocument) -> str:
 def interview_slug(session: Session, key: str) -> str:
     parts = [p for p in re.split(r"[|,#]", key.removeprefix("doc|").removeprefix("essay|")) if p]
     words = slugify("-".join(parts).replace(".txt", "").replace(".md", "")).split("-")
-    base = "-".join(dict.fromkeys(words))[:80].strip("-") or "interview"  # no "dario-amodei-…-dario-amodei"
+    base = (
+        "-".join(dict.fromkeys(words))[:80].strip("-") or "interview"
+    )  # no "dario-amodei-…-dario-amodei"
     slug, n = base, 2
-    while (other := session.exec(select(Interview).where(Interview.slug == slug)).first()) \
-            and other.key != key:
+    while (
+        other := session.exec(select(Interview).where(Interview.slug == slug)).first()
+    ) and other.key != key:
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -123,22 +139,42 @@ def save_document(session: Session, doc: ParsedDocument) -> Document:
         if pas.speaker and pas.speaker.slug not in speakers:
             speakers[pas.speaker.slug] = upsert_speaker(session, pas.speaker)
     row = Document(
-        key=doc.key, source_file=doc.source_file, sha256=doc.sha256, encoding=doc.encoding,
-        language=doc.language, title=doc.title, publisher=doc.publisher,
-        published_date=doc.published_date, date_text=doc.date_text,
+        key=doc.key,
+        source_file=doc.source_file,
+        sha256=doc.sha256,
+        encoding=doc.encoding,
+        language=doc.language,
+        title=doc.title,
+        publisher=doc.publisher,
+        published_date=doc.published_date,
+        date_text=doc.date_text,
         aired_date=doc.interview_date,
-        source_urls=dumps(doc.source_urls), source_credit=doc.source_credit,
-        provenance=dumps(doc.provenance), kind=doc.kind, text=doc.text,
-        interview_id=interview.id, warnings=dumps(doc.warnings),
-        participants=dumps([r, p.slug] for r, p in doc.participants))
+        source_urls=dumps(doc.source_urls),
+        source_credit=doc.source_credit,
+        provenance=dumps(doc.provenance),
+        kind=doc.kind,
+        text=doc.text,
+        interview_id=interview.id,
+        warnings=dumps(doc.warnings),
+        participants=dumps([r, p.slug] for r, p in doc.participants),
+    )
     session.add(row)
     session.flush()
     ids = passage_ids(doc.key, [p.text for p in doc.passages])
     for n, (pid, pas) in enumerate(zip(ids, doc.passages)):
-        session.add(Passage(
-            id=pid, document_id=row.id, ordinal=n, text=pas.text, role=pas.role,
-            speaker_id=speakers[pas.speaker.slug].id if pas.speaker else None,
-            speaker_label=pas.label, section=pas.section, timestamp=pas.timestamp))
+        session.add(
+            Passage(
+                id=pid,
+                document_id=row.id,
+                ordinal=n,
+                text=pas.text,
+                role=pas.role,
+                speaker_id=speakers[pas.speaker.slug].id if pas.speaker else None,
+                speaker_label=pas.label,
+                section=pas.section,
+                timestamp=pas.timestamp,
+            )
+        )
     return row
 
 
@@ -148,7 +184,8 @@ def old_passages(session: Session, source_file: str) -> dict[str, tuple[str, str
         select(Passage.id, Document.key, Passage.text, Interview.slug)
         .join(Document, Passage.document_id == Document.id)
         .join(Interview, Document.interview_id == Interview.id, isouter=True)
-        .where(Document.source_file == source_file)).all()
+        .where(Document.source_file == source_file)
+    ).all()
     return {pid: (key, text, slug or "") for pid, key, text, slug in rows}
 
 
@@ -166,14 +203,18 @@ def record_redirects(session: Session, old: dict, new_ids: dict[str, str]) -> No
     by_doc: dict[str, dict[str, str]] = {}
     if missing:
         for pid, key, text in session.exec(
-                select(Passage.id, Document.key, Passage.text)
-                .join(Document, Passage.document_id == Document.id)
-                .where(Passage.id.in_(list(new_ids)))):
+            select(Passage.id, Document.key, Passage.text)
+            .join(Document, Passage.document_id == Document.id)
+            .where(Passage.id.in_(list(new_ids)))
+        ):
             by_doc.setdefault(key, {})[pid] = text
     for old_id, (doc_key, text, interview) in missing.items():
         target = closest(text, by_doc.get(doc_key, {}))
-        session.merge(PassageRedirect(old_id=old_id, new_id=target, interview_slug=interview,
-                                      document_key=doc_key))
+        session.merge(
+            PassageRedirect(
+                old_id=old_id, new_id=target, interview_slug=interview, document_key=doc_key
+            )
+        )
     for pid in new_ids:  # an id that exists again is no longer redirected
         row = session.get(PassageRedirect, pid)
         if row:
@@ -207,8 +248,9 @@ def refresh_interviews(session: Session) -> None:
         interview.title = docs[0].title if len(docs) == 1 else composed_title(session, interview)
         session.add(interview)
     session.flush()
-    used = set(session.exec(select(Passage.speaker_id)).all()) | \
-        set(session.exec(select(InterviewSpeaker.speaker_id)).all())
+    used = set(session.exec(select(Passage.speaker_id)).all()) | set(
+        session.exec(select(InterviewSpeaker.speaker_id)).all()
+    )
     for speaker in session.exec(select(Speaker)).all():
         if speaker.id not in used:
             session.delete(speaker)
@@ -219,14 +261,17 @@ def link_participants(session: Session, interview: Interview, docs: list[Documen
     for role, slug in sorted(links):
         speaker = session.exec(select(Speaker).where(Speaker.slug == slug)).first()
         if speaker:
-            session.merge(InterviewSpeaker(interview_id=interview.id, speaker_id=speaker.id,
-                                           role=role))
+            session.merge(
+                InterviewSpeaker(interview_id=interview.id, speaker_id=speaker.id, role=role)
+            )
 
 
 def composed_title(session: Session, interview: Interview) -> str:
-    guests = session.exec(select(Speaker.name).join(
-        InterviewSpeaker, InterviewSpeaker.speaker_id == Speaker.id).where(
-        InterviewSpeaker.interview_id == interview.id, InterviewSpeaker.role == "guest")).all()
+    guests = session.exec(
+        select(Speaker.name)
+        .join(InterviewSpeaker, InterviewSpeaker.speaker_id == Speaker.id)
+        .where(InterviewSpeaker.interview_id == interview.id, InterviewSpeaker.role == "guest")
+    ).all()
     show = interview.show + (f" #{interview.episode}" if interview.episode else "")
     return f"{' & '.join(sorted(guests))} on {show}" if guests and show else interview.key
 
@@ -238,13 +283,23 @@ def index_entries(session: Session) -> Iterator[dict]:
         .join(Document, Passage.document_id == Document.id)
         .join(Interview, Document.interview_id == Interview.id, isouter=True)
         .join(Speaker, Passage.speaker_id == Speaker.id, isouter=True)
-        .order_by(Document.id, Passage.ordinal))
+        .order_by(Document.id, Passage.ordinal)
+    )
     for p, d, i, s in rows:
         yield {
-            "id": p.id, "text": p.text, "speaker": s.name if s else "",
-            "speaker_slug": s.slug if s else "", "interview_slug": i.slug if i else "",
-            "interview_title": i.title if i else d.title, "document_key": d.key,
-            "language": d.language, "date": (i.date if i else "") or d.published_date,
-            "kind": d.kind, "section": p.section, "provenance": loads(d.provenance),
-            "timestamp": p.timestamp, "ordinal": p.ordinal, "role": p.role,
+            "id": p.id,
+            "text": p.text,
+            "speaker": s.name if s else "",
+            "speaker_slug": s.slug if s else "",
+            "interview_slug": i.slug if i else "",
+            "interview_title": i.title if i else d.title,
+            "document_key": d.key,
+            "language": d.language,
+            "date": (i.date if i else "") or d.published_date,
+            "kind": d.kind,
+            "section": p.section,
+            "provenance": loads(d.provenance),
+            "timestamp": p.timestamp,
+            "ordinal": p.ordinal,
+            "role": p.role,
         }

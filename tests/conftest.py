@@ -3,6 +3,7 @@
 Nothing here is mocked: the pages and the API are tested on the same SQLite file and
 whoosh index that `archive ingest seeds/` makes.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,7 +22,7 @@ from fastapi.testclient import TestClient
 
 from app.config import ROOT, Settings, settings_for
 from app.ingest import ingest
-from app.main import create_app
+from app.web.app import create_app
 
 SEEDS = ROOT / "seeds"
 
@@ -41,8 +42,12 @@ def copy_archive(settings: Settings, folder: Path) -> Settings:
         con.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copy must hold every change
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(settings.db_path, folder / "archive.db")
-    return settings_for(folder / "archive.db", index_dir=settings.index_root,
-                        seeds_dir=folder / "no-seeds", data_dir=folder / "no-data")
+    return settings_for(
+        folder / "archive.db",
+        index_dir=settings.index_root,
+        seeds_dir=folder / "no-seeds",
+        data_dir=folder / "no-data",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -59,8 +64,11 @@ def client(archive):
 @pytest.fixture(scope="session")
 def lenny(client) -> dict:
     """The interview of seeds 000 (German) and 001 (Chinese), as the API gives it."""
-    slug = next(i["slug"] for i in client.get("/api/interviews").json()
-                if {"de", "zh"} <= set(i["languages"]))
+    slug = next(
+        i["slug"]
+        for i in client.get("/api/interviews").json()
+        if {"de", "zh"} <= set(i["languages"])
+    )
     return client.get(f"/api/interviews/{slug}").json()
 
 
@@ -74,14 +82,21 @@ def free_port() -> int:
 def running_server(settings: Settings):
     """`archive serve` in its own process on a free port; yields its base URL."""
     port = free_port()
-    command = [str(Path(sys.executable).with_name("archive")), "serve", "--host", "127.0.0.1",
-               "--port", str(port), "--db", str(settings.db_path)]
+    command = [
+        str(Path(sys.executable).with_name("archive")),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--db",
+        str(settings.db_path),
+    ]
     env = {**os.environ, "ARCHIVE_INDEX": str(settings.index_root)}
     log = settings.db_path.with_name(f"serve-{port}.log")
     # a file, not a pipe: a full pipe would stall the server's access log mid-test
     with open(log, "w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_health(base, process, log)

@@ -1,14 +1,17 @@
 """The analyzer: folding, stemming, hyphens, Chinese segmentation, positions and offsets."""
+
 from __future__ import annotations
 
 import pickle
 
-from app.analysis import LangText, analyzer, han_bigrams, query_variants, terms
+from app.search.analysis import LangText, analyzer, han_bigrams, query_variants, terms
 
 
 def tokens(text: str, lang: str = "de") -> list[tuple[str, int, int, int]]:
-    return [(t.text, t.pos, t.startchar, t.endchar)
-            for t in analyzer()(LangText(text, lang), positions=True, chars=True)]
+    return [
+        (t.text, t.pos, t.startchar, t.endchar)
+        for t in analyzer()(LangText(text, lang), positions=True, chars=True)
+    ]
 
 
 def test_sharp_s_and_umlauts_fold_alike():
@@ -36,9 +39,19 @@ def test_positions_are_ordinal_and_offsets_point_into_the_text():
     text = "Die KI - Talente 數據中心里的天才"
     found = tokens(text)
     assert [(word, pos) for word, pos, _, _ in found][:5] == [
-        ("die", 0), ("ki", 1), ("talent", 2), ("数据中心", 3), ("里", 4)]
+        ("die", 0),
+        ("ki", 1),
+        ("talent", 2),
+        ("数据中心", 3),
+        ("里", 4),
+    ]
     assert [text[start:end] for _, _, start, end in found][:5] == [
-        "Die", "KI", "Talente", "數據中心", "里"]
+        "Die",
+        "KI",
+        "Talente",
+        "數據中心",
+        "里",
+    ]
 
 
 def test_chinese_words_inside_sentences():

@@ -1,10 +1,10 @@
 """JSON routes: each the twin of a page, the OpenAPI description, odd queries."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
 
 import pytest
-
 from malformed_queries import MALFORMED_QUERIES
 
 
@@ -41,7 +41,8 @@ def test_interview_twin_of_seed_000(client, lenny):
     assert "translation" in lenny["version"]["provenance"] and lenny["version"]["notes"]
     assert [s["title"] for s in lenny["sections"]][:2] == [
         "Der Rekrutierungskampf um KI - Talente",
-        "Definition von AGI und der Wirtschaftliche Turing - Test"]
+        "Definition von AGI und der Wirtschaftliche Turing - Test",
+    ]
     chinese = get(client, f"/api/interviews/{slug}?version={quote(lenny['versions'][1]['key'])}")
     assert chinese["version"]["language"] == "zh"
     assert any("数据中心" in p["text"] for p in chinese["passages"])
@@ -55,8 +56,9 @@ def test_speakers_and_speaker(client):
     dario = get(client, "/api/speakers/dario-amodei")
     assert "达里奥·阿莫迪" in dario["speaker"]["aliases"]
     assert {"guest", "author"} <= {r for a in dario["appearances"] for r in a["roles"]}
-    assert dario["passages"] and all(p["speaker"]["slug"] == "dario-amodei"
-                                     for p in dario["passages"])
+    assert dario["passages"] and all(
+        p["speaker"]["slug"] == "dario-amodei" for p in dario["passages"]
+    )
     assert get(client, "/api/speakers/dario-amodei?page=zzz")["page"] == 1
     get(client, "/api/speakers/nobody", 404)
 
@@ -95,8 +97,15 @@ def test_search_filters_and_pages(client):
 
 def test_openapi_documents_every_route(client):
     spec = client.get("/openapi.json").json()
-    for path in ("/api/stats", "/api/search", "/api/interviews", "/api/interviews/{slug}", "/api/speakers",
-                 "/api/speakers/{slug}", "/api/passages/{passage_id}"):
+    for path in (
+        "/api/stats",
+        "/api/search",
+        "/api/interviews",
+        "/api/interviews/{slug}",
+        "/api/speakers",
+        "/api/speakers/{slug}",
+        "/api/passages/{passage_id}",
+    ):
         operation = spec["paths"][path]["get"]
         assert operation["summary"], path
     ok = spec["paths"]["/api/interviews/{slug}"]["get"]["responses"]["200"]

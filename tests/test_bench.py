@@ -1,5 +1,6 @@
 """The benchmark keeps working: CI runs it at a tiny size. Its figures are printed, never
 asserted (speed is judged by reading them, see README)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -9,9 +10,13 @@ from app.config import ROOT
 
 
 def test_bench_runs_at_a_tiny_size(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "app.bench", "--sizes", "300",
-                          "--json", str(tmp_path / "figures.json")],
-                         capture_output=True, text=True, cwd=ROOT, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--sizes", "300", "--json", str(tmp_path / "figures.json")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     for line in ("passages/s", "p50", "phrase", "common", "FTS5 hit sets"):
         assert line in run.stdout, line

@@ -4,6 +4,7 @@ The path a reader takes: home → search a Chinese quote → open the hit in its
 (the passage is the target and in view) → its speaker → back → copy the passage link →
 open it. Screenshots of each page at 1280 and 390 px go to tests/output/screenshots/.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,14 @@ from app.config import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "tests" / "output" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +38,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
         yield browser
         browser.close()
 
@@ -51,8 +59,9 @@ def target_in_view(page) -> str:
 def shoot(page, name: str, width: int) -> None:
     """The whole page, or only the viewport for long texts (where the target passage is)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}-{width}.png"),
-                    full_page=name not in ("interview", "speaker"))
+    page.screenshot(
+        path=str(SHOTS / f"{name}-{width}.png"), full_page=name not in ("interview", "speaker")
+    )
 
 
 def test_reader_path(browser, server):
@@ -106,8 +115,13 @@ def test_phone_width_screenshots(browser, server):
     page.goto(f"{server}/search?q=数据中心")
     hit = page.locator(".hit-link").first.get_attribute("href")
     passage_id = hit.rsplit("#", 1)[1]
-    pages = {"home": "/", "search": "/search?q=数据中心", "interview": hit,
-             "speaker": "/speakers/benjamin-mann", "passage": f"/p/{passage_id}"}
+    pages = {
+        "home": "/",
+        "search": "/search?q=数据中心",
+        "interview": hit,
+        "speaker": "/speakers/benjamin-mann",
+        "passage": f"/p/{passage_id}",
+    }
     for name, path in pages.items():
         page.goto(f"{server}{path}")
         # nothing may be wider than the phone: no sideways scrolling

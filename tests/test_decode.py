@@ -1,10 +1,11 @@
 """Decoding real bytes: every encoding we promise, and clear refusals."""
+
 from __future__ import annotations
 
 import pytest
 
 from app.config import ROOT
-from app.decode import DecodeError, decode_bytes
+from app.parse.decode import DecodeError, decode_bytes
 
 GERMAN = "Größe für Übersetzung, schöne Grüße aus München"
 CHINESE_SHORT = "数据中心里的天才国度"
@@ -12,22 +13,26 @@ TRADITIONAL = "達里奧·阿莫迪 接受訪問"
 SEED_001 = (ROOT / "seeds" / "001_18a6d7e100dca724.txt").read_text("utf-8")
 
 
-@pytest.mark.parametrize("data, encoding, text", [
-    (GERMAN.encode("utf-8"), "utf-8", GERMAN),
-    (b"\xef\xbb\xbf" + GERMAN.encode("utf-8"), "utf-8-sig", GERMAN),
-    (b"\xff\xfe" + GERMAN.encode("utf-16-le"), "utf-16-le", GERMAN),
-    (b"\xfe\xff" + GERMAN.encode("utf-16-be"), "utf-16-be", GERMAN),
-    (CHINESE_SHORT.encode("gbk"), "gb18030", CHINESE_SHORT),
-    (SEED_001[1500:3500].encode("gb18030"), "gb18030", SEED_001[1500:3500]),
-    (TRADITIONAL.encode("big5"), "big5", TRADITIONAL),
-], ids=["utf8", "utf8-bom", "utf16le", "utf16be", "gbk-short", "gb18030-long", "big5"])
+@pytest.mark.parametrize(
+    "data, encoding, text",
+    [
+        (GERMAN.encode("utf-8"), "utf-8", GERMAN),
+        (b"\xef\xbb\xbf" + GERMAN.encode("utf-8"), "utf-8-sig", GERMAN),
+        (b"\xff\xfe" + GERMAN.encode("utf-16-le"), "utf-16-le", GERMAN),
+        (b"\xfe\xff" + GERMAN.encode("utf-16-be"), "utf-16-be", GERMAN),
+        (CHINESE_SHORT.encode("gbk"), "gb18030", CHINESE_SHORT),
+        (SEED_001[1500:3500].encode("gb18030"), "gb18030", SEED_001[1500:3500]),
+        (TRADITIONAL.encode("big5"), "big5", TRADITIONAL),
+    ],
+    ids=["utf8", "utf8-bom", "utf16le", "utf16be", "gbk-short", "gb18030-long", "big5"],
+)
 def test_encodings(data, encoding, text):
     decoded = decode_bytes(data)
     assert (decoded.encoding, decoded.text) == (encoding, text)
 
 
 def test_truncated_utf8_is_not_mistaken_for_a_codepage():
-    decoded = decode_bytes(("Größe 数据中心").encode("utf-8")[:-1])
+    decoded = decode_bytes(("Größe 数据中心").encode()[:-1])
     assert decoded.encoding == "utf-8" and decoded.text == "Größe 数据中"
     assert decoded.warnings
 
@@ -42,9 +47,16 @@ def test_short_latin_words_are_not_read_as_utf16_or_asian(word):
     assert decode_bytes(word.encode("cp1252")).text == word
 
 
-@pytest.mark.parametrize("text, encoding", [
-    ("模型", "big5"), ("訪談", "big5"), ("人工智慧的對話", "big5"), ("中国", "gbk"), ("我们", "gbk"),
-])
+@pytest.mark.parametrize(
+    "text, encoding",
+    [
+        ("模型", "big5"),
+        ("訪談", "big5"),
+        ("人工智慧的對話", "big5"),
+        ("中国", "gbk"),
+        ("我们", "gbk"),
+    ],
+)
 def test_short_chinese_in_legacy_codepages(text, encoding):
     assert decode_bytes(text.encode(encoding)).text == text
 
@@ -52,7 +64,7 @@ def test_short_chinese_in_legacy_codepages(text, encoding):
 def test_a_stray_byte_is_not_taken_for_a_cut_character():
     # Not silently dropped as a "truncated" character, and not read as cp1252 mojibake.
     with pytest.raises(DecodeError, match="not text"):
-        decode_bytes("Größe".encode("utf-8") + b"\x80")
+        decode_bytes("Größe".encode() + b"\x80")
 
 
 def test_newlines_and_nfc():
@@ -60,11 +72,17 @@ def test_newlines_and_nfc():
     assert decoded.text == "Größe\nzwei\ndrei"
 
 
-@pytest.mark.parametrize("data, reason", [
-    (b"", "empty"), (b" \n\t\n", "empty"), (b"\xef\xbb\xbf", "empty"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(64), "binary"), (b"PK\x03\x04" + bytes(range(256)), "binary"),
-    (b"\xff\xfe\x00\xd8", "broken"),
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "empty"),
+        (b" \n\t\n", "empty"),
+        (b"\xef\xbb\xbf", "empty"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(64), "binary"),
+        (b"PK\x03\x04" + bytes(range(256)), "binary"),
+        (b"\xff\xfe\x00\xd8", "broken"),
+    ],
+)
 def test_refusals_say_why(data, reason):
     with pytest.raises(DecodeError, match=reason):
         decode_bytes(data)

@@ -1,11 +1,13 @@
 """Index builds on real whoosh folders: pointer switch, pruning, readers during rebuilds."""
+
 from __future__ import annotations
 
 import threading
 
-from app.index import POINTER, SearchIndex, build_index, current_folder
-from app.search import search
 from search_entries import ENTRIES, entry
+
+from app.search.index import POINTER, SearchIndex, build_index, current_folder
+from app.search.run import search
 
 
 def test_build_writes_a_folder_and_points_to_it(tmp_path):
@@ -76,8 +78,10 @@ def test_searchers_never_see_a_half_index_during_rebuilds(tmp_path):
 
 
 def test_large_builds_use_writer_processes_and_find_the_same(tmp_path):
-    many = ENTRIES + [entry(f"filler-{i}", f"Füllsatz Nummer {i} über Talent.", ordinal=100 + i)
-                      for i in range(300)]
+    many = ENTRIES + [
+        entry(f"filler-{i}", f"Füllsatz Nummer {i} über Talent.", ordinal=100 + i)
+        for i in range(300)
+    ]
     build_index(tmp_path / "one", many, processes_from=10_000)
     build_index(tmp_path / "two", many, processes_from=100)
     one, two = SearchIndex(tmp_path / "one"), SearchIndex(tmp_path / "two")

@@ -1,4 +1,5 @@
 """Ingest into real SQLite files: repeatable ids, changes, removals, failures, kills, locks."""
+
 from __future__ import annotations
 
 import shutil
@@ -34,8 +35,10 @@ def passage_rows(db: Path) -> dict[str, str]:
 
 def counts(db: Path) -> tuple[int, int, int]:
     with sqlite3.connect(db) as con:
-        return tuple(con.execute(f"select count(*) from {t}").fetchone()[0]
-                     for t in ("document", "interview", "passage"))
+        return tuple(
+            con.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("document", "interview", "passage")
+        )
 
 
 @pytest.fixture()
@@ -95,8 +98,11 @@ def test_ids_survive_other_documents_and_passages_changing(tmp_path, sources):
     assert statuses["003_ffeda769ab359e5c.txt"] == "changed"
     assert statuses["000_120461cb871c2243.txt"] == "removed"
     after = passage_rows(settings.db_path)
-    untouched = {i: t for i, t in before.items() if "Herr Kass" not in t
-                 and t in after.values() and "Was macht Sie da so sicher" not in t}
+    untouched = {
+        i: t
+        for i, t in before.items()
+        if "Herr Kass" not in t and t in after.values() and "Was macht Sie da so sicher" not in t
+    }
     assert all(i in after for i in untouched)  # every unchanged passage kept its id
     with Session(read_engine(settings.db_path)) as session:
         moved = [r for r in session.exec(select(PassageRedirect)).all() if r.new_id]
@@ -104,8 +110,9 @@ def test_ids_survive_other_documents_and_passages_changing(tmp_path, sources):
         assert len(moved) == 1 and "Herr Kass" in session.get(Passage, moved[0].new_id).text
         assert gone and all(r.document_key == "000_120461cb871c2243.txt" for r in gone)
         assert gone[0].interview_slug == "lennys-podcast-benjamin-mann"
-        assert not session.exec(select(Document).where(
-            Document.source_file == "000_120461cb871c2243.txt")).all()
+        assert not session.exec(
+            select(Document).where(Document.source_file == "000_120461cb871c2243.txt")
+        ).all()
 
 
 def test_broken_files_are_reported_and_skipped(tmp_path, sources):
@@ -124,8 +131,13 @@ def test_broken_files_are_reported_and_skipped(tmp_path, sources):
 def test_cli_exit_code_and_summary(tmp_path, sources):
     (sources / "empty.txt").write_bytes(b"")
     db = tmp_path / "cli" / "archive.db"
-    run = subprocess.run([sys.executable, "-m", "app.cli", "ingest", str(sources), "--db", str(db)],
-                         capture_output=True, text=True, cwd=ROOT, env={"CI": "true", "PATH": ""})
+    run = subprocess.run(
+        [sys.executable, "-m", "app.cli", "ingest", str(sources), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"CI": "true", "PATH": ""},
+    )
     assert run.returncode == 1
     assert "passages" in run.stderr and "empty.txt" in run.stderr and "failures" in run.stderr
     assert counts(db)[0] == 9
@@ -133,9 +145,8 @@ def test_cli_exit_code_and_summary(tmp_path, sources):
 
 def test_second_ingest_is_refused_while_one_writes(tmp_path):
     settings = settings_for(tmp_path / "a" / "archive.db")
-    with writer_lock(settings.db_path):
-        with pytest.raises(IngestLocked, match="another ingest"):
-            ingest(settings, [SEEDS])
+    with writer_lock(settings.db_path), pytest.raises(IngestLocked, match="another ingest"):
+        ingest(settings, [SEEDS])
 
 
 def test_killed_ingest_leaves_the_previous_archive_whole(tmp_path, sources):
@@ -150,9 +161,12 @@ def test_killed_ingest_leaves_the_previous_archive_whole(tmp_path, sources):
             text = f.read_text("utf-8") + f"\n\nKopie {n}\n"
             (big / f"{n:03d}_{f.name}").write_text(text, "utf-8")
     for delay in (1.5, 4.0, 7.0):
-        proc = subprocess.Popen([sys.executable, "-m", "app.cli", "ingest", str(big),
-                                 "--db", str(settings.db_path)], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "ingest", str(big), "--db", str(settings.db_path)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -172,7 +186,7 @@ def test_pages_and_search_keep_answering_while_an_ingest_rewrites(tmp_path, sour
 
     from fastapi.testclient import TestClient
 
-    from app.main import create_app
+    from app.web.app import create_app
 
     settings = settings_for(tmp_path / "a" / "archive.db")
     ingest(settings, [sources])
@@ -181,8 +195,11 @@ def test_pages_and_search_keep_answering_while_an_ingest_rewrites(tmp_path, sour
     def read_in_a_loop():
         with TestClient(create_app(settings)) as client:
             while not done.is_set():
-                for url in ("/api/search?q=Kinnlade", "/api/search?q=人才",
-                            "/interviews/wirtschaftswoche-zack-kass"):
+                for url in (
+                    "/api/search?q=Kinnlade",
+                    "/api/search?q=人才",
+                    "/interviews/wirtschaftswoche-zack-kass",
+                ):
                     response = client.get(url)
                     if response.status_code != 200:
                         problems.append((url, response.status_code))

@@ -1,6 +1,7 @@
-"""The fast paths of app.matchers return what whoosh's own matchers return: the same
+"""The fast paths of app.search.matchers return what whoosh's own matchers return: the same
 matches, the same scores, the same order. Checked on a real two-segment index of 2,400
 passages recombined from the seeds (several posting blocks per common word)."""
+
 from __future__ import annotations
 
 import math
@@ -8,20 +9,42 @@ import random
 import re
 
 import pytest
-from whoosh import collectors, query as Q
+from whoosh import collectors
+from whoosh import query as Q
 
-from app.bench import seed_passages, synthesize
-from app.index import SearchIndex, build_index
-from app.matchers import Phrase, scorable
-from app.postings import Offsets
-from app.search import collect, prepare, whoosh_query
+from app.search.index import SearchIndex, build_index
+from app.search.matchers import Phrase, scorable
+from app.search.postings import Offsets
+from app.search.run import collect, prepare, whoosh_query
+from bench.search import seed_passages, synthesize
 
 QUERIES = [
-    "KI", "Anthropic", "我们", "公司", "Talent", "Talente", "Unternehmen OpenAI", "wurde große",
-    "KI OR Anthropic", "数据中心", "人才 公司", "Talent* KI", '"wird als der"', '"数据中心"',
-    '"Anthropic und Google"', '"Was würden Sie"', "KI -Anthropic", "lang:zh 我们",
-    "date:2021 KI", "speaker:person-7 KI", "lang:de kind:interview Talent", "speaker:person-3",
-    '"wird als der" KI', '"Anthropic und Google" OR "数据中心"', '"der die das"', "Zeit -\"Anthropic und\"",
+    "KI",
+    "Anthropic",
+    "我们",
+    "公司",
+    "Talent",
+    "Talente",
+    "Unternehmen OpenAI",
+    "wurde große",
+    "KI OR Anthropic",
+    "数据中心",
+    "人才 公司",
+    "Talent* KI",
+    '"wird als der"',
+    '"数据中心"',
+    '"Anthropic und Google"',
+    '"Was würden Sie"',
+    "KI -Anthropic",
+    "lang:zh 我们",
+    "date:2021 KI",
+    "speaker:person-7 KI",
+    "lang:de kind:interview Talent",
+    "speaker:person-3",
+    '"wird als der" KI',
+    '"Anthropic und Google" OR "数据中心"',
+    '"der die das"',
+    'Zeit -"Anthropic und"',
 ]
 NO_MATCH = ['"der die das"']
 
@@ -52,7 +75,7 @@ def stock(q):
 def expected(searcher, q) -> list[tuple[int, float]]:
     """(docnum, score) of every match, best first, by whoosh's own matchers. Exclusions are
     taken as set differences, so the reference does not rest on whoosh's AndNotMatcher,
-    whose first match app.matchers had to fix."""
+    whose first match app.search.matchers had to fix."""
     if isinstance(q, Q.AndNot):
         excluded = {d for d, _ in expected(searcher, q.b)}
         return [(d, score) for d, score in expected(searcher, q.a) if d not in excluded]
@@ -90,10 +113,10 @@ def random_query(rng, entries) -> str:
             run = rng.choice(han)
             size = rng.randint(2, min(8, len(run)))
             at = rng.randrange(len(run) - size + 1)
-            return f'"{run[at:at + size]}"' if kind == "phrase" else run[at:at + size]
+            return f'"{run[at : at + size]}"' if kind == "phrase" else run[at : at + size]
         at = rng.randrange(len(words))
         if kind == "phrase":
-            return '"' + " ".join(words[at:at + rng.randint(2, 6)]) + '"'
+            return '"' + " ".join(words[at : at + rng.randint(2, 6)]) + '"'
         return words[at][:4] + "*" if kind == "prefix" and len(words[at]) > 4 else words[at]
 
     q = part()
@@ -130,10 +153,16 @@ def same_as_whoosh(index, q) -> bool:
     return bool(ours.docnums)
 
 
-@pytest.mark.parametrize("poslist", [
-    [(0, 0, 2)], [(3, 10, 14), (9, 40, 47)], [(1, 300, 305)], [(70_000, 2, 3)],
-    [(5, 5, 6), (6, 100_000, 100_004)],
-])
+@pytest.mark.parametrize(
+    "poslist",
+    [
+        [(0, 0, 2)],
+        [(3, 10, 14), (9, 40, 47)],
+        [(1, 300, 305)],
+        [(70_000, 2, 3)],
+        [(5, 5, 6), (6, 100_000, 100_004)],
+    ],
+)
 def test_offsets_round_trip(poslist):
     fmt = Offsets()
     value = fmt.encode(poslist)
@@ -142,8 +171,17 @@ def test_offsets_round_trip(poslist):
     assert fmt.decode_frequency(value) == len(poslist)
 
 
-@pytest.mark.parametrize("q", ["KI", "Unternehmen OpenAI", '"wird als der"', "KI OR 我们",
-                               '"Anthropic und Google" 数据中心', 'KI -"wird als der" -Talent'])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "KI",
+        "Unternehmen OpenAI",
+        '"wird als der"',
+        "KI OR 我们",
+        '"Anthropic und Google" 数据中心',
+        'KI -"wird als der" -Talent',
+    ],
+)
 def test_words_and_phrases_take_the_block_path(index, q):
     """Otherwise the comparison above would compare whoosh with itself."""
     sub = index.searcher().subsearchers[0][0]

@@ -1,4 +1,5 @@
 """HTML pages on the real seed archive: status, content type, key content, odd input."""
+
 from __future__ import annotations
 
 import re
@@ -6,11 +7,11 @@ import sqlite3
 from urllib.parse import quote
 
 import pytest
+from conftest import build_archive, copy_archive
 from fastapi.testclient import TestClient
 
 from app.config import settings_for
-from app.main import create_app
-from conftest import build_archive, copy_archive
+from app.web.app import create_app
 
 HTML = "text/html; charset=utf-8"
 
@@ -39,13 +40,15 @@ def test_interview_000_lists_people_headings_and_anchored_passages(client, lenny
     html = page(client, f"/interviews/{lenny['interview']['slug']}")
     assert "Lenny Rachitsky" in html and "Benjamin Mann" in html
     assert 'href="/speakers/lenny-rachitsky"' in html and 'href="/speakers/benjamin-mann"' in html
-    for heading in ("Der Rekrutierungskampf um KI - Talente",
-                    "Definition von AGI und der Wirtschaftliche Turing - Test"):
+    for heading in (
+        "Der Rekrutierungskampf um KI - Talente",
+        "Definition von AGI und der Wirtschaftliche Turing - Test",
+    ):
         assert re.search(rf'<h2 class="section" id="sec-\w+" lang="de">{heading}</h2>', html)
         assert re.search(rf'<a href="#sec-\w+" lang="de">{heading}</a>', html)  # contents
     first = lenny["passages"][0]["id"]
     assert f'id="{first}"' in html and f'href="#{first}"' in html and f'href="/p/{first}"' in html
-    assert 'German translation' in html
+    assert "German translation" in html
     assert '<blockquote lang="de"' in html
 
 
@@ -149,20 +152,26 @@ def test_speakers_list(client):
 
 
 def test_passage_page_has_context_citation_and_open_graph(client, lenny):
-    passage = next(p for p in lenny["passages"] if p["speaker"]
-                   and p["speaker"]["slug"] == "benjamin-mann")
+    passage = next(
+        p for p in lenny["passages"] if p["speaker"] and p["speaker"]["slug"] == "benjamin-mann"
+    )
     html = page(client, f"/p/{passage['id']}")
     assert '<meta property="og:title" content="Benjamin Mann — ' in html
     assert '<meta property="og:description"' in html and 'name="twitter:card"' in html
-    assert f'/p/{passage["id"]}' in html and 'id="citation"' in html
+    assert f"/p/{passage['id']}" in html and 'id="citation"' in html
     assert "Lenny&#39;s Podcast" in html and "2025-07-22" in html
     assert '<div class="current">' in html and html.count('class="passage ') >= 3
     assert "<cite" in html and '<blockquote lang="de"' in html
 
 
 def test_unknown_records_answer_404_with_a_search_box(client):
-    for url in ("/interviews/nope", "/speakers/nope", "/p/nope", "/no/such/page",
-                "/interviews/%3Cscript%3E"):
+    for url in (
+        "/interviews/nope",
+        "/speakers/nope",
+        "/p/nope",
+        "/no/such/page",
+        "/interviews/%3Cscript%3E",
+    ):
         html = page(client, url, 404)
         assert 'action="/search"' in html
 
@@ -172,8 +181,10 @@ def redirected(archive, tmp_path, lenny):
     settings = copy_archive(archive, tmp_path / "copy")
     slug = lenny["interview"]["slug"]
     with sqlite3.connect(settings.db_path) as con:
-        con.execute("insert into passageredirect values ('oldmoved', ?, ?, '')",
-                    (lenny["passages"][5]["id"], slug))
+        con.execute(
+            "insert into passageredirect values ('oldmoved', ?, ?, '')",
+            (lenny["passages"][5]["id"], slug),
+        )
         con.execute("insert into passageredirect values ('oldgone', NULL, ?, '')", (slug,))
     with TestClient(create_app(settings)) as client:
         yield client, lenny["passages"][5]["id"], slug
@@ -192,8 +203,13 @@ def test_moved_passages_answer_301_and_removed_ones_410(redirected):
 
 def test_pages_need_no_seed_files(redirected):
     client, passage_id, slug = redirected  # an archive copy whose seeds folder is missing
-    for url in ("/", f"/interviews/{slug}", f"/p/{passage_id}", "/search?q=Talent",
-                "/speakers/benjamin-mann"):
+    for url in (
+        "/",
+        f"/interviews/{slug}",
+        f"/p/{passage_id}",
+        "/search?q=Talent",
+        "/speakers/benjamin-mann",
+    ):
         assert client.get(url).status_code == 200, url
 
 
@@ -204,14 +220,25 @@ def test_a_missing_archive_is_reported_not_crashed(tmp_path):
         assert page.status_code == 503 and "not available" in page.text
 
 
-@pytest.mark.parametrize("url", [
-    "/search?page=abc&q=KI", "/search?page=-5&q=KI", "/search?page=99999999999999999999&q=KI",
-    "/search?q=KI&lang=xx&kind=nope&speaker=%00&interview=..%2F..",
-    "/search?q=KI&date_from=notadate&date_to=2024-13-99", "/search?q=&speaker=zack-kass",
-    "/search?foo=bar", "/search?q=%ff%fe", "/interviews?lang=%00&speaker=x&kind=y",
-    "/interviews/x?version=nope&q=NOT%20OR", "/speakers/zack-kass?page=1e9",
-    "/search?q=KI&q=AI", "/search?page=", "/?q=x",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/search?page=abc&q=KI",
+        "/search?page=-5&q=KI",
+        "/search?page=99999999999999999999&q=KI",
+        "/search?q=KI&lang=xx&kind=nope&speaker=%00&interview=..%2F..",
+        "/search?q=KI&date_from=notadate&date_to=2024-13-99",
+        "/search?q=&speaker=zack-kass",
+        "/search?foo=bar",
+        "/search?q=%ff%fe",
+        "/interviews?lang=%00&speaker=x&kind=y",
+        "/interviews/x?version=nope&q=NOT%20OR",
+        "/speakers/zack-kass?page=1e9",
+        "/search?q=KI&q=AI",
+        "/search?page=",
+        "/?q=x",
+    ],
+)
 def test_odd_query_strings_never_fail(client, url):
     assert client.get(url).status_code in (200, 404)
 
@@ -219,7 +246,8 @@ def test_odd_query_strings_never_fail(client, url):
 def test_sitemap_robots_healthz_static(client, lenny):
     sitemap = client.get("/sitemap.xml")
     assert sitemap.status_code == 200 and sitemap.headers["content-type"].startswith(
-        "application/xml")
+        "application/xml"
+    )
     assert f"/interviews/{lenny['interview']['slug']}</loc>" in sitemap.text
     assert f"/p/{lenny['passages'][0]['id']}</loc>" in sitemap.text
     robots = client.get("/robots.txt")
@@ -231,8 +259,13 @@ def test_sitemap_robots_healthz_static(client, lenny):
 
 
 def test_pages_put_no_inline_script_or_style(client, lenny):
-    for url in ("/", "/search?q=KI", f"/interviews/{lenny['interview']['slug']}",
-                "/speakers/dario-amodei", f"/p/{lenny['passages'][0]['id']}"):
+    for url in (
+        "/",
+        "/search?q=KI",
+        f"/interviews/{lenny['interview']['slug']}",
+        "/speakers/dario-amodei",
+        f"/p/{lenny['passages'][0]['id']}",
+    ):
         html = page(client, url)
         assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/site.js" defer>']
         assert "<style" not in html and " style=" not in html and " onclick=" not in html
@@ -265,9 +298,16 @@ def evil_client(tmp_path_factory):
 def test_script_from_a_source_page_is_escaped_everywhere(evil_client):
     interview = evil_client.get("/api/interviews").json()[0]
     detail = evil_client.get(f"/api/interviews/{interview['slug']}").json()
-    urls = ["/", "/interviews", f"/interviews/{interview['slug']}",
-            f"/interviews/{interview['slug']}?q=alert", "/search?q=alert", "/search?q=Skript",
-            "/speakers/zack-kass", "/sitemap.xml"]
+    urls = [
+        "/",
+        "/interviews",
+        f"/interviews/{interview['slug']}",
+        f"/interviews/{interview['slug']}?q=alert",
+        "/search?q=alert",
+        "/search?q=Skript",
+        "/speakers/zack-kass",
+        "/sitemap.xml",
+    ]
     urls += [f"/p/{p['id']}" for p in detail["passages"]]
     for url in urls:
         html = evil_client.get(url).text
@@ -277,10 +317,12 @@ def test_script_from_a_source_page_is_escaped_everywhere(evil_client):
 
 
 def test_script_in_a_query_is_escaped(client):
-    for url in ("/search?q=<script>alert(1)</script>",
-                "/search?q=KI&speaker=<script>alert(1)</script>",
-                "/interviews/x?q=<script>alert(1)</script>",
-                "/search?q=\"><script>alert(1)</script>"):
+    for url in (
+        "/search?q=<script>alert(1)</script>",
+        "/search?q=KI&speaker=<script>alert(1)</script>",
+        "/interviews/x?q=<script>alert(1)</script>",
+        '/search?q="><script>alert(1)</script>',
+    ):
         html = client.get(url).text
         assert "<script>alert" not in html, url
     lenny_slug = client.get("/api/interviews?lang=zh").json()[-1]["slug"]
@@ -290,9 +332,18 @@ def test_script_in_a_query_is_escaped(client):
 
 def test_headings_are_in_order_and_source_text_has_its_language(client, lenny):
     slug = lenny["interview"]["slug"]
-    urls = ["/", "/interviews", "/speakers", "/search?q=数据中心", "/search?q=nichtsdergleichen",
-            f"/interviews/{slug}", "/speakers/dario-amodei", f"/p/{lenny['passages'][12]['id']}",
-            "/nope", "/api"]
+    urls = [
+        "/",
+        "/interviews",
+        "/speakers",
+        "/search?q=数据中心",
+        "/search?q=nichtsdergleichen",
+        f"/interviews/{slug}",
+        "/speakers/dario-amodei",
+        f"/p/{lenny['passages'][12]['id']}",
+        "/nope",
+        "/api",
+    ]
     for url in urls:
         html = client.get(url).text
         levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", html)]

@@ -2,6 +2,7 @@
 
 Add a case by dropping a page and its expected summary into tests/cases/.
 """
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from app.config import ROOT
-from app.parse import parse_bytes
-from app.speakers import Registry
+from app.parse.pipeline import parse_bytes
+from app.parse.speakers import Registry
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.txt"))
 

@@ -1,12 +1,12 @@
 """The parser on the real seed pages: what issue #3's acceptance asks, file by file."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import pytest
 
 from app.config import ROOT
-from app.parse import parse_bytes
-from app.speakers import Registry
+from app.parse.pipeline import parse_bytes
+from app.parse.speakers import Registry
 
 SEEDS = ROOT / "seeds"
 
@@ -46,8 +46,10 @@ def test_000_german_translation_of_lennys_podcast(registry):
     focus = next(p for p in speaking if p.text.startswith("Ich möchte mich auf einige Aspekte"))
     assert "\n\nIn dieser Situation: " in focus.text
     assert speaking[0].section == "Der Rekrutierungskampf um KI - Talente"
-    assert any(p.section == "Definition von AGI und der Wirtschaftliche Turing - Test"
-               and p.speaker for p in doc.passages)
+    assert any(
+        p.section == "Definition von AGI und der Wirtschaftliche Turing - Test" and p.speaker
+        for p in doc.passages
+    )
     assert not any("StartseiteArtikel" in p.text for p in doc.passages)
     deck = "Wenn KI in der Lage ist, mehr als 50 %"
     assert sum(p.text.startswith(deck) for p in doc.passages) == 1
@@ -68,14 +70,27 @@ def test_001_chinese_version_of_the_same_conversation(registry):
     assert [s.split("、")[0] for s in sections] == [str(n) for n in range(1, 11)]
     assert "https://mp.weixin.qq.com/s/Xyf-9ugYFSR_CY8J6mxVJA" in doc.source_urls
     text = "\n".join(p.text for p in doc.passages)
-    for chrome in ["首页", "AI最新动态", "推荐阅读", "分类精选", "分类排行", "声明",
-                   "闽ICP备", "Axure", "苏米客"]:
+    for chrome in [
+        "首页",
+        "AI最新动态",
+        "推荐阅读",
+        "分类精选",
+        "分类排行",
+        "声明",
+        "闽ICP备",
+        "Axure",
+        "苏米客",
+    ]:
         assert chrome not in text, chrome
     assert doc.show == "Lenny's Podcast"
     assert names(doc, "guest") == ["Benjamin Mann"] and names(doc, "host") == ["Lenny Rachitsky"]
     # "我们的理念就是:…" has a label's shape but is a sentence inside Ben's turn
-    assert any(p.text.startswith("我们的理念就是") is False and "我们的理念就是:" in p.text
-               and p.speaker.name == "Benjamin Mann" for p in speaking)
+    assert any(
+        p.text.startswith("我们的理念就是") is False
+        and "我们的理念就是:" in p.text
+        and p.speaker.name == "Benjamin Mann"
+        for p in speaking
+    )
 
 
 def test_002_ai_generated_note_with_timestamped_excerpts(registry):
@@ -83,12 +98,19 @@ def test_002_ai_generated_note_with_timestamped_excerpts(registry):
     assert doc.language == "de"
     assert doc.title == "Dario Talent"
     assert "ai_generated" in doc.provenance and "translation" in doc.provenance
-    assert (doc.show, doc.episode, doc.interview_date) == ("Lex Fridman Podcast", "452",
-                                                           "2024-11-11")
+    assert (doc.show, doc.episode, doc.interview_date) == (
+        "Lex Fridman Podcast",
+        "452",
+        "2024-11-11",
+    )
     assert names(doc, "host") == ["Lex Fridman"] and names(doc, "guest") == ["Dario Amodei"]
     stamped = [(p.timestamp, p.speaker.name) for p in turns(doc)]
-    assert stamped == [(5905, "Lex Fridman"), (5917, "Dario Amodei"),
-                       (5950, "Lex Fridman"), (5955, "Dario Amodei")]
+    assert stamped == [
+        (5905, "Lex Fridman"),
+        (5917, "Dario Amodei"),
+        (5950, "Lex Fridman"),
+        (5955, "Dario Amodei"),
+    ]
     continued = turns(doc)[1]
     assert continued.text.count("\n\n") >= 1 and "Und der Grund dafür ist" in continued.text
     assert not any("[](" in p.text for p in doc.passages)
@@ -116,7 +138,13 @@ def test_003_qa_labelled_only_on_the_first_exchange(registry):
     assert [p.role for p in speaking] == ["question", "answer"] * 13
     assert questions[-1].text.startswith("Aber wenn Sie in einem Unternehmen")
     text = "\n".join(p.text for p in doc.passages)
-    for chrome in ["Lesen Sie auch", "Leserfavoriten", "OTHER NEWS", "Klopp", "mir ist die kinnlade"]:
+    for chrome in [
+        "Lesen Sie auch",
+        "Leserfavoriten",
+        "OTHER NEWS",
+        "Klopp",
+        "mir ist die kinnlade",
+    ]:
         assert chrome not in text, chrome
     assert names(doc, "interviewer") == ["WirtschaftsWoche"]
 
@@ -124,7 +152,12 @@ def test_003_qa_labelled_only_on_the_first_exchange(registry):
 def test_004_index_page_yields_one_record_per_item(registry):
     docs = parse_seed("004", registry)
     assert [d.published_date for d in docs] == [
-        "2025-08-07", "2025-08-01", "2025-04-25", "2025-01-31", "2024-10-12"]
+        "2025-08-07",
+        "2025-08-01",
+        "2025-04-25",
+        "2025-01-31",
+        "2024-10-12",
+    ]
     assert [d.kind for d in docs] == ["interview_summary"] * 2 + ["essay"] * 3
     assert [names(d, "interviewer") for d in docs[:2]] == [["John Collison"], ["Alex Kantrowitz"]]
     assert all(names(d, "guest") == ["Dario Amodei"] for d in docs[:2])

@@ -1,15 +1,16 @@
 """Search on a real whoosh index: query language, filters, snippets, escaping, bad input."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-from markupsafe import Markup
-
-from app.index import SearchIndex, build_index
-from app.search import highlight, mark_spans, prepare, search
 from malformed_queries import MALFORMED_QUERIES
+from markupsafe import Markup
 from search_entries import ENTRIES, entry
+
+from app.search.index import SearchIndex, build_index
+from app.search.run import highlight, mark_spans, prepare, search
 
 
 @pytest.fixture(scope="module")
@@ -25,19 +26,33 @@ def ids(index, q, **kw) -> list[str]:
     return [hit.id for hit in search(index, q, **kw).hits]
 
 
-@pytest.mark.parametrize("q, expected", [
-    ("grossartig", "de-3"), ("großartig", "de-3"), ("Kunstliche", "de-2"), ("Künstliche", "de-2"),
-    ("Talent", "de-1"), ("KI-Talente", "de-1"), ('"KI Talente"', "de-1"), ("Kinnlade", "de-5"),
-    ("人才", "zh-1"), ("数据中心", "zh-2"), ("達里奧", "zh-3"), ("ＫＩ－Ｔａｌｅｎｔｅ", "de-1"),
-    ("companies", "en-1"), ("runs", "en-1"),
-])
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ("grossartig", "de-3"),
+        ("großartig", "de-3"),
+        ("Kunstliche", "de-2"),
+        ("Künstliche", "de-2"),
+        ("Talent", "de-1"),
+        ("KI-Talente", "de-1"),
+        ('"KI Talente"', "de-1"),
+        ("Kinnlade", "de-5"),
+        ("人才", "zh-1"),
+        ("数据中心", "zh-2"),
+        ("達里奧", "zh-3"),
+        ("ＫＩ－Ｔａｌｅｎｔｅ", "de-1"),
+        ("companies", "en-1"),
+        ("runs", "en-1"),
+    ],
+)
 def test_word_forms_find_their_passage(index, q, expected):
     assert expected in ids(index, q)
 
 
 def test_words_are_anded(index):
-    assert ids(index, "Talentdichte Team") == ["de-4", "de-3"] or \
-        set(ids(index, "Talentdichte Team")) == {"de-3", "de-4"}
+    assert ids(index, "Talentdichte Team") == ["de-4", "de-3"] or set(
+        ids(index, "Talentdichte Team")
+    ) == {"de-3", "de-4"}
     assert ids(index, "Talentdichte Kinnlade") == []
 
 
@@ -64,17 +79,20 @@ def test_leading_wildcards_are_refused(index):
     assert search(index, "T*").message
 
 
-@pytest.mark.parametrize("q, expected", [
-    ('speaker:"Dario Amodei" Talentdichte', ["de-4"]),
-    ("speaker:dario-amodei Talentdichte", ["de-4"]),
-    ("speaker:lex-fridman", ["de-3"]),
-    ("lang:zh 人才", ["zh-1"]),
-    ("interview:wiwo", ["de-5"]),
-    ("kind:essay", ["en-1"]),
-    ("date:2024 Talentdichte", ["de-4", "de-3"]),
-    ("date:2024-06-01..2024-06-30", ["de-5"]),
-    ("date:2025 Talentdichte", []),
-])
+@pytest.mark.parametrize(
+    "q, expected",
+    [
+        ('speaker:"Dario Amodei" Talentdichte', ["de-4"]),
+        ("speaker:dario-amodei Talentdichte", ["de-4"]),
+        ("speaker:lex-fridman", ["de-3"]),
+        ("lang:zh 人才", ["zh-1"]),
+        ("interview:wiwo", ["de-5"]),
+        ("kind:essay", ["en-1"]),
+        ("date:2024 Talentdichte", ["de-4", "de-3"]),
+        ("date:2024-06-01..2024-06-30", ["de-5"]),
+        ("date:2025 Talentdichte", []),
+    ],
+)
 def test_field_filters(index, q, expected):
     assert sorted(ids(index, q)) == sorted(expected)
 
@@ -83,8 +101,10 @@ def test_filters_as_keyword_arguments(index):
     assert ids(index, "Talentdichte", speaker="dario-amodei") == ["de-4"]
     assert set(ids(index, "", lang="zh")) == {"zh-1", "zh-2", "zh-3"}
     assert ids(index, "Talentdichte", date_from="2025-01-01") == []
-    assert set(ids(index, "Talentdichte", date_from="2024-01-01", date_to="2024-12-31")) == \
-        {"de-3", "de-4"}
+    assert set(ids(index, "Talentdichte", date_from="2024-01-01", date_to="2024-12-31")) == {
+        "de-3",
+        "de-4",
+    }
     assert ids(index, "Kinnlade", kind="interview", interview="wiwo") == ["de-5"]
 
 
@@ -95,9 +115,19 @@ def test_unknown_fields_are_plain_words(index):
 def test_hit_fields_facets_and_terms(index):
     result = search(index, "Talentdichte")
     hit = next(h for h in result.hits if h.id == "de-3")
-    assert (hit.speaker, hit.speaker_slug, hit.interview_slug, hit.date, hit.language) == \
-        ("Lex Fridman", "lex-fridman", "lex-452", "2024-11-11", "de")
-    assert (hit.role, hit.timestamp, hit.kind, hit.document_key) == ("question", 5905, "interview", "002")
+    assert (hit.speaker, hit.speaker_slug, hit.interview_slug, hit.date, hit.language) == (
+        "Lex Fridman",
+        "lex-fridman",
+        "lex-452",
+        "2024-11-11",
+        "de",
+    )
+    assert (hit.role, hit.timestamp, hit.kind, hit.document_key) == (
+        "question",
+        5905,
+        "interview",
+        "002",
+    )
     assert "<mark>Talentdichte</mark>" in hit.snippet_html
     assert result.facets["speaker"] == {"dario-amodei": 1, "lex-fridman": 1}
     assert result.facets["language"] == {"de": 2}
@@ -146,8 +176,10 @@ def test_query_markup_is_escaped(index):
 def test_highlight_escapes_and_marks():
     marked = highlight('Die <b>KI</b> - Talente & "数据中心"', ["ki", "talent", "数据中心"])
     assert isinstance(marked, Markup)
-    assert marked == ('Die &lt;b&gt;<mark>KI</mark>&lt;/b&gt; - <mark>Talente</mark> &amp; '
-                      '&#34;<mark>数据中心</mark>&#34;')
+    assert marked == (
+        "Die &lt;b&gt;<mark>KI</mark>&lt;/b&gt; - <mark>Talente</mark> &amp; "
+        "&#34;<mark>数据中心</mark>&#34;"
+    )
     assert highlight("Talentdichte", ["talent*"]) == "<mark>Talentdichte</mark>"
 
 
@@ -167,11 +199,13 @@ def test_malformed_queries_give_a_result_or_a_message(index, q):
 
 # ---------------------------------------------------------------- the real seed archive
 
+
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
     """The seeds through the real ingest (parse, store, build_index), searched as the app does."""
     from app.config import ROOT, settings_for
     from app.ingest import ingest
+
     settings = settings_for(tmp_path_factory.mktemp("archive") / "archive.db")
     report = ingest(settings, [ROOT / "seeds"])
     assert not report.failures
@@ -198,8 +232,9 @@ def test_archive_speaker_phrase_filter(archive):
     hits = search(archive, 'speaker:"Dario Amodei" Talent', page_size=100).hits
     assert hits and all(h.speaker == "Dario Amodei" for h in hits)
     assert all(h.document_key.startswith("002_") for h in hits)
-    assert {h.id for h in hits} == {h.id for h in search(
-        archive, "speaker:dario-amodei Talent", page_size=100).hits}
+    assert {h.id for h in hits} == {
+        h.id for h in search(archive, "speaker:dario-amodei Talent", page_size=100).hits
+    }
 
 
 def test_archive_chinese_phrase(archive):
@@ -207,10 +242,16 @@ def test_archive_chinese_phrase(archive):
     assert first.document_key.startswith("001_") and first.speaker == "Benjamin Mann"
 
 
-@pytest.mark.parametrize("q, document", [
-    ("人才", "001_"), ("数据中心", "001_"), ('"Wirtschaftlichen Turing"', "000_"),
-    ("Kinnlade", "003_"), ("达里奥", "004_"),
-])
+@pytest.mark.parametrize(
+    "q, document",
+    [
+        ("人才", "001_"),
+        ("数据中心", "001_"),
+        ('"Wirtschaftlichen Turing"', "000_"),
+        ("Kinnlade", "003_"),
+        ("达里奥", "004_"),
+    ],
+)
 def test_archive_words_find_their_document(archive, q, document):
     assert any(d.startswith(document) for d in docs(archive, q))
 
@@ -234,11 +275,12 @@ def test_archive_language_filter(archive):
 @pytest.mark.parametrize("page, page_size", [(10**9, 20), (-3, 0), ("x", "y"), (2, 10**6)])
 def test_odd_pages_are_bounded(index, page, page_size):
     result = search(index, "KI", page=page, page_size=page_size)
-    assert 1 <= result.page and 1 <= result.page_size <= 100
+    assert result.page >= 1 and 1 <= result.page_size <= 100
 
 
 def test_totals_and_facets_count_every_match(tmp_path):
     from search_entries import entry
+
     fillers = [entry(f"f{i}", f"Füllsatz {i}", speaker="Filler", slug="filler") for i in range(300)]
     build_index(tmp_path, ENTRIES + fillers)
     index = SearchIndex(tmp_path)
@@ -275,8 +317,9 @@ def test_phrase_words_are_marked_only_where_they_stand_together(tmp_path):
     build_index(tmp_path, [entry("phr", text)])
     index = SearchIndex(tmp_path)
     snippet = str(search(index, '"Talent und Zeit"').hits[0].snippet_html)
-    assert snippet == ("<mark>Talent und Zeit</mark>. Mehr Zeit und Talent. "
-                       "<mark>Talent und Zeit</mark> und Geld.")
+    assert snippet == (
+        "<mark>Talent und Zeit</mark>. Mehr Zeit und Talent. <mark>Talent und Zeit</mark> und Geld."
+    )
     both = str(search(index, 'Geld "Talent und Zeit"').hits[0].snippet_html)
     assert both.endswith("<mark>Talent und Zeit</mark> und <mark>Geld</mark>.")
     index.close()
@@ -285,28 +328,41 @@ def test_phrase_words_are_marked_only_where_they_stand_together(tmp_path):
 def test_highlight_marks_phrases_as_one_span():
     terms = search_terms_of('"wird als der" Mensch')
     marked = str(highlight("Er wird als der Mensch gelten; als der Erste wird er", terms))
-    assert marked == "Er <mark>wird als der</mark> <mark>Mensch</mark> gelten; als der Erste wird er"
+    assert (
+        marked == "Er <mark>wird als der</mark> <mark>Mensch</mark> gelten; als der Erste wird er"
+    )
 
 
 def entry_zh(id, text):
     from search_entries import entry
+
     return entry(id, text, lang="zh")
 
 
 def test_snippet_window_does_not_open_on_a_blank_line():
-    text = "Erster Absatz über etwas anderes, recht lang und ohne Treffer hier.\n\n" \
-           "Zweiter Absatz: Talentdichte schlägt Talentmasse, sagt er."
+    text = (
+        "Erster Absatz über etwas anderes, recht lang und ohne Treffer hier.\n\n"
+        "Zweiter Absatz: Talentdichte schlägt Talentmasse, sagt er."
+    )
     start = text.index("\n")
-    snippet = str(mark_spans(text, start, len(text), [(text.index("Talentdichte"),
-                                                       text.index("Talentdichte") + 12)]))
+    snippet = str(
+        mark_spans(
+            text, start, len(text), [(text.index("Talentdichte"), text.index("Talentdichte") + 12)]
+        )
+    )
     assert snippet.startswith("…Zweiter Absatz") and "<mark>Talentdichte</mark>" in snippet
 
 
 def test_open_ended_date_ranges_filter_with_and_without_words(tmp_path):
     """whoosh matched every passage for a range without a start (date:..2020)."""
-    build_index(tmp_path, [entry("old", "Talent früher", date="2019-05-01"),
-                           entry("mid", "Talent damals", date="2021-03-03"),
-                           entry("new", "Talent heute", date="2024-01-01")])
+    build_index(
+        tmp_path,
+        [
+            entry("old", "Talent früher", date="2019-05-01"),
+            entry("mid", "Talent damals", date="2021-03-03"),
+            entry("new", "Talent heute", date="2024-01-01"),
+        ],
+    )
     index = SearchIndex(tmp_path)
     assert [h.id for h in search(index, "date:..2020").hits] == ["old"]
     assert [h.id for h in search(index, "", date_to="2020").hits] == ["old"]

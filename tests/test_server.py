@@ -1,4 +1,5 @@
 """The site as a server: read-only methods, trusted hosts, headers, and a real process."""
+
 from __future__ import annotations
 
 import httpx
@@ -20,8 +21,9 @@ def test_foreign_host_is_refused(client):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("url", ["/", "/search?q=KI", "/api/interviews", "/nope",
-                                 "/static/site.css"])
+@pytest.mark.parametrize(
+    "url", ["/", "/search?q=KI", "/api/interviews", "/nope", "/static/site.css"]
+)
 def test_security_headers(client, url):
     headers = client.get(url).headers
     assert "default-src 'self'" in headers["content-security-policy"]

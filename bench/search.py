@@ -1,4 +1,4 @@
-"""Search benchmark: `python -m app.bench --sizes 10000,100000` (`--sizes 300` for CI).
+"""Search benchmark: `python -m bench --sizes 10000,100000` (`--sizes 300` for CI).
 
 Builds archives of N passages recombined from the real seed passages (same German/Chinese
 mix, plus rare synthetic names so rare terms exist at every size), then prints the build rate,
@@ -8,6 +8,7 @@ the same analysed tokens (same hit sets? how much faster?). Builds and searches 
 processes so that ru_maxrss measures each on its own. `--zh-quotes` compares jieba with
 character bigrams on Chinese quotes taken from the seeds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.analysis import han_bigrams, han_words, split, terms
 from app.config import ROOT
+from app.search.analysis import han_bigrams, han_words, split, terms
 
 SYLLABLES = ["zor", "bla", "vek", "tin", "qua", "mur", "del", "fip", "ox", "ryn"]
 COMMON = ["KI", "Anthropic", "我们", "公司"]
@@ -34,10 +35,13 @@ CHINESE_PUNCT = re.compile(r"[，。！？、：；“”‘’（）《》〈�
 
 # ---------------------------------------------------------------- passages
 
+
 def seed_passages(db: Path) -> list[dict]:
     """The real passages, as the ingest of the seeds made them."""
     from sqlmodel import Session
+
     from app.store import index_entries, read_engine
+
     with Session(read_engine(Path(db))) as session:
         return [e for e in index_entries(session) if len(e["text"]) >= 20]
 
@@ -46,6 +50,7 @@ def seed_archive(folder: Path) -> Path:
     """Ingest seeds/ into a throwaway archive: the bench recombines the parser's passages."""
     from app.config import settings_for
     from app.ingest import ingest
+
     settings = settings_for(folder / "archive.db")
     ingest(settings, [ROOT / "seeds"])
     return settings.db_path
@@ -75,17 +80,26 @@ def synthesize(base: list[dict], size: int, seed: int = 7):
             text += f" Dr. {rare_name(i // 97 % rare_count(size))}"
         speaker = rng.randrange(60)
         yield {
-            "id": f"b{i}", "text": text, "speaker": first["speaker"] or f"Person {speaker}",
+            "id": f"b{i}",
+            "text": text,
+            "speaker": first["speaker"] or f"Person {speaker}",
             "speaker_slug": first["speaker_slug"] or f"person-{speaker}",
-            "interview_slug": f"interview-{i // 40}", "interview_title": f"Interview {i // 40}",
-            "document_key": f"doc-{i // 40}", "language": first["language"],
+            "interview_slug": f"interview-{i // 40}",
+            "interview_title": f"Interview {i // 40}",
+            "document_key": f"doc-{i // 40}",
+            "language": first["language"],
             "date": f"{2020 + i // 40 % 6}-{1 + i % 12:02d}-{1 + i % 28:02d}",
-            "kind": "interview", "section": "", "provenance": ["transcript"],
-            "timestamp": i % 7200, "ordinal": i % 40, "role": "answer",
+            "kind": "interview",
+            "section": "",
+            "provenance": ["transcript"],
+            "timestamp": i % 7200,
+            "ordinal": i % 40,
+            "role": "answer",
         }
 
 
 # ---------------------------------------------------------------- queries
+
 
 def queries(base: list[dict], size: int, seed: int = 11) -> dict[str, list[str]]:
     rng = random.Random(seed)
@@ -96,14 +110,15 @@ def queries(base: list[dict], size: int, seed: int = 11) -> dict[str, list[str]]
     return {
         "de_word": rng.sample(de_words, 15),
         "zh_word": rng.sample(zh_words, 15),
-        "and_2": [" ".join(rng.sample(re.findall(r"[^\W\d_]{5,}", t), 2))
-                  for t in rng.sample(de, 10)] + [" ".join(rng.sample(zh_words, 2))
-                                                   for _ in range(5)],
-        "phrase": [german_phrase(rng.choice(de), rng) for _ in range(10)] +
-                  [chinese_phrase(rng.choice(zh), rng) for _ in range(5)],
-        "filter": [f"lang:zh {rng.choice(zh_words)}" for _ in range(5)] +
-                  [f"date:2021 {rng.choice(de_words)}" for _ in range(5)] +
-                  [f"speaker:person-{rng.randrange(60)} KI" for _ in range(5)],
+        "and_2": [
+            " ".join(rng.sample(re.findall(r"[^\W\d_]{5,}", t), 2)) for t in rng.sample(de, 10)
+        ]
+        + [" ".join(rng.sample(zh_words, 2)) for _ in range(5)],
+        "phrase": [german_phrase(rng.choice(de), rng) for _ in range(10)]
+        + [chinese_phrase(rng.choice(zh), rng) for _ in range(5)],
+        "filter": [f"lang:zh {rng.choice(zh_words)}" for _ in range(5)]
+        + [f"date:2021 {rng.choice(de_words)}" for _ in range(5)]
+        + [f"speaker:person-{rng.randrange(60)} KI" for _ in range(5)],
         "rare": [rare_name(k) for k in rng.sample(range(rare_count(size)), 5)],
         "common": COMMON,
     }
@@ -113,7 +128,7 @@ def german_phrase(text: str, rng) -> str:
     words = [w for w in re.split(r"\s+", text) if re.fullmatch(r"[^\W\d_]+[,.]?", w)]
     n = rng.randint(3, 5)
     at = rng.randrange(max(1, len(words) - n))
-    return '"' + " ".join(w.strip(",.") for w in words[at:at + n]) + '"'
+    return '"' + " ".join(w.strip(",.") for w in words[at : at + n]) + '"'
 
 
 def chinese_phrase(text: str, rng) -> str:
@@ -121,25 +136,31 @@ def chinese_phrase(text: str, rng) -> str:
     run = rng.choice(runs)
     n = rng.randint(4, min(9, len(run)))
     at = rng.randrange(len(run) - n + 1)
-    return f'"{run[at:at + n]}"'
+    return f'"{run[at : at + n]}"'
 
 
 # ---------------------------------------------------------------- children
 
+
 def child_build(size: int, root: Path, db: Path | None) -> dict:
-    from app.index import build_index
+    from app.search.index import build_index
+
     base = seed_passages(db)
     start = time.perf_counter()
     folder = build_index(root, synthesize(base, size))
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "rate": size / seconds,
-            "size_mb": sum(f.stat().st_size for f in folder.iterdir()) / 1e6,
-            "rss_mb": max_rss_mb()}
+    return {
+        "seconds": seconds,
+        "rate": size / seconds,
+        "size_mb": sum(f.stat().st_size for f in folder.iterdir()) / 1e6,
+        "rss_mb": max_rss_mb(),
+    }
 
 
 def child_search(size: int, root: Path, db: Path | None) -> dict:
-    from app.index import SearchIndex
-    from app.search import page_hits, prepare, search, whoosh_query
+    from app.search.index import SearchIndex
+    from app.search.run import page_hits, prepare, search, whoosh_query
+
     index = SearchIndex(root)
     qs = queries(seed_passages(db), size)
     search(index, "Anthropic")  # opens the searcher once, as a long-lived server would
@@ -151,8 +172,9 @@ def child_search(size: int, root: Path, db: Path | None) -> dict:
                 start = time.perf_counter()
                 result = search(index, q, page_size=10)
                 times.append((time.perf_counter() - start) * 1000)
-                out["top"].setdefault(kind, (q, result.total, [str(h.snippet_html)[:90]
-                                                              for h in result.hits[:2]]))
+                out["top"].setdefault(
+                    kind, (q, result.total, [str(h.snippet_html)[:90] for h in result.hits[:2]])
+                )
                 start = time.perf_counter()
                 search(index, q, page_size=10, facets=False)
                 out["no_facets"].append((time.perf_counter() - start) * 1000)
@@ -175,8 +197,10 @@ def rss_now() -> dict[str, float]:
         status = Path("/proc/self/status").read_text()
     except OSError:
         return {}
-    return {k: int(v.split()[0]) / 1024 for k, v in re.findall(r"^(RssAnon|RssFile):\s+(.*)$",
-                                                               status, re.M)}
+    return {
+        k: int(v.split()[0]) / 1024
+        for k, v in re.findall(r"^(RssAnon|RssFile):\s+(.*)$", status, re.M)
+    }
 
 
 def max_rss_mb() -> float:
@@ -186,8 +210,17 @@ def max_rss_mb() -> float:
 
 
 def run_child(step: str, size: int, root: Path, db: Path | None) -> dict:
-    cmd = [sys.executable, "-m", "app.bench", "--child", step, "--sizes", str(size),
-           "--root", str(root)] + (["--db", str(db)] if db else [])
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench",
+        "--child",
+        step,
+        "--sizes",
+        str(size),
+        "--root",
+        str(root),
+    ] + (["--db", str(db)] if db else [])
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode:
         sys.exit(f"bench {step} failed:\n{done.stderr}")
@@ -196,17 +229,31 @@ def run_child(step: str, size: int, root: Path, db: Path | None) -> dict:
 
 # ---------------------------------------------------------------- FTS5
 
+
 def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
     """FTS5 over the same tokens: same hit sets (non-phrase and phrase) and latency ratio."""
-    from app.index import SearchIndex
-    from app.search import matching_ids, prepare
+    from app.search.index import SearchIndex
+    from app.search.run import matching_ids, prepare
+
     base = seed_passages(db)
     con = sqlite3.connect(root / "fts.db")
-    con.execute("CREATE VIRTUAL TABLE p USING fts5(id UNINDEXED, lang UNINDEXED, "
-                "speaker UNINDEXED, date UNINDEXED, text, tokenize='unicode61')")
-    con.executemany("INSERT INTO p VALUES (?, ?, ?, ?, ?)", (
-        (e["id"], e["language"], e["speaker_slug"], e["date"],
-         " ".join(terms(e["text"], e["language"]))) for e in synthesize(base, size)))
+    con.execute(
+        "CREATE VIRTUAL TABLE p USING fts5(id UNINDEXED, lang UNINDEXED, "
+        "speaker UNINDEXED, date UNINDEXED, text, tokenize='unicode61')"
+    )
+    con.executemany(
+        "INSERT INTO p VALUES (?, ?, ?, ?, ?)",
+        (
+            (
+                e["id"],
+                e["language"],
+                e["speaker_slug"],
+                e["date"],
+                " ".join(terms(e["text"], e["language"])),
+            )
+            for e in synthesize(base, size)
+        ),
+    )
     con.commit()
     index, report = SearchIndex(root), {"mismatches": [], "latency": {}, "checked": 0}
     for kind, items in queries(base, size).items():
@@ -229,6 +276,7 @@ def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
 
 def fts_query(parsed) -> tuple[str, str, list]:
     from whoosh import query as Q
+
     match = " AND ".join(fts_match(q) for q in parsed.must)
     where, args = "", []
     for f in parsed.filters:
@@ -246,6 +294,7 @@ def fts_query(parsed) -> tuple[str, str, list]:
 
 def fts_match(q) -> str:
     from whoosh import query as Q
+
     if isinstance(q, Q.Term):
         return f'"{q.text}"'
     if isinstance(q, Q.Phrase):
@@ -257,6 +306,7 @@ def fts_match(q) -> str:
 
 
 # ---------------------------------------------------------------- jieba vs bigrams
+
 
 def zh_quotes(db: Path | None = None, seed: int = 5) -> dict:
     """Share of Chinese quotes found as a phrase, with jieba and with bigrams: clauses between
@@ -271,25 +321,29 @@ def zh_quotes(db: Path | None = None, seed: int = 5) -> dict:
         for run in re.findall(r"[\u4e00-\u9fff]{4,}", text):
             words = [w for _, _, w in han_words(run)]
             at = rng.randrange(len(words))
-            cases["word_spans"].append(("".join(words[at:at + rng.randint(2, 4)]), n))
+            cases["word_spans"].append(("".join(words[at : at + rng.randint(2, 4)]), n))
             size = rng.randint(2, min(8, len(run)))
             at = rng.randrange(len(run) - size + 1)
-            cases["substrings"].append((run[at:at + size], n))
+            cases["substrings"].append((run[at : at + size], n))
     out: dict = {kind: len(found) for kind, found in cases.items()}
     for name, segment in (("jieba", han_words), ("bigrams", han_bigrams)):
         tokens = [terms(text, "zh", segment=segment) for text in passages]
-        out[name] = {kind: sum(contains(tokens[n], terms(q, "zh", segment=segment))
-                               for q, n in found) / len(found) for kind, found in cases.items()}
+        out[name] = {
+            kind: sum(contains(tokens[n], terms(q, "zh", segment=segment)) for q, n in found)
+            / len(found)
+            for kind, found in cases.items()
+        }
         out[name]["tokens"] = sum(map(len, tokens))
     return out
 
 
 def contains(haystack: list[str], needle: list[str]) -> bool:
     n = len(needle)
-    return n > 0 and any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+    return n > 0 and any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
 
 
 # ---------------------------------------------------------------- report
+
 
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
@@ -298,36 +352,51 @@ def pct(values: list[float], q: float) -> float:
 
 def report(size: int, build: dict, found: dict, fts: dict) -> dict:
     print(f"\n=== {size:,} passages")
-    print(f"build {build['rate']:.0f} passages/s ({build['seconds']:.1f} s), index "
-          f"{build['size_mb']:.1f} MB, build peak RSS {build['rss_mb']:.0f} MB, "
-          f"search peak RSS {found['rss_mb']:.0f} MB (at the end: "
-          + ", ".join(f"{k} {v:.0f} MB" for k, v in found.get("rss_now", {}).items()) + ")")
+    print(
+        f"build {build['rate']:.0f} passages/s ({build['seconds']:.1f} s), index "
+        f"{build['size_mb']:.1f} MB, build peak RSS {build['rss_mb']:.0f} MB, "
+        f"search peak RSS {found['rss_mb']:.0f} MB (at the end: "
+        + ", ".join(f"{k} {v:.0f} MB" for k, v in found.get("rss_now", {}).items())
+        + ")"
+    )
     print(f"{'query type':10} {'p50 ms':>8} {'p95 ms':>8} {'FTS5 p50':>9} {'ratio':>6}")
     everything = []
     for kind, times in found["latency"].items():
         everything += times
         theirs = statistics.median(fts["latency"][kind])
         p50 = statistics.median(times)
-        print(f"{kind:10} {p50:8.2f} {pct(times, .95):8.2f} {theirs:9.2f} {p50 / theirs:6.1f}x")
-    print(f"{'all':10} {statistics.median(everything):8.2f} {pct(everything, .95):8.2f}")
-    print(f"without facets: p50 {statistics.median(found['no_facets']):.2f} ms, "
-          f"p95 {pct(found['no_facets'], .95):.2f} ms")
-    print(f"snippets for a 10-hit page: p50 {statistics.median(found['snippet_ms']):.2f} ms, "
-          f"p95 {pct(found['snippet_ms'], .95):.2f} ms")
+        print(f"{kind:10} {p50:8.2f} {pct(times, 0.95):8.2f} {theirs:9.2f} {p50 / theirs:6.1f}x")
+    print(f"{'all':10} {statistics.median(everything):8.2f} {pct(everything, 0.95):8.2f}")
+    print(
+        f"without facets: p50 {statistics.median(found['no_facets']):.2f} ms, "
+        f"p95 {pct(found['no_facets'], 0.95):.2f} ms"
+    )
+    print(
+        f"snippets for a 10-hit page: p50 {statistics.median(found['snippet_ms']):.2f} ms, "
+        f"p95 {pct(found['snippet_ms'], 0.95):.2f} ms"
+    )
     print(f"FTS5 hit sets: {fts['checked'] - len(fts['mismatches'])}/{fts['checked']} equal")
     for kind, q, ours, theirs in fts["mismatches"]:
         print(f"  mismatch {kind} {q!r}: whoosh {ours}, fts5 {theirs}")
     for kind, (q, total, snippets) in found["top"].items():
         print(f"  {kind:8} {q[:40]!r}: {total} hits; {snippets[:1]}")
-    return {"size": size, "build": build, "search": {k: v for k, v in found.items()
-                                                     if k != "top"}, "fts5": fts}
+    return {
+        "size": size,
+        "build": build,
+        "search": {k: v for k, v in found.items() if k != "top"},
+        "fts5": fts,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="300")
-    parser.add_argument("--db", type=Path, help="an ingested archive to take passages from "
-                        "(default: the seeds, ingested into a temporary archive)")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        help="an ingested archive to take passages from "
+        "(default: the seeds, ingested into a temporary archive)",
+    )
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child", choices=["build", "search"], help=argparse.SUPPRESS)
     parser.add_argument("--zh-quotes", action="store_true", help="jieba vs bigrams only")
@@ -341,12 +410,16 @@ def main(argv: list[str] | None = None) -> None:
     if args.db is None:
         args.db = seed_archive(Path(tempfile.mkdtemp(prefix="bench-seeds-")))
     quotes = zh_quotes(args.db)
-    print(f"Chinese quotes found as phrases ({quotes['clauses']} clauses, {quotes['word_spans']} "
-          f"spans of 2-4 words, {quotes['substrings']} substrings of 2-8 characters):")
+    print(
+        f"Chinese quotes found as phrases ({quotes['clauses']} clauses, {quotes['word_spans']} "
+        f"spans of 2-4 words, {quotes['substrings']} substrings of 2-8 characters):"
+    )
     for name in ("jieba", "bigrams"):
-        print(f"  {name:8} clauses {quotes[name]['clauses']:.1%}, word spans "
-              f"{quotes[name]['word_spans']:.1%}, substrings {quotes[name]['substrings']:.1%}, "
-              f"{quotes[name]['tokens']} tokens indexed")
+        print(
+            f"  {name:8} clauses {quotes[name]['clauses']:.1%}, word spans "
+            f"{quotes[name]['word_spans']:.1%}, substrings {quotes[name]['substrings']:.1%}, "
+            f"{quotes[name]['tokens']} tokens indexed"
+        )
     if args.zh_quotes:
         return
     figures = [quotes]

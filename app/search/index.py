@@ -6,6 +6,7 @@ the index is not crash-safe, so a build never touches the live folder: it commit
 then os.replace()s the pointer. Readers stat the pointer on every search (cheap) and move to
 the new folder; old folders are deleted once no process holds a lease on them.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -17,16 +18,18 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from whoosh import fields, index as whoosh_index
+from whoosh import fields
+from whoosh import index as whoosh_index
 
-from app.analysis import HAN, LangText, analyzer, fold
-from app.matchers import BM25
-from app.postings import Offsets
+from app.search.analysis import LangText, analyzer
+from app.search.matchers import BM25
+from app.search.postings import Offsets
+from app.text import HAN, match_form
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 POINTER = "CURRENT"
 # Raise when the schema or the posting format changes: archives rebuild their index once.
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"
 SPELLING = "words.txt"  # unstemmed non-Han words, folded, sorted: for "did you mean"
 WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
 LEASES = "leases"
@@ -91,14 +94,15 @@ def document(entry: dict) -> dict:
 
 
 def day_number(iso: str, last: bool = False) -> int:
-    """"2024-05-03" -> 20240503; a year or month alone -> its first (or last) day."""
+    """ "2024-05-03" -> 20240503; a year or month alone -> its first (or last) day."""
     parts = [int(p) for p in iso.split("-")[:3]]
     parts += [99 if last else 0] * (3 - len(parts))
     return parts[0] * 10_000 + parts[1] * 100 + parts[2]
 
 
-def build_index(index_root: Path, entries: Iterable[dict], *,
-                processes_from: int = MULTIPROCESS_FROM) -> Path:
+def build_index(
+    index_root: Path, entries: Iterable[dict], *, processes_from: int = MULTIPROCESS_FROM
+) -> Path:
     """Build a new index folder from the entries, switch the pointer to it, prune old ones.
 
     From `processes_from` entries on, two writer processes share the work."""
@@ -139,7 +143,7 @@ def _write(folder: Path, entries, processes_from: int) -> None:
         writer.cancel()
         raise
     writer.commit()
-    spelling = sorted({fold(w) for w in words if len(w) >= 3})
+    spelling = sorted({match_form(w) for w in words if len(w) >= 3})
     (folder / SPELLING).write_text("\n".join(spelling), encoding="utf-8")
 
 
@@ -190,9 +194,9 @@ class SearchIndex:
         self.root = Path(index_root)
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._indexes: dict[str, object] = {}   # folder name -> whoosh Index, shared
-        self._users: dict[str, int] = {}         # folder name -> threads using it
-        self._columns: dict[tuple, list] = {}    # (folder name, field) -> value per docnum
+        self._indexes: dict[str, object] = {}  # folder name -> whoosh Index, shared
+        self._users: dict[str, int] = {}  # folder name -> threads using it
+        self._columns: dict[tuple, list] = {}  # (folder name, field) -> value per docnum
         self._pointer: tuple | None = None
         self._name = ""
 
@@ -219,8 +223,9 @@ class SearchIndex:
     def spelling_words(self) -> list[str]:
         """The live folder's sorted word list (for whoosh's ListCorrector), read once."""
         path = self.root / getattr(self._local, "name", "") / SPELLING
-        return self._cached(SPELLING, lambda: path.read_text(encoding="utf-8").split("\n")
-                            if path.exists() else [])
+        return self._cached(
+            SPELLING, lambda: path.read_text(encoding="utf-8").split("\n") if path.exists() else []
+        )
 
     def column(self, searcher, fieldname: str) -> list:
         """A sortable field's value for every docnum of the searcher's folder, read once."""
@@ -229,10 +234,12 @@ class SearchIndex:
     def codes(self, searcher, fieldname: str) -> tuple[list[int], list]:
         """A column as small ints per docnum and the value of each int (counting ints is
         faster than counting strings: facets over 43k hits take 4 ms instead of 7)."""
+
         def build():
             labels: dict = {}
             codes = [labels.setdefault(v, len(labels)) for v in self.column(searcher, fieldname)]
             return codes, list(labels)
+
         return self._cached(("codes", fieldname), build)
 
     def mask(self, searcher, fieldname: str, key, test) -> bytearray:
@@ -240,10 +247,11 @@ class SearchIndex:
         if len(self._columns) > 2 * MASKS_KEPT:
             with self._lock:
                 masks = [k for k in self._columns if isinstance(k[1], tuple) and k[1][0] == "mask"]
-                for old in masks[:MASKS_KEPT // 2]:
+                for old in masks[: MASKS_KEPT // 2]:
                     self._columns.pop(old, None)
-        return self._cached(("mask", fieldname, key),
-                            lambda: bytearray(map(test, self.column(searcher, fieldname))))
+        return self._cached(
+            ("mask", fieldname, key), lambda: bytearray(map(test, self.column(searcher, fieldname)))
+        )
 
     def _cached(self, what, build):
         key = (getattr(self._local, "name", ""), what)

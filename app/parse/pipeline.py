@@ -1,16 +1,30 @@
 """One source file's way through the pure stages: bytes → ParsedDocument(s). No database."""
+
 from __future__ import annotations
 
 import hashlib
-from app import classify
-from app.clean import clean
-from app.dates import first_date
-from app.decode import decode_bytes
-from app.parsed import ParsedDocument, ParsedPassage, Person
-from app.segment import (Head, Item, RawTurn, alternate_unlabelled, blocks, label_bold_questions,
-                         merge_caption_lines, publisher_of, split_head, split_items, strip_markup,
-                         turns)
-from app.speakers import Context, Registry, fold, person_for, slugify, speaker_labels
+
+from app.parse import classify
+from app.parse.clean import clean
+from app.parse.dates import first_date
+from app.parse.decode import decode_bytes
+from app.parse.documents import ParsedDocument, ParsedPassage, Person
+from app.parse.segment import (
+    Head,
+    Item,
+    RawTurn,
+    alternate_unlabelled,
+    blocks,
+    label_bold_questions,
+    merge_caption_lines,
+    publisher_of,
+    split_head,
+    split_items,
+    strip_markup,
+    turns,
+)
+from app.parse.speakers import Context, Registry, person_for, speaker_labels
+from app.text import has_han, name_key, slugify
 
 # Bump when parsing changes, so that `archive ingest` re-parses unchanged files.
 PARSER_VERSION = "1"
@@ -51,7 +65,7 @@ def item_slug(title: str) -> str:
     digest = hashlib.sha1(title.encode()).hexdigest()[:6]
     ascii_ = slugify(title)[:50]
     # A title in Chinese leaves few ASCII words; the digest keeps such keys apart.
-    cjk = any("\u3400" <= c <= "\u9fff" for c in title)
+    cjk = has_han(title)
     return "-".join(filter(None, [ascii_, digest])) if cjk or not ascii_ else ascii_
 
 
@@ -65,11 +79,19 @@ def parse_item(item: Item, front: dict, registry: Registry, many: bool) -> Parse
     raw = alternate_unlabelled(turns(bl, set(labels)))
     people = {name: person_for(name, resolved) for name, resolved in labels.items()}
     language = classify.detect_language(body_text, front.get("lang", ""))
-    doc = ParsedDocument(key="", source_file="", sha256="", encoding="", language=language,
-                         title=head.title, text=cleaned_text(head), passages=[],
-                         publisher=head.publisher,
-                         published_date=head.date_iso or front_date(front),
-                         date_text=head.date_text)
+    doc = ParsedDocument(
+        key="",
+        source_file="",
+        sha256="",
+        encoding="",
+        language=language,
+        title=head.title,
+        text=cleaned_text(head),
+        passages=[],
+        publisher=head.publisher,
+        published_date=head.date_iso or front_date(front),
+        date_text=head.date_text,
+    )
     doc.passages = [passage(t, people) for t in raw]
     describe(doc, ctx, front, labels, people)
     return doc
@@ -87,24 +109,38 @@ def passage(turn: RawTurn, people: dict[str, Person]) -> ParsedPassage:
     text = "\n\n".join(strip_markup(p) for p in turn.paragraphs)
     if not turn.label:
         return ParsedPassage(text=text, section=turn.section)
-    return ParsedPassage(text=text, role=turn.role or "turn", label=turn.label.name,
-                         speaker=people[turn.label.name], section=turn.section,
-                         timestamp=turn.label.timestamp)
+    return ParsedPassage(
+        text=text,
+        role=turn.role or "turn",
+        label=turn.label.name,
+        speaker=people[turn.label.name],
+        section=turn.section,
+        timestamp=turn.label.timestamp,
+    )
 
 
 def describe(doc: ParsedDocument, ctx: Context, front: dict, labels: dict, people: dict):
     """Kind, show, participants, roles of turns, provenance, the conversation's date."""
     show = ctx.shows[0] if ctx.shows else None
-    hosts = {p.slug: p for name, p in people.items() if labels[name][1] == "host" or
-             (show and p.name in show.hosts) or (not show and ctx.hosts_a_show(p))}
-    askers = {p.slug: p for name, p in people.items() if labels[name][1] == "interviewer" or
-              p.is_organization}
+    hosts = {
+        p.slug: p
+        for name, p in people.items()
+        if labels[name][1] == "host"
+        or (show and p.name in show.hosts)
+        or (not show and ctx.hosts_a_show(p))
+    }
+    askers = {
+        p.slug: p
+        for name, p in people.items()
+        if labels[name][1] == "interviewer" or p.is_organization
+    }
     show = show or show_hosted_by(ctx, list(hosts.values()) + list(askers.values()))
     guests = {p.slug: p for p in people.values() if p.slug not in hosts and p.slug not in askers}
     for pas in doc.passages:
         if pas.speaker and pas.role == "turn" and (hosts or askers):
-            pas.role = "question" if pas.speaker.slug in hosts or pas.speaker.slug in askers \
-                else "answer"
+            pas.role = (
+                "question" if pas.speaker.slug in hosts or pas.speaker.slug in askers else "answer"
+            )
     turn_chars = sum(len(p.text) for p in doc.passages if p.speaker)
     narration = sum(len(p.text) for p in doc.passages if not p.speaker)
     author = None
@@ -112,25 +148,29 @@ def describe(doc: ParsedDocument, ctx: Context, front: dict, labels: dict, peopl
         author = summary_people(doc, ctx, askers, guests)
         show = show or show_hosted_by(ctx, list(askers.values()))
     doc.kind = classify.kind_of(doc.text, doc.title, turn_chars, narration, author is not None)
-    outlet = next((p for p in askers.values() if p.is_organization), None) or \
-        ctx.registry.outlet(doc.publisher)
+    outlet = next((p for p in askers.values() if p.is_organization), None) or ctx.registry.outlet(
+        doc.publisher
+    )
     doc.show = show.name if show else (outlet.name if outlet else "")
     doc.show_language = show.language if show else ""
     if show:
-        doc.episode = next((e for a in show.aliases if (e := classify.episode_after(doc.text, a))),
-                           "")
+        doc.episode = next(
+            (e for a in show.aliases if (e := classify.episode_after(doc.text, a))), ""
+        )
     translated = bool(doc.show_language) and doc.show_language != doc.language
     # Translator's and generator's notes are the page's own voice: never read them from speech.
     narration_text = "\n".join([doc.title] + [p.text for p in doc.passages if not p.speaker])
     doc.provenance = classify.provenance(narration_text, front, doc.kind, translated)
     doc.interview_date = classify.aired_date(doc.text)
-    doc.participants = [("host", p) for p in hosts.values()] + \
-        [("interviewer", p) for p in askers.values()] + \
-        [("author" if doc.kind == "essay" else "guest", p) for p in guests.values()]
+    doc.participants = (
+        [("host", p) for p in hosts.values()]
+        + [("interviewer", p) for p in askers.values()]
+        + [("author" if doc.kind == "essay" else "guest", p) for p in guests.values()]
+    )
     if author and doc.kind == "essay":
         doc.participants = [("author", author)]
     for name, p in people.items():  # the labels seen are aliases of the person
-        if fold(name) != fold(p.name) and not labels[name][1] and name not in p.aliases:
+        if name_key(name) != name_key(p.name) and not labels[name][1] and name not in p.aliases:
             p.aliases.append(name)
     if not doc.passages:
         doc.warnings.append("no passages")
@@ -148,8 +188,9 @@ def summary_people(doc: ParsedDocument, ctx: Context, askers: dict, guests: dict
     """Participants of a page without turns: a summary names them, an essay its author."""
     by, with_ = classify.summary_participants(doc.text)
     for span, target in ((by, askers), (with_, guests)):
-        for p in ctx.registry.mentioned_people(span)[:1] or \
-                ([Person(span.strip(), slugify(span))] if slugify(span) else []):
+        for p in ctx.registry.mentioned_people(span)[:1] or (
+            [Person(span.strip(), slugify(span))] if slugify(span) else []
+        ):
             target[p.slug] = p
     if by or with_:
         return None

@@ -4,6 +4,7 @@ Works on kinds of page furniture (menus, breadcrumbs, inserts, counters, caption
 related-article lists), never on one site's sentences. What is dropped is kept in
 `Cleaned.removed` with its reason, so a reader of the ingest report can check it.
 """
+
 from __future__ import annotations
 
 import html
@@ -11,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from app.dates import find_dates
+from app.parse.dates import find_dates
 
 URL = re.compile(r"https?://[^\s)\]>\"'，。）]+")
 EMPTY_LINK = re.compile(r"\[\]\((https?://[^)\s]+)\)")
@@ -27,11 +28,37 @@ RULE = re.compile(r"^\s*([-*_=]\s*){3,}$")
 
 # Words that make up navigation bars and breadcrumbs, in the languages we meet.
 NAV_WORDS = {
-    "startseite", "home", "artikel", "article", "articles", "news", "nachrichten", "menu",
-    "menü", "login", "anmelden", "register", "suche", "search", "abo", "newsletter",
-    "首页", "登录", "注册", "搜索", "文章", "资讯", "主页", "blog", "posts", "archive", "tags",
+    "startseite",
+    "home",
+    "artikel",
+    "article",
+    "articles",
+    "news",
+    "nachrichten",
+    "menu",
+    "menü",
+    "login",
+    "anmelden",
+    "register",
+    "suche",
+    "search",
+    "abo",
+    "newsletter",
+    "首页",
+    "登录",
+    "注册",
+    "搜索",
+    "文章",
+    "资讯",
+    "主页",
+    "blog",
+    "posts",
+    "archive",
+    "tags",
 }
-BREADCRUMB_START = re.compile(r"^(当前位置|您的位置|你的位置|位置|Sie sind hier|You are here)\s*[:：]", re.I)
+BREADCRUMB_START = re.compile(
+    r"^(当前位置|您的位置|你的位置|位置|Sie sind hier|You are here)\s*[:：]", re.I
+)
 BREADCRUMB_SEPARATORS = re.compile(r"\s*[»›>/|]\s*")
 CAMEL = re.compile(r"(?<=[a-zäöü])(?=[A-ZÄÖÜ])")
 
@@ -43,30 +70,48 @@ END_MARKERS = re.compile(
     r"(免责)?声明\s*[:：]|版权声明|未经允许不得转载|©|Copyright\b|All rights reserved|"
     r"Alle Rechte vorbehalten|Related$|More (interviews|stories|episodes|articles|from)\b|"
     r"You (might|may) also like|Most Popular$|Share this\b|Like this\b|Ready for more|"
-    r"Listen to more|Up next$|Comments\s*\(?[\d,.]+\)?$|Weitere Artikel|版权所有)", re.I)
+    r"Listen to more|Up next$|Comments\s*\(?[\d,.]+\)?$|Weitere Artikel|版权所有)",
+    re.I,
+)
 # Consent banners, newsletter boxes and share rows, wherever they stand.
 CONSENT = re.compile(r"cookie", re.I)
-CONSENT_ACTION = re.compile(r"accept|agree|consent|preferences|decline|akzept|zustimm|einstellungen|"
-                            r"同意|接受", re.I)
-SIGNUP = re.compile(r"^(subscribe( to\b.*)?|sign up( for\b.*)?|newsletter\b.*|type your email.*|"
-                    r"enter your email.*|get .{1,60} in your inbox.*|.*\bunsubscribe anytime\b.*|"
-                    r"jetzt abonnieren.*|newsletter abonnieren.*|扫码关注.*|点击阅读原文|关注公众号.*|"
-                    r"分享到\s*[:：].*|share (on|this)\b.*|teilen auf\b.*)$", re.I)
+CONSENT_ACTION = re.compile(
+    r"accept|agree|consent|preferences|decline|akzept|zustimm|einstellungen|"
+    r"同意|接受",
+    re.I,
+)
+SIGNUP = re.compile(
+    r"^(subscribe( to\b.*)?|sign up( for\b.*)?|newsletter\b.*|type your email.*|"
+    r"enter your email.*|get .{1,60} in your inbox.*|.*\bunsubscribe anytime\b.*|"
+    r"jetzt abonnieren.*|newsletter abonnieren.*|扫码关注.*|点击阅读原文|关注公众号.*|"
+    r"分享到\s*[:：].*|share (on|this)\b.*|teilen auf\b.*)$",
+    re.I,
+)
 MENU_SPLIT = re.compile(r"\s*[|•·∙]\s*|\s{2,}")
 # Lines dropped wherever they stand: inserts between paragraphs and advertising slots.
 INSERT_LINE = re.compile(
     r"^(Lesen Sie (auch|hier|mehr)|Mehr dazu|Auch interessant|Read (also|more)|See also|Related|"
-    r"相关阅读|延伸阅读|推荐阅读)\s*[:：]|^(Anzeige|Werbung|Advertisement|广告|Sponsored)$", re.I)
+    r"相关阅读|延伸阅读|推荐阅读)\s*[:：]|^(Anzeige|Werbung|Advertisement|广告|Sponsored)$",
+    re.I,
+)
 SOURCE_CREDIT = re.compile(
     r"^(文章来源|来源|原文链接|原文地址|本文来源|Quelle|Source|Original|Via)\s*([(（][^)）]{0,40}[)）])?\s*[:：]|"
-    r"^(本文)?(转载自|转自|编译自)", re.I)
+    r"^(本文)?(转载自|转自|编译自)",
+    re.I,
+)
 CAPTION = re.compile(r"\b(Foto|Bild|Photo|Image|Credit|Bildquelle)\s*:\s*\S|图片来源|图源\s*[:：]")
-CREDIT_ONLY = re.compile(r"^(Foto|Bild|Photo|Image|Credit|Bildquelle)\s*:\s*\S.{0,80}$|^(图片来源|图源)", re.I)
+CREDIT_ONLY = re.compile(
+    r"^(Foto|Bild|Photo|Image|Credit|Bildquelle)\s*:\s*\S.{0,80}$|^(图片来源|图源)", re.I
+)
 RELATIVE_TIME = re.compile(
     r"^\d+\s*(秒|分钟|小时|天|周|个月|月|年)前\b|^\d+\s+(seconds?|minutes?|hours?|days?)\s+ago\b|"
-    r"^vor\s+\d+\s+(Sekunden|Minuten|Stunden|Tagen)\b", re.I)
-COUNTER = re.compile(r"^(收藏|点赞|分享|评论|阅读|浏览|Like|Likes|Share|Teilen|Drucken|Print|Comments|Restacks|Views)\s*[(（]?[\d,.]*\s*[kKmM万]?[)）]?$",
-                     re.I)
+    r"^vor\s+\d+\s+(Sekunden|Minuten|Stunden|Tagen)\b",
+    re.I,
+)
+COUNTER = re.compile(
+    r"^(收藏|点赞|分享|评论|阅读|浏览|Like|Likes|Share|Teilen|Drucken|Print|Comments|Restacks|Views)\s*[(（]?[\d,.]*\s*[kKmM万]?[)）]?$",
+    re.I,
+)
 
 
 @dataclass
@@ -75,7 +120,7 @@ class Cleaned:
     front_matter: dict[str, str] = field(default_factory=dict)
     urls: list[str] = field(default_factory=list)
     source_credit: str = ""
-    date_text: str = ""              # a relative date ("9小时前") when the page gives no other
+    date_text: str = ""  # a relative date ("9小时前") when the page gives no other
     removed: list[tuple[str, str]] = field(default_factory=list)  # (reason, text)
 
 
@@ -88,7 +133,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     for line in m.group(1).splitlines():
         key, _, value = line.partition(":")
         meta[key.strip().lower()] = value.strip().strip("'\"")
-    return meta, text[m.end():]
+    return meta, text[m.end() :]
 
 
 def repair_line(line: str, urls: list[str]) -> str:
@@ -113,8 +158,11 @@ def is_nav_line(line: str) -> bool:
     if BREADCRUMB_START.match(line):
         return True
     crumbs = [c for c in re.split(r"\s*[»›>|]\s*", line) if c]
-    if len(crumbs) >= 2 and crumbs[0].lower() in NAV_WORDS and \
-            all(len(c.split()) <= 4 and len(c) <= 40 for c in crumbs):
+    if (
+        len(crumbs) >= 2
+        and crumbs[0].lower() in NAV_WORDS
+        and all(len(c.split()) <= 4 and len(c) <= 40 for c in crumbs)
+    ):
         return True  # "Startseite › Technologie › KI"
     parts = [p for p in BREADCRUMB_SEPARATORS.split(CAMEL.sub(" ", line)) for p in p.split()]
     return bool(parts) and all(p.lower() in NAV_WORDS for p in parts)
@@ -122,7 +170,7 @@ def is_nav_line(line: str) -> bool:
 
 def is_menu_item(line: str) -> bool:
     m = BULLET.match(line)
-    rest = line[m.end():] if m else ""
+    rest = line[m.end() :] if m else ""
     return bool(m) and 0 < len(rest) <= 16 and len(rest.split()) <= 3
 
 
@@ -148,7 +196,7 @@ def cut_head(lines: list[str], removed: list) -> list[str]:
     for i, line in enumerate(lines[:limit]):
         if line and is_nav_line(line):
             removed.extend(("page header", x) for x in lines[: i + 1] if x)
-            return lines[i + 1:]
+            return lines[i + 1 :]
     return lines
 
 
@@ -168,12 +216,17 @@ def cut_tail(lines: list[str], removed: list) -> list[str]:
 
 
 def is_menu_row(raw: str) -> bool:
-    """"Business | Culture | Gear", "News  Reviews  AI  Startups": short items in a row,
+    """ "Business | Culture | Gear", "News  Reviews  AI  Startups": short items in a row,
     separated by bars, bullets or runs of spaces (before spaces are collapsed)."""
     parts = [p for p in MENU_SPLIT.split(raw.strip()) if p]
-    return len(parts) >= 3 and not find_dates(raw) and all(
-        len(p.split()) <= 3 and len(p) <= 24 and not re.search(r"[.!?。！？,，]$", p)
-        for p in parts)
+    return (
+        len(parts) >= 3
+        and not find_dates(raw)
+        and all(
+            len(p.split()) <= 3 and len(p) <= 24 and not re.search(r"[.!?。！？,，]$", p)
+            for p in parts
+        )
+    )
 
 
 def classify_line(line: str) -> str | None:
@@ -203,8 +256,11 @@ def similar(a: str, b: str) -> bool:
     if min(len(a), len(b)) < 0.9 * max(len(a), len(b)):
         return False  # cheap bounds first: ratio() is quadratic in the paragraph length
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.real_quick_ratio() >= 0.9 and matcher.quick_ratio() >= 0.9 and \
-        matcher.ratio() >= 0.9
+    return (
+        matcher.real_quick_ratio() >= 0.9
+        and matcher.quick_ratio() >= 0.9
+        and matcher.ratio() >= 0.9
+    )
 
 
 def drop_duplicates(paragraphs: list[str], removed: list) -> list[str]:
@@ -214,7 +270,8 @@ def drop_duplicates(paragraphs: list[str], removed: list) -> list[str]:
     for p in paragraphs:
         norm = re.sub(r"\W+", "", p.casefold())
         duplicate = len(norm) >= 20 and (
-            norm in seen or (out and len(p) >= 40 and similar(p, out[-1])))
+            norm in seen or (out and len(p) >= 40 and similar(p, out[-1]))
+        )
         if duplicate:
             removed.append(("duplicate", p))
             continue
@@ -258,10 +315,15 @@ def clean(text: str) -> Cleaned:
     lines = cut_head(lines, removed)
     lines = cut_tail(lines, removed)
     kept: list[str] = []
-    for i, line in enumerate(lines):
+    for line in lines:
         reason = classify_line(line.strip()) if line else None
-        if reason == "caption" and CREDIT_ONLY.match(line.strip()) and kept and kept[-1] \
-                and len(kept[-1]) < 200:
+        if (
+            reason == "caption"
+            and CREDIT_ONLY.match(line.strip())
+            and kept
+            and kept[-1]
+            and len(kept[-1]) < 200
+        ):
             removed.append(("caption", kept[-1]))  # the caption printed above its credit
             kept[-1] = ""
         if reason == "source credit":
@@ -272,7 +334,19 @@ def clean(text: str) -> Cleaned:
         else:
             kept.append(line)
     paragraphs = drop_duplicates(join_lists(kept), removed)
-    relative = next((RELATIVE_TIME.match(t).group(0) for r, t in removed
-                     if r == "counter" and RELATIVE_TIME.match(t)), "")
-    return Cleaned(paragraphs=paragraphs, front_matter=front, urls=list(dict.fromkeys(urls)),
-                   source_credit="\n".join(credits), date_text=relative, removed=removed)
+    relative = next(
+        (
+            RELATIVE_TIME.match(t).group(0)
+            for r, t in removed
+            if r == "counter" and RELATIVE_TIME.match(t)
+        ),
+        "",
+    )
+    return Cleaned(
+        paragraphs=paragraphs,
+        front_matter=front,
+        urls=list(dict.fromkeys(urls)),
+        source_credit="\n".join(credits),
+        date_text=relative,
+        removed=removed,
+    )

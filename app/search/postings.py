@@ -1,7 +1,7 @@
 """How the index stores and reads postings: whoosh's codec, made compact and fast.
 
 whoosh 2.7 is pure Python and pinned, so these patches target one known version. Each was
-measured on the benchmark's 100k-passage index (`python -m app.bench`):
+measured on the benchmark's 100k-passage index (`python -m bench`):
 
 - posting blocks and stored fields are pickled with protocol 4 instead of 2 (blocks read
   5x faster and take half the space);
@@ -12,6 +12,7 @@ measured on the benchmark's 100k-passage index (`python -m app.bench`):
 - field lengths are read once per segment and field (`field_lengths`), for the writer's
   block statistics and for scoring.
 """
+
 from __future__ import annotations
 
 import pickle
@@ -57,7 +58,7 @@ class Offsets(formats.Characters):
 
     def encode(self, poslist):
         if len(poslist) == 1:  # most words occur once in a passage
-            (pos, start, end), = poslist
+            ((pos, start, end),) = poslist
             if pos < 256 and start < 256 and end - start < 256:
                 return bytes((66, pos, start, end - start))  # 66: "B"
             deltas = [pos, start, end - start]
@@ -107,8 +108,9 @@ def field_lengths(reader, fieldname: str) -> list[int] | None:
         # a segment's per-document reader keeps lengths as one byte per doc (a MultiReader
         # has none: it keeps whoosh's own lookups)
         perdoc = reader if isinstance(reader, W3PerDocReader) else getattr(reader, "_perdoc", None)
-        column = perdoc and W3PerDocReader._cached_reader(perdoc, _lenfield(fieldname),
-                                                          LENGTHS_COLUMN)
+        column = perdoc and W3PerDocReader._cached_reader(
+            perdoc, _lenfield(fieldname), LENGTHS_COLUMN
+        )
         decode = [byte_to_length(b) for b in range(256)]
         cache[fieldname] = None if column is None else [decode[b] for b in column]
     return cache[fieldname]

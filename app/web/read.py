@@ -4,30 +4,40 @@ Pages and API call only these functions, so every HTML page and its JSON twin sh
 same facts. The dataclasses double as the API's response models. Every function that
 touches the database takes the Session first and keyword-only arguments after it.
 """
+
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, func, select
 
-from app import search as engine
-from app.index import SearchIndex
-from app.models import (Document, Interview, InterviewSpeaker, Passage, PassageRedirect,
-                        Speaker, loads)
+from app.models import (
+    Document,
+    Interview,
+    InterviewSpeaker,
+    Passage,
+    PassageRedirect,
+    Speaker,
+    loads,
+)
+from app.search import run as engine
+from app.search.index import SearchIndex
+from app.text import HAN_CHAR, KANA_CHAR
 
-LANGUAGES = {"de": "German", "zh": "Chinese", "en": "English", "ja": "Japanese",
-             "fr": "French"}
-KINDS = {"interview": "Interview", "interview_summary": "Interview summary",
-         "essay": "Essay", "article": "Article"}
+LANGUAGES = {"de": "German", "zh": "Chinese", "en": "English", "ja": "Japanese", "fr": "French"}
+KINDS = {
+    "interview": "Interview",
+    "interview_summary": "Interview summary",
+    "essay": "Essay",
+    "article": "Article",
+}
 ROLES = ("host", "interviewer", "guest", "author")
-HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-KANA = re.compile(r"[\u3040-\u30ff]")
 SITEMAP_LIMIT = 50_000
 
 
 # ---------------------------------------------------------------- shapes
+
 
 @dataclass
 class SpeakerRef:
@@ -50,7 +60,7 @@ class PassageView:
     role: str
     section: str
     timestamp: int | None
-    time: str                      # the timestamp as h:mm:ss, "" when none
+    time: str  # the timestamp as h:mm:ss, "" when none
     speaker_label: str
     speaker: SpeakerRef | None
     language: str
@@ -83,21 +93,21 @@ class Version:
     source_urls: list[str]
     source_credit: str
     provenance: list[str]
-    notes: list[str]               # what a reader must know: translation, AI summary …
+    notes: list[str]  # what a reader must know: translation, AI summary …
     kind: str
 
 
 @dataclass
 class Section:
     title: str
-    anchor: str                    # the id of its first passage
+    anchor: str  # the id of its first passage
 
 
 @dataclass
 class InterviewPage:
     interview: InterviewCard
     versions: list[Version]
-    version: Version               # the one shown
+    version: Version  # the one shown
     sections: list[Section]
     passages: list[PassageView]
 
@@ -141,6 +151,7 @@ class PassagePage:
 @dataclass
 class Moved:
     """A passage id that went away: new_id when the words live on elsewhere."""
+
     old_id: str
     new_id: str | None
     interview_slug: str
@@ -152,10 +163,11 @@ class HomeStats:
     speakers: int
     passages: int
     documents: int
-    languages: dict[str, int] = field(default_factory=dict)   # language -> passages
+    languages: dict[str, int] = field(default_factory=dict)  # language -> passages
 
 
 # ---------------------------------------------------------------- small helpers
+
 
 def clock(seconds: int | None) -> str:
     if seconds is None:
@@ -166,9 +178,9 @@ def clock(seconds: int | None) -> str:
 
 def text_language(text: str, default: str = "") -> str:
     """The script of a short string (a name, an alias): lang attributes need it."""
-    if KANA.search(text):
+    if KANA_CHAR.search(text):
         return "ja"
-    return "zh" if HAN.search(text) else default
+    return "zh" if HAN_CHAR.search(text) else default
 
 
 def page_number(value, pages: int = 10_000) -> int:
@@ -186,43 +198,68 @@ def provenance_notes(provenance: list[str], language: str, original: str) -> lis
     elif "summary" in provenance:
         notes.append("Summary, not a verbatim transcript: quotes may be paraphrased.")
     if "translation" in provenance or (original and language and original != language):
-        notes.append(f"{LANGUAGES.get(language, language or 'Unknown')} translation"
-                     + (f" of the {LANGUAGES.get(original, original)} original." if original
-                        else "."))
+        notes.append(
+            f"{LANGUAGES.get(language, language or 'Unknown')} translation"
+            + (f" of the {LANGUAGES.get(original, original)} original." if original else ".")
+        )
     return notes
 
 
 def to_version(doc: Document, original: str = "") -> Version:
     provenance = loads(doc.provenance)
     return Version(
-        key=doc.key, language=doc.language, title=doc.title, publisher=doc.publisher,
-        published_date=doc.published_date, date_text=doc.date_text,
-        source_urls=loads(doc.source_urls), source_credit=doc.source_credit,
-        provenance=provenance, notes=provenance_notes(provenance, doc.language, original),
-        kind=doc.kind)
+        key=doc.key,
+        language=doc.language,
+        title=doc.title,
+        publisher=doc.publisher,
+        published_date=doc.published_date,
+        date_text=doc.date_text,
+        source_urls=loads(doc.source_urls),
+        source_credit=doc.source_credit,
+        provenance=provenance,
+        notes=provenance_notes(provenance, doc.language, original),
+        kind=doc.kind,
+    )
 
 
 def to_card(speaker: Speaker, interviews: int = 0) -> SpeakerCard:
-    return SpeakerCard(slug=speaker.slug, name=speaker.name, aliases=loads(speaker.aliases),
-                       affiliation=speaker.affiliation, role=speaker.role,
-                       is_organization=speaker.is_organization, interviews=interviews)
+    return SpeakerCard(
+        slug=speaker.slug,
+        name=speaker.name,
+        aliases=loads(speaker.aliases),
+        affiliation=speaker.affiliation,
+        role=speaker.role,
+        is_organization=speaker.is_organization,
+        interviews=interviews,
+    )
 
 
-def to_passage(p: Passage, doc: Document, speaker: Speaker | None,
-               interview: Interview | None) -> PassageView:
+def to_passage(
+    p: Passage, doc: Document, speaker: Speaker | None, interview: Interview | None
+) -> PassageView:
     return PassageView(
-        id=p.id, ordinal=p.ordinal, text=p.text, role=p.role, section=p.section,
-        timestamp=p.timestamp, time=clock(p.timestamp), speaker_label=p.speaker_label,
+        id=p.id,
+        ordinal=p.ordinal,
+        text=p.text,
+        role=p.role,
+        section=p.section,
+        timestamp=p.timestamp,
+        time=clock(p.timestamp),
+        speaker_label=p.speaker_label,
         speaker=SpeakerRef(speaker.slug, speaker.name) if speaker else None,
-        language=doc.language, document_key=doc.key,
+        language=doc.language,
+        document_key=doc.key,
         interview_slug=interview.slug if interview else "",
-        interview_title=interview.title if interview else doc.title)
+        interview_title=interview.title if interview else doc.title,
+    )
 
 
 # ---------------------------------------------------------------- interviews
 
-def _documents_by_interview(session: Session, *, only: int | None = None) \
-        -> dict[int, list[tuple[str, str]]]:
+
+def _documents_by_interview(
+    session: Session, *, only: int | None = None
+) -> dict[int, list[tuple[str, str]]]:
     """interview id -> [(language, title)] of its versions, in document order (no text)."""
     out: dict[int, list[tuple[str, str]]] = {}
     stmt = select(Document.interview_id, Document.language, Document.title)
@@ -235,8 +272,9 @@ def _documents_by_interview(session: Session, *, only: int | None = None) \
 
 def _participants(session: Session, *, only: int | None = None) -> dict[int, list[Participant]]:
     out: dict[int, list[Participant]] = {}
-    stmt = select(InterviewSpeaker.interview_id, InterviewSpeaker.role, Speaker.slug,
-                  Speaker.name).join(Speaker, InterviewSpeaker.speaker_id == Speaker.id)
+    stmt = select(
+        InterviewSpeaker.interview_id, InterviewSpeaker.role, Speaker.slug, Speaker.name
+    ).join(Speaker, InterviewSpeaker.speaker_id == Speaker.id)
     if only is not None:
         stmt = stmt.where(InterviewSpeaker.interview_id == only)
     for interview_id, role, slug, name in session.exec(stmt):
@@ -246,14 +284,21 @@ def _participants(session: Session, *, only: int | None = None) -> dict[int, lis
     return out
 
 
-def _card(row: Interview, docs: list[tuple[str, str]], people: list[Participant]) \
-        -> InterviewCard:
+def _card(row: Interview, docs: list[tuple[str, str]], people: list[Participant]) -> InterviewCard:
     languages = list(dict.fromkeys(lang for lang, _ in docs))
     # a single version's title is in its language; a composed title is ours, in English
     title_language = docs[0][0] if len(docs) == 1 else "en"
-    return InterviewCard(slug=row.slug, title=row.title, title_language=title_language,
-                         kind=row.kind, show=row.show, episode=row.episode, date=row.date,
-                         languages=languages, participants=people)
+    return InterviewCard(
+        slug=row.slug,
+        title=row.title,
+        title_language=title_language,
+        kind=row.kind,
+        show=row.show,
+        episode=row.episode,
+        date=row.date,
+        languages=languages,
+        participants=people,
+    )
 
 
 def _newest_first(cards: list[InterviewCard]) -> list[InterviewCard]:
@@ -261,11 +306,18 @@ def _newest_first(cards: list[InterviewCard]) -> list[InterviewCard]:
     return sorted(cards, key=lambda c: (c.date != "", c.date, c.title), reverse=True)
 
 
-def list_interviews(session: Session, *, lang: str | None = None, speaker: str | None = None,
-                    kind: str | None = None) -> list[InterviewCard]:
+def list_interviews(
+    session: Session,
+    *,
+    lang: str | None = None,
+    speaker: str | None = None,
+    kind: str | None = None,
+) -> list[InterviewCard]:
     docs, people = _documents_by_interview(session), _participants(session)
-    cards = [_card(row, docs.get(row.id, []), people.get(row.id, []))
-             for row in session.exec(select(Interview)).all()]
+    cards = [
+        _card(row, docs.get(row.id, []), people.get(row.id, []))
+        for row in session.exec(select(Interview)).all()
+    ]
     if lang:
         cards = [c for c in cards if lang in c.languages]
     if speaker:
@@ -281,14 +333,21 @@ def interview_card(session: Session, *, interview_id: int) -> InterviewCard:
     return _card(row, docs, _participants(session, only=interview_id).get(interview_id, []))
 
 
-def _passages(session: Session, *, document_ids: list[int] | None = None,
-              speaker_id: int | None = None,
-              ordinals: tuple[int, int] | None = None, offset: int = 0,
-              limit: int | None = None) -> list[PassageView]:
-    stmt = (select(Passage, Document, Speaker, Interview)
-            .join(Document, Passage.document_id == Document.id)
-            .join(Speaker, Passage.speaker_id == Speaker.id, isouter=True)
-            .join(Interview, Document.interview_id == Interview.id, isouter=True))
+def _passages(
+    session: Session,
+    *,
+    document_ids: list[int] | None = None,
+    speaker_id: int | None = None,
+    ordinals: tuple[int, int] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[PassageView]:
+    stmt = (
+        select(Passage, Document, Speaker, Interview)
+        .join(Document, Passage.document_id == Document.id)
+        .join(Speaker, Passage.speaker_id == Speaker.id, isouter=True)
+        .join(Interview, Document.interview_id == Interview.id, isouter=True)
+    )
     if document_ids is not None:
         stmt = stmt.where(Passage.document_id.in_(document_ids))
     if speaker_id is not None:
@@ -296,8 +355,11 @@ def _passages(session: Session, *, document_ids: list[int] | None = None,
     if ordinals:
         stmt = stmt.where(Passage.ordinal >= ordinals[0], Passage.ordinal <= ordinals[1])
     # a speaker's passages: newest interview first, in reading order within each
-    stmt = stmt.order_by(Interview.date.desc(), Document.id, Passage.ordinal) \
-        .offset(offset).limit(limit)
+    stmt = (
+        stmt.order_by(Interview.date.desc(), Document.id, Passage.ordinal)
+        .offset(offset)
+        .limit(limit)
+    )
     return [to_passage(p, d, s, i) for p, d, s, i in session.exec(stmt)]
 
 
@@ -309,102 +371,152 @@ def sections_of(passages: list[PassageView]) -> list[Section]:
     return out
 
 
-def get_interview(session: Session, slug: str, *, version: str | None = None) \
-        -> InterviewPage | None:
+def get_interview(
+    session: Session, slug: str, *, version: str | None = None
+) -> InterviewPage | None:
     """An interview with all its versions; `version` (a document key) picks the one shown,
     the first version otherwise (an unknown key too: a stale link still shows the text)."""
     row = session.exec(select(Interview).where(Interview.slug == slug)).first()
     if row is None:
         return None
-    docs = session.exec(select(Document).where(Document.interview_id == row.id)
-                        .order_by(Document.id)).all()
+    docs = session.exec(
+        select(Document).where(Document.interview_id == row.id).order_by(Document.id)
+    ).all()
     if not docs:
         return None
     versions = [to_version(d, row.original_language) for d in docs]
     shown = next((d for d in docs if d.key == version), docs[0])
     passages = _passages(session, document_ids=[shown.id])
     return InterviewPage(
-        interview=interview_card(session, interview_id=row.id), versions=versions,
-        version=versions[docs.index(shown)], sections=sections_of(passages),
-        passages=passages)
+        interview=interview_card(session, interview_id=row.id),
+        versions=versions,
+        version=versions[docs.index(shown)],
+        sections=sections_of(passages),
+        passages=passages,
+    )
 
 
 # ---------------------------------------------------------------- speakers
 
+
 def list_speakers(session: Session) -> list[SpeakerCard]:
-    counts = dict(session.exec(
-        select(InterviewSpeaker.speaker_id, func.count(func.distinct(
-            InterviewSpeaker.interview_id))).group_by(InterviewSpeaker.speaker_id)).all())
+    counts = dict(
+        session.exec(
+            select(
+                InterviewSpeaker.speaker_id,
+                func.count(func.distinct(InterviewSpeaker.interview_id)),
+            ).group_by(InterviewSpeaker.speaker_id)
+        ).all()
+    )
     cards = [to_card(s, counts.get(s.id, 0)) for s in session.exec(select(Speaker)).all()]
     # people before the outlets that speak as interviewer, the busiest first
     return sorted(cards, key=lambda c: (c.is_organization, -c.interviews, c.name))
 
 
-def get_speaker(session: Session, slug: str, *, page: int | str = 1, page_size: int = 20) \
-        -> SpeakerPage | None:
+def get_speaker(
+    session: Session, slug: str, *, page: int | str = 1, page_size: int = 20
+) -> SpeakerPage | None:
     speaker = session.exec(select(Speaker).where(Speaker.slug == slug)).first()
     if speaker is None:
         return None
     roles: dict[str, list[str]] = {}
     for interview_slug, role in session.exec(
-            select(Interview.slug, InterviewSpeaker.role)
-            .join(Interview, InterviewSpeaker.interview_id == Interview.id)
-            .where(InterviewSpeaker.speaker_id == speaker.id)):
+        select(Interview.slug, InterviewSpeaker.role)
+        .join(Interview, InterviewSpeaker.interview_id == Interview.id)
+        .where(InterviewSpeaker.speaker_id == speaker.id)
+    ):
         roles.setdefault(interview_slug, []).append(role)
-    appearances = [Appearance(card, sorted(roles[card.slug]))
-                   for card in list_interviews(session, speaker=slug)]
-    total = session.exec(select(func.count()).select_from(Passage)
-                         .where(Passage.speaker_id == speaker.id)).one()
+    appearances = [
+        Appearance(card, sorted(roles[card.slug]))
+        for card in list_interviews(session, speaker=slug)
+    ]
+    total = session.exec(
+        select(func.count()).select_from(Passage).where(Passage.speaker_id == speaker.id)
+    ).one()
     pages = max(1, -(-total // page_size))
     page = page_number(page, pages)
-    passages = _passages(session, speaker_id=speaker.id,
-                         offset=(page - 1) * page_size, limit=page_size)
-    return SpeakerPage(speaker=to_card(speaker, len(roles)), appearances=appearances,
-                       passages=passages, passage_total=total, page=page, pages=pages)
+    passages = _passages(
+        session, speaker_id=speaker.id, offset=(page - 1) * page_size, limit=page_size
+    )
+    return SpeakerPage(
+        speaker=to_card(speaker, len(roles)),
+        appearances=appearances,
+        passages=passages,
+        passage_total=total,
+        page=page,
+        pages=pages,
+    )
 
 
 # ---------------------------------------------------------------- passages
 
-def get_passage(session: Session, passage_id: str, *, context: int = 2) \
-        -> PassagePage | Moved | None:
+
+def get_passage(
+    session: Session, passage_id: str, *, context: int = 2
+) -> PassagePage | Moved | None:
     """The passage with `context` passages either side; Moved for an id that went away."""
     row = session.get(Passage, passage_id)
     if row is None:
         return moved(session, passage_id)
     doc = session.get(Document, row.document_id)
     interview = session.get(Interview, doc.interview_id) if doc.interview_id else None
-    around = _passages(session, document_ids=[doc.id],
-                       ordinals=(row.ordinal - context, row.ordinal + context))
+    around = _passages(
+        session, document_ids=[doc.id], ordinals=(row.ordinal - context, row.ordinal + context)
+    )
     at = next(i for i, p in enumerate(around) if p.id == passage_id)
-    card = interview_card(session, interview_id=interview.id) if interview else \
-        InterviewCard(slug="", title=doc.title, title_language=doc.language, kind=doc.kind,
-                      show="", episode="", date=doc.published_date, languages=[doc.language],
-                      participants=[])
-    return PassagePage(passage=around[at], interview=card,
-                       version=to_version(doc, interview.original_language if interview
-                                          else ""),
-                       before=around[:at], after=around[at + 1:])
+    card = (
+        interview_card(session, interview_id=interview.id)
+        if interview
+        else InterviewCard(
+            slug="",
+            title=doc.title,
+            title_language=doc.language,
+            kind=doc.kind,
+            show="",
+            episode="",
+            date=doc.published_date,
+            languages=[doc.language],
+            participants=[],
+        )
+    )
+    return PassagePage(
+        passage=around[at],
+        interview=card,
+        version=to_version(doc, interview.original_language if interview else ""),
+        before=around[:at],
+        after=around[at + 1 :],
+    )
 
 
 def moved(session: Session, passage_id: str) -> Moved | None:
     redirect = session.get(PassageRedirect, passage_id)
     if redirect is None:
         return None
-    target = redirect.new_id if redirect.new_id and session.get(Passage, redirect.new_id) \
-        else None
+    target = redirect.new_id if redirect.new_id and session.get(Passage, redirect.new_id) else None
     return Moved(old_id=passage_id, new_id=target, interview_slug=redirect.interview_slug)
 
 
 # ---------------------------------------------------------------- home, filters, sitemap
 
+
 def home_stats(session: Session) -> HomeStats:
     count = lambda model: session.exec(select(func.count()).select_from(model)).one()  # noqa: E731
-    languages = Counter(dict(session.exec(
-        select(Document.language, func.count(Passage.id))
-        .join(Passage, Passage.document_id == Document.id).group_by(Document.language)).all()))
-    return HomeStats(interviews=count(Interview), speakers=count(Speaker),
-                     passages=count(Passage), documents=count(Document),
-                     languages=dict(languages.most_common()))
+    languages = Counter(
+        dict(
+            session.exec(
+                select(Document.language, func.count(Passage.id))
+                .join(Passage, Passage.document_id == Document.id)
+                .group_by(Document.language)
+            ).all()
+        )
+    )
+    return HomeStats(
+        interviews=count(Interview),
+        speakers=count(Speaker),
+        passages=count(Passage),
+        documents=count(Document),
+        languages=dict(languages.most_common()),
+    )
 
 
 def filter_options(session: Session) -> dict[str, list[tuple[str, str]]]:
@@ -413,8 +525,9 @@ def filter_options(session: Session) -> dict[str, list[tuple[str, str]]]:
     kinds = sorted(set(session.exec(select(Interview.kind).distinct()).all()) - {""})
     return {
         "speaker": [(s.slug, s.name) for s in list_speakers(session)],
-        "interview": sorted(session.exec(select(Interview.slug, Interview.title)).all(),
-                            key=lambda row: row[1]),
+        "interview": sorted(
+            session.exec(select(Interview.slug, Interview.title)).all(), key=lambda row: row[1]
+        ),
         "lang": [(code, LANGUAGES.get(code, code)) for code in languages],
         "kind": [(code, KINDS.get(code, code)) for code in kinds],
     }
@@ -426,8 +539,9 @@ def sitemap_paths(session: Session) -> list[str]:
     paths += [f"/speakers/{slug}" for slug in session.exec(select(Speaker.slug)).all()]
     # a sitemap file holds at most 50,000 URLs; beyond that the passages need an index file
     room = SITEMAP_LIMIT - len(paths)
-    paths += [f"/p/{pid}" for pid in session.exec(
-        select(Passage.id).order_by(Passage.id).limit(room))]
+    paths += [
+        f"/p/{pid}" for pid in session.exec(select(Passage.id).order_by(Passage.id).limit(room))
+    ]
     return paths
 
 
@@ -438,20 +552,40 @@ def archive_ready(session: Session) -> int:
 
 # ---------------------------------------------------------------- search
 
+
 @dataclass
 class SearchPage:
     result: engine.SearchResult
-    speakers: dict[str, str]       # slug -> name, for the facets and filters
-    interviews: dict[str, str]     # slug -> title
+    speakers: dict[str, str]  # slug -> name, for the facets and filters
+    interviews: dict[str, str]  # slug -> title
 
 
-def run_search(session: Session, index: SearchIndex, *, q: str = "", speaker: str = "",
-               interview: str = "", lang: str = "", kind: str = "", date_from: str = "",
-               date_to: str = "", page: int | str = 1, page_size: int = 20) -> SearchPage:
-    result = engine.search(index, q or "", speaker=speaker or None,
-                           interview=interview or None, lang=lang or None, kind=kind or None,
-                           date_from=date_from or None, date_to=date_to or None,
-                           page=page_number(page), page_size=page_size)
+def run_search(
+    session: Session,
+    index: SearchIndex,
+    *,
+    q: str = "",
+    speaker: str = "",
+    interview: str = "",
+    lang: str = "",
+    kind: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    page: int | str = 1,
+    page_size: int = 20,
+) -> SearchPage:
+    result = engine.search(
+        index,
+        q or "",
+        speaker=speaker or None,
+        interview=interview or None,
+        lang=lang or None,
+        kind=kind or None,
+        date_from=date_from or None,
+        date_to=date_to or None,
+        page=page_number(page),
+        page_size=page_size,
+    )
     speakers = dict(session.exec(select(Speaker.slug, Speaker.name)).all())
     interviews = dict(session.exec(select(Interview.slug, Interview.title)).all())
     return SearchPage(result=result, speakers=speakers, interviews=interviews)

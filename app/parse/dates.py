@@ -1,4 +1,5 @@
 """Dates as pages print them (ISO, "August 7, 2025", "11. November 2024", "2025 年 4 月 25 日")."""
+
 from __future__ import annotations
 
 import re
@@ -6,13 +7,42 @@ from datetime import date
 
 MONTHS = {
     # English
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
     # German
-    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "mai": 5, "juni": 6, "juli": 7,
-    "oktober": 10, "dezember": 12, "okt": 10, "dez": 12,
+    "januar": 1,
+    "jänner": 1,
+    "februar": 2,
+    "märz": 3,
+    "mai": 5,
+    "juni": 6,
+    "juli": 7,
+    "oktober": 10,
+    "dezember": 12,
+    "okt": 10,
+    "dez": 12,
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 
@@ -22,8 +52,10 @@ PATTERNS = [
     # 2025 年 4 月 25 日
     (re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"), ("y", "m", "d")),
     # August 7, 2025 / Aug. 7 2025
-    (re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),
-     ("mon", "d", "y")),
+    (
+        re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),
+        ("mon", "d", "y"),
+    ),
     # 11. November 2024 / 7 August 2025
     (re.compile(rf"(?<!\d)(\d{{1,2}})\.?\s+({_MONTH})\.?\s+(\d{{4}})\b", re.I), ("d", "mon", "y")),
     # 22.07.2025

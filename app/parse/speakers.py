@@ -4,37 +4,50 @@ A label is only a speaker when there is evidence: it names someone (registry or 
 it is a role word or an outlet, it carries a timestamp or bold label markup, or it recurs
 as a label with the shape of a name. "In dieser Situation:" or "我们的理念就是:" has none.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
 import tomllib
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
-from app.parsed import Person
-from app.segment import Block
+from app.parse.documents import Person
+from app.parse.segment import Block
+from app.text import HAN_CHAR, name_key, slugify
 
 ROLE_WORDS = {
-    "host": {"host", "moderator", "moderatorin", "gastgeber", "gastgeberin", "主持人", "主播",
-             "主持"},
-    "interviewer": {"interviewer", "interviewerin", "frage", "f", "q", "question", "问",
-                    "记者", "reporter", "journalist", "journalistin", "redaktion", "提问"},
+    "host": {
+        "host",
+        "moderator",
+        "moderatorin",
+        "gastgeber",
+        "gastgeberin",
+        "主持人",
+        "主播",
+        "主持",
+    },
+    "interviewer": {
+        "interviewer",
+        "interviewerin",
+        "frage",
+        "f",
+        "q",
+        "question",
+        "问",
+        "记者",
+        "reporter",
+        "journalist",
+        "journalistin",
+        "redaktion",
+        "提问",
+    },
     "guest": {"guest", "gast", "嘉宾", "a", "antwort", "answer", "答", "受访者"},
 }
 NAME_IN_TEXT = re.compile(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+){1,2})\b")
-
-
-def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).casefold().replace("’", "'").strip()
-
-
-def slugify(text: str) -> str:
-    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
 
 
 @dataclass
@@ -52,16 +65,39 @@ class Registry:
     shows: list[Show]
 
     @classmethod
-    def load(cls, data_dir: Path) -> "Registry":
+    def load(cls, data_dir: Path) -> Registry:
         people_doc = tomllib.loads((data_dir / "people.toml").read_text("utf-8"))
         shows_doc = tomllib.loads((data_dir / "shows.toml").read_text("utf-8"))
-        people = [Person(p["name"], slugify(p["name"]), list(p.get("aliases", [])),
-                         p.get("affiliation", ""), p.get("role", ""), in_registry=True)
-                  for p in people_doc.get("person", [])]
-        shows = [Show(s["name"], list(s.get("aliases", [s["name"]])), list(s.get("hosts", [])),
-                      s.get("language", "")) for s in shows_doc.get("show", [])]
-        shows += [Show(s["name"], list(s.get("aliases", [s["name"]])), [], s.get("language", ""),
-                       is_outlet=True) for s in shows_doc.get("outlet", [])]
+        people = [
+            Person(
+                p["name"],
+                slugify(p["name"]),
+                list(p.get("aliases", [])),
+                p.get("affiliation", ""),
+                p.get("role", ""),
+                in_registry=True,
+            )
+            for p in people_doc.get("person", [])
+        ]
+        shows = [
+            Show(
+                s["name"],
+                list(s.get("aliases", [s["name"]])),
+                list(s.get("hosts", [])),
+                s.get("language", ""),
+            )
+            for s in shows_doc.get("show", [])
+        ]
+        shows += [
+            Show(
+                s["name"],
+                list(s.get("aliases", [s["name"]])),
+                [],
+                s.get("language", ""),
+                is_outlet=True,
+            )
+            for s in shows_doc.get("outlet", [])
+        ]
         return cls(people, shows)
 
     def person(self, name: str) -> Person | None:
@@ -82,9 +118,11 @@ class Registry:
 
 def named(entries, name: str):
     """The entry whose name or one of whose aliases is `name` (folded), or None."""
-    key = fold(name)
-    return next((e for e in entries if key == fold(e.name) or
-                 key in (fold(a) for a in e.aliases)), None)
+    key = name_key(name)
+    return next(
+        (e for e in entries if key == name_key(e.name) or key in (name_key(a) for a in e.aliases)),
+        None,
+    )
 
 
 @lru_cache(maxsize=8)
@@ -92,29 +130,33 @@ def name_pattern(names: tuple[str, ...]) -> re.Pattern:
     """One pattern for a whole registry: a page is scanned once, not once per alias.
     Latin names must stand as words ("Lex" is not in "Lexikon"); Chinese ones need not."""
     ordered = sorted({n for n in names if n}, key=len, reverse=True)
-    return re.compile("|".join(
-        re.escape(n) if re.search(r"[\u3400-\u9fff]", n) else rf"(?<!\w){re.escape(n)}(?!\w)"
-        for n in ordered))
+    return re.compile(
+        "|".join(
+            re.escape(n) if re.search(HAN_CHAR, n) else rf"(?<!\w){re.escape(n)}(?!\w)"
+            for n in ordered
+        )
+    )
 
 
 def names_in(text: str, names: tuple[str, ...]) -> set[str]:
     """Which of `names` the text mentions (overlapping mentions count too)."""
     pattern = name_pattern(names)
     found, at = set(), 0
-    while (m := pattern.search(text, at)):
+    while m := pattern.search(text, at):
         found.add(m.group(0))
         at = m.start() + 1
     return found
 
 
 def role_of(label: str) -> str | None:
-    key = fold(label)
+    key = name_key(label)
     return next((role for role, words in ROLE_WORDS.items() if key in words), None)
 
 
 @dataclass
 class Context:
     """What the page says about who is who, gathered once per document."""
+
     registry: Registry
     text: str
     publisher: str = ""
@@ -123,8 +165,9 @@ class Context:
         self.people = self.registry.mentioned_people(self.text)
         self.shows = [s for s in self.registry.mentioned_shows(self.text) if not s.is_outlet]
         for show in self.shows:  # a show's hosts are part of its page even when unnamed
-            self.people += [h for h in map(self.registry.person, show.hosts)
-                            if h and h not in self.people]
+            self.people += [
+                h for h in map(self.registry.person, show.hosts) if h and h not in self.people
+            ]
         self.page_names = list(dict.fromkeys(NAME_IN_TEXT.findall(self.text)))
 
     def host(self) -> Person | None:
@@ -137,60 +180,82 @@ class Context:
 
     def outlet_speaker(self, label: str) -> Person | None:
         outlet = self.registry.outlet(label)
-        if outlet or (self.publisher and fold(label) == fold(self.publisher)
-                      and not self.registry.person(label)):
+        if outlet or (
+            self.publisher
+            and name_key(label) == name_key(self.publisher)
+            and not self.registry.person(label)
+        ):
             name = outlet.name if outlet else label
-            return Person(name, slugify(name), [label] if label != name else [],
-                          is_organization=True, in_registry=bool(outlet))
+            return Person(
+                name,
+                slugify(name),
+                [label] if label != name else [],
+                is_organization=True,
+                in_registry=bool(outlet),
+            )
         return None
 
     def by_name_part(self, label: str, matches) -> Person | None:
         """The one person whose name part `matches(part, label)`: registry people the page
         names first; German capitalises nouns, so the page's own capitalised pairs
         ("Bens Prognose") are only a fallback."""
-        key = fold(label)
+        key = name_key(label)
         if " " in key or len(key) < 3:
             return None
-        page_people = [Person(n, slugify(n)) for n in self.page_names if not self.registry.person(n)]
+        page_people = [
+            Person(n, slugify(n)) for n in self.page_names if not self.registry.person(n)
+        ]
         for candidates in (self.people, page_people):
-            found = {p.slug: p for p in candidates if matches(fold(p.name).split(), key)}
+            found = {p.slug: p for p in candidates if matches(name_key(p.name).split(), key)}
             if len(found) == 1:
                 return next(iter(found.values()))
         return None
 
     def by_first_name(self, label: str) -> Person | None:
-        """"Ben" is the Benjamin Mann the page names; "Lenny" the host of its show."""
+        """ "Ben" is the Benjamin Mann the page names; "Lenny" the host of its show."""
         return self.by_name_part(label, lambda parts, key: parts[0].startswith(key))
 
     def by_last_name(self, label: str) -> Person | None:
-        """"Hassabis:" / "ALTMAN:": press interviews label the guest by surname."""
+        """ "Hassabis:" / "ALTMAN:": press interviews label the guest by surname."""
         return self.by_name_part(label, lambda parts, key: len(parts) > 1 and parts[-1] == key)
 
     def by_page_name(self, label: str) -> Person | None:
-        return next((Person(n, slugify(n)) for n in self.page_names if fold(n) == fold(label)),
-                    None)
+        return next(
+            (Person(n, slugify(n)) for n in self.page_names if name_key(n) == name_key(label)), None
+        )
 
     def named_role(self, person: Person) -> str:
-        """"host Jane Doe", "Moderator Jane Doe", "主持人 Jane Doe": the page says who hosts."""
+        """ "host Jane Doe", "Moderator Jane Doe", "主持人 Jane Doe": the page says who hosts."""
         for name in [person.name, *person.aliases]:
-            if re.search(rf"(?:\b(?:[Hh]ost(?:ed by)?|[Mm]oderat(?:or|orin|ed by)|Gastgeber(?:in)?)"
-                         rf"|主持人)[\s:：,]*{re.escape(name)}", self.text):
+            if re.search(
+                rf"(?:\b(?:[Hh]ost(?:ed by)?|[Mm]oderat(?:or|orin|ed by)|Gastgeber(?:in)?)"
+                rf"|主持人)[\s:：,]*{re.escape(name)}",
+                self.text,
+            ):
                 return "host"
         return ""
 
     def main_guest(self) -> Person | None:
         """The person a page is about: the registry person it names most, else its first name."""
-        counted = sorted(((sum(self.text.count(n) for n in [p.name, *p.aliases]), p)
-                          for p in self.people if not self.hosts_a_show(p)),
-                         key=lambda pair: -pair[0])
+        counted = sorted(
+            (
+                (sum(self.text.count(n) for n in [p.name, *p.aliases]), p)
+                for p in self.people
+                if not self.hosts_a_show(p)
+            ),
+            key=lambda pair: -pair[0],
+        )
         if counted:
             return counted[0][1]
         return Person(self.page_names[0], slugify(self.page_names[0])) if self.page_names else None
 
     def interviewer(self) -> Person:
         if self.publisher:
-            return Person(self.publisher, slugify(self.publisher) or self.placeholder("interviewer").slug,
-                          is_organization=True)
+            return Person(
+                self.publisher,
+                slugify(self.publisher) or self.placeholder("interviewer").slug,
+                is_organization=True,
+            )
         return self.placeholder("interviewer")
 
     def placeholder(self, role: str) -> Person:
@@ -203,20 +268,25 @@ class Context:
         """(person, role word) for a label; person None when nothing says who it is."""
         role = role_of(label)
         if role:
-            found = {"host": self.host, "interviewer": self.interviewer,
-                     "guest": self.main_guest}[role]()
+            found = {"host": self.host, "interviewer": self.interviewer, "guest": self.main_guest}[
+                role
+            ]()
             return found or self.placeholder(role), role
         found = self.outlet_speaker(label)
         if found:
             return found, "interviewer"
-        found = (self.registry.person(label) or self.by_page_name(label)
-                 or self.by_first_name(label) or self.by_last_name(label))
+        found = (
+            self.registry.person(label)
+            or self.by_page_name(label)
+            or self.by_first_name(label)
+            or self.by_last_name(label)
+        )
         return found, self.named_role(found) if found else ""
 
 
 def looks_like_name(label: str) -> bool:
     words = label.split()
-    if re.search(r"[\u3400-\u9fff]", label):
+    if re.search(HAN_CHAR, label):
         return len(label) <= 6
     return 1 <= len(words) <= 3 and all(w[0].isupper() for w in words)
 
@@ -224,13 +294,20 @@ def looks_like_name(label: str) -> bool:
 def speaker_labels(blocks_: list[Block], ctx: Context) -> dict[str, tuple[Person | None, str]]:
     """Which label names in the document are speakers, each with its resolution."""
     counts = Counter(b.label.name for b in blocks_ if b.label)
-    marked = {b.label.name for b in blocks_ if b.label and
-              (b.label.timestamp is not None or b.label.continued or b.label.bold)}
+    marked = {
+        b.label.name
+        for b in blocks_
+        if b.label and (b.label.timestamp is not None or b.label.continued or b.label.bold)
+    }
     accepted: dict[str, tuple[Person | None, str]] = {}
     for name, n in counts.items():
         person, role = ctx.resolve(name)
-        evidence = person or role or (name in marked and looks_like_name(name)) or \
-            (n >= 2 and looks_like_name(name))
+        evidence = (
+            person
+            or role
+            or (name in marked and looks_like_name(name))
+            or (n >= 2 and looks_like_name(name))
+        )
         if evidence:
             accepted[name] = (person, role)
     # A label nothing resolves and the page never names elsewhere ("Note:", "Example:")
@@ -243,8 +320,11 @@ def speaker_labels(blocks_: list[Block], ctx: Context) -> dict[str, tuple[Person
     # "Altman: \"We welcome…\"" lines under an article are quotations, not a conversation:
     # unmarked labels whose every turn is a single quoted sentence.
     texts = [b.text for b in blocks_ if b.label and b.label.name in accepted]
-    if texts and not marked & set(accepted) and all(t and 
-            t[:1] in "\"„“«‚‘「『" and t.rstrip()[-1:] in "\"“”»’」』" for t in texts):
+    if (
+        texts
+        and not marked & set(accepted)
+        and all(t and t[:1] in '"„“«‚‘「『' and t.rstrip()[-1:] in '"“”»’」』' for t in texts)
+    ):
         return {}
     # One label alone is a sentence that happens to have a colon, not a conversation.
     return accepted if len(accepted) >= 2 or marked & set(accepted) else {}

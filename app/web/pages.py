@@ -1,9 +1,10 @@
-"""HTML routes. Each page renders what one function of app.queries returns.
+"""HTML routes. Each page renders what one function of app.web.read returns.
 
 The Jinja2 environment is built here with autoescape on for every template: Starlette's
 default escapes only .html/.htm/.xml, and sitemap.xml or a future .txt template must not
 be the one that lets a scraped `<script>` through.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -14,9 +15,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
-from app import queries
 from app.config import ROOT
-from app.web import IndexDep, SessionDep, SettingsDep
+from app.web import read as queries
+from app.web.deps import IndexDep, SessionDep, SettingsDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,8 +25,11 @@ router = APIRouter(include_in_schema=False)
 def link(path: str, params: dict | None = None, **more) -> str:
     """path?query with the empty values and page 1 left out (short, shareable URLs)."""
     merged = {**(params or {}), **more}
-    kept = {k: v for k, v in merged.items()
-            if v not in (None, "") and not (k == "page" and str(v) == "1")}
+    kept = {
+        k: v
+        for k, v in merged.items()
+        if v not in (None, "") and not (k == "page" and str(v) == "1")
+    }
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
@@ -36,17 +40,28 @@ def passage_url(interview_slug: str, document_key: str, passage_id: str, q: str 
 
 def marker(terms: list[str]):
     """text -> Markup with the terms marked; the one place pages mark source text."""
+
     def mark(text: str) -> Markup | str:
         return queries.highlight(text, terms) if terms else text
+
     return mark
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(link=link, passage_url=passage_url, mark=marker([]),
-                       languages=queries.LANGUAGES, kinds=queries.KINDS,
-                       script_lang=queries.text_language)
+    env = Environment(
+        loader=FileSystemLoader(ROOT / "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        link=link,
+        passage_url=passage_url,
+        mark=marker([]),
+        languages=queries.LANGUAGES,
+        kinds=queries.KINDS,
+        script_lang=queries.text_language,
+    )
     env.filters["language"] = lambda code: queries.LANGUAGES.get(code, code or "unknown")
     env.filters["kind"] = lambda code: queries.KINDS.get(code, code)
     return env
@@ -60,8 +75,14 @@ def render(request: Request, name: str, status_code: int = 200, **context) -> HT
 
 
 def error_page(request: Request, status_code: int, detail: str = "") -> HTMLResponse:
-    return render(request, "error.html", status_code=status_code, status=status_code,
-                  detail=detail, interview_slug="")
+    return render(
+        request,
+        "error.html",
+        status_code=status_code,
+        status=status_code,
+        detail=detail,
+        interview_slug="",
+    )
 
 
 def not_found(request: Request) -> HTMLResponse:
@@ -70,42 +91,72 @@ def not_found(request: Request) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: SessionDep):
-    return render(request, "home.html", stats=queries.home_stats(session),
-                  latest=queries.list_interviews(session)[:6],
-                  speakers=queries.list_speakers(session))
+    return render(
+        request,
+        "home.html",
+        stats=queries.home_stats(session),
+        latest=queries.list_interviews(session)[:6],
+        speakers=queries.list_speakers(session),
+    )
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search(request: Request, session: SessionDep, index: IndexDep, settings: SettingsDep,
-           q: str = "", speaker: str = "", interview: str = "", lang: str = "",
-           kind: str = "", date_from: str = "", date_to: str = "", page: str = "1"):
-    filters = dict(speaker=speaker, interview=interview, lang=lang, kind=kind,
-                   date_from=date_from, date_to=date_to)
-    found = queries.run_search(session, index, q=q, page=page,
-                               page_size=settings.page_size, **filters)
-    return render(request, "search.html", q=q, filters=filters, found=found,
-                  result=found.result, mark=marker(found.result.terms),
-                  options=queries.filter_options(session))
+def search(
+    request: Request,
+    session: SessionDep,
+    index: IndexDep,
+    settings: SettingsDep,
+    q: str = "",
+    speaker: str = "",
+    interview: str = "",
+    lang: str = "",
+    kind: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    page: str = "1",
+):
+    filters = dict(
+        speaker=speaker,
+        interview=interview,
+        lang=lang,
+        kind=kind,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    found = queries.run_search(
+        session, index, q=q, page=page, page_size=settings.page_size, **filters
+    )
+    return render(
+        request,
+        "search.html",
+        q=q,
+        filters=filters,
+        found=found,
+        result=found.result,
+        mark=marker(found.result.terms),
+        options=queries.filter_options(session),
+    )
 
 
 @router.get("/interviews", response_class=HTMLResponse)
-def interviews(request: Request, session: SessionDep, lang: str = "", speaker: str = "",
-               kind: str = ""):
-    return render(request, "interviews.html",
-                  interviews=queries.list_interviews(session, lang=lang, speaker=speaker,
-                                                     kind=kind),
-                  filters=dict(lang=lang, speaker=speaker, kind=kind),
-                  options=queries.filter_options(session))
+def interviews(
+    request: Request, session: SessionDep, lang: str = "", speaker: str = "", kind: str = ""
+):
+    return render(
+        request,
+        "interviews.html",
+        interviews=queries.list_interviews(session, lang=lang, speaker=speaker, kind=kind),
+        filters=dict(lang=lang, speaker=speaker, kind=kind),
+        options=queries.filter_options(session),
+    )
 
 
 @router.get("/interviews/{slug}", response_class=HTMLResponse)
-def interview(request: Request, session: SessionDep, slug: str, version: str = "",
-              q: str = ""):
+def interview(request: Request, session: SessionDep, slug: str, version: str = "", q: str = ""):
     found = queries.get_interview(session, slug, version=version)
     if found is None:
         return not_found(request)
-    return render(request, "interview.html", page=found, q=q,
-                  mark=marker(queries.search_terms(q)))
+    return render(request, "interview.html", page=found, q=q, mark=marker(queries.search_terms(q)))
 
 
 @router.get("/p/{passage_id}", response_class=HTMLResponse)
@@ -116,11 +167,15 @@ def passage(request: Request, session: SessionDep, settings: SettingsDep, passag
     if isinstance(found, queries.Moved):
         if found.new_id:
             return RedirectResponse(f"/p/{found.new_id}", status_code=301)
-        return render(request, "error.html", status_code=410, status=410,
-                      detail="This passage was removed from the archive.",
-                      interview_slug=found.interview_slug)
-    return render(request, "passage.html", page=found,
-                  base_url=settings.base_url.rstrip("/"))
+        return render(
+            request,
+            "error.html",
+            status_code=410,
+            status=410,
+            detail="This passage was removed from the archive.",
+            interview_slug=found.interview_slug,
+        )
+    return render(request, "passage.html", page=found, base_url=settings.base_url.rstrip("/"))
 
 
 @router.get("/speakers", response_class=HTMLResponse)
@@ -129,8 +184,9 @@ def speakers(request: Request, session: SessionDep):
 
 
 @router.get("/speakers/{slug}", response_class=HTMLResponse)
-def speaker(request: Request, session: SessionDep, settings: SettingsDep, slug: str,
-            page: str = "1"):
+def speaker(
+    request: Request, session: SessionDep, settings: SettingsDep, slug: str, page: str = "1"
+):
     found = queries.get_speaker(session, slug, page=page, page_size=settings.page_size)
     if found is None:
         return not_found(request)
@@ -144,14 +200,22 @@ def api_index(request: Request):
 
     Served at /docs too, in place of Swagger UI, whose CDN scripts and inline code the
     Content-Security-Policy forbids."""
-    routes = [dict(path=path, summary=op.get("summary", ""), about=op.get("description", ""),
-                   params=[p["name"] for p in op.get("parameters", [])])
-              for path, ops in request.app.openapi()["paths"].items() for op in ops.values()]
+    routes = [
+        dict(
+            path=path,
+            summary=op.get("summary", ""),
+            about=op.get("description", ""),
+            params=[p["name"] for p in op.get("parameters", [])],
+        )
+        for path, ops in request.app.openapi()["paths"].items()
+        for op in ops.values()
+    ]
     return render(request, "api.html", routes=routes)
 
 
 @router.get("/sitemap.xml")
 def sitemap(request: Request, session: SessionDep, settings: SettingsDep):
     body = templates.get_template("sitemap.xml").render(
-        base_url=settings.base_url.rstrip("/"), paths=queries.sitemap_paths(session))
+        base_url=settings.base_url.rstrip("/"), paths=queries.sitemap_paths(session)
+    )
     return Response(body, media_type="application/xml")

@@ -1,7 +1,7 @@
 """How whoosh finds and scores matches, made fast enough for 100,000 passages.
 
 whoosh 2.7 is pure Python and pinned; its matchers are replaced here where profiling on
-the benchmark's 100k-passage index (`python -m app.bench`) showed the time going:
+the benchmark's 100k-passage index (`python -m bench`) showed the time going:
 
 - Scoring: a collector asks each match for its score through four method calls. For words
   and phrases combined with AND, OR and NOT, `TopAndAll` scores whole posting blocks at
@@ -15,8 +15,9 @@ the benchmark's 100k-passage index (`python -m app.bench`) showed the time going
 - Exclusion: whoosh's AndNotMatcher could keep its first match although it holds the
   excluded word (fixed in `_find_first`).
 
-How postings are stored and read is in app.postings.
+How postings are stored and read is in app.search.postings.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -24,12 +25,13 @@ from heapq import heappush, heapreplace
 from itertools import compress
 from math import exp
 
-from whoosh import collectors, matching, query as Q, scoring
+from whoosh import collectors, matching, scoring
+from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.mcore import ListMatcher
 from whoosh.util import make_binary_tree
 
-from app.postings import field_lengths
+from app.search.postings import field_lengths
 
 
 def _find_first(self):
@@ -44,6 +46,7 @@ matching.AndNotMatcher._find_first = _find_first
 
 
 # ---------------------------------------------------------------- scoring
+
 
 class BM25(scoring.BM25F):
     """whoosh's BM25F with each segment's field lengths read once into a list.
@@ -61,8 +64,9 @@ class BM25(scoring.BM25F):
         return scorer
 
 
-def leaf_scores(m: W3LeafMatcher, only: dict | None = None,
-                positions: dict | None = None) -> dict[int, float]:
+def leaf_scores(
+    m: W3LeafMatcher, only: dict | None = None, positions: dict | None = None
+) -> dict[int, float]:
     """Sub docnum -> score of a word's postings (only those in `only`, when given), a block
     at a time; blocks that hold none of `only` are not even decoded. With `positions`, the
     encoded positions of each scored posting are put there too (for phrases)."""
@@ -84,23 +88,30 @@ def leaf_scores(m: W3LeafMatcher, only: dict | None = None,
             m._read_ids()
         if m._weights is None:
             m._read_weights()
-        ids, weights = m._ids[m._i:], m._weights[m._i:]
+        ids, weights = m._ids[m._i :], m._weights[m._i :]
         keep = None if only is None else [d in only for d in ids]
         if keep is not None:
             ids, weights = list(compress(ids, keep)), list(compress(weights, keep))
         if positions is not None:
             if m._values is None:
                 m._read_values()
-            values = m._values[m._i:]
+            values = m._values[m._i :]
             positions.update(zip(ids, values if keep is None else compress(values, keep)))
         # whoosh.scoring.bm25, operation for operation: equal scores keep equal ranks
-        out.update(zip(ids, [idf * ((tf * K1p) / (tf + K1 * (norm + B * lengths[d] / avgfl)))
-                             for d, tf in zip(ids, weights)]))
+        out.update(
+            zip(
+                ids,
+                [
+                    idf * ((tf * K1p) / (tf + K1 * (norm + B * lengths[d] / avgfl)))
+                    for d, tf in zip(ids, weights)
+                ],
+            )
+        )
         m._next_block()
     return out
 
 
-def phrase_scores(m: "PhraseMatcher", only: dict | None = None) -> dict[int, float]:
+def phrase_scores(m: PhraseMatcher, only: dict | None = None) -> dict[int, float]:
     """Sub docnum -> score of a phrase. Its words are read rarest first, each only in the
     blocks that can hold a remaining candidate, and after each word the candidates whose
     positions no longer line up are dropped (so common words are read for few passages)."""
@@ -170,8 +181,11 @@ def scorable(m) -> bool:
         return True
     if kind is PhraseMatcher:
         return all(type(w) is W3LeafMatcher and hasattr(w.scorer, "lengths") for w in m.ms)
-    return (isinstance(m, matching.NullMatcherClass) or kind is ListMatcher
-            or (kind is W3LeafMatcher and hasattr(m.scorer, "lengths")))
+    return (
+        isinstance(m, matching.NullMatcherClass)
+        or kind is ListMatcher
+        or (kind is W3LeafMatcher and hasattr(m.scorer, "lengths"))
+    )
 
 
 def scores(m, only: dict | None = None) -> dict[int, float]:
@@ -210,6 +224,7 @@ def scores(m, only: dict | None = None) -> dict[int, float]:
 
 # ---------------------------------------------------------------- collecting
 
+
 class TopAndAll(collectors.TopCollector):
     """The top N by score, and every matching docnum (for facets and an exact total).
 
@@ -236,7 +251,7 @@ class TopAndAll(collectors.TopCollector):
     def collect_matches(self):
         if self.everything:
             size = self.subsearcher.doc_count_all()
-            part = self.allow[self.offset:self.offset + size] if self.allow else None
+            part = self.allow[self.offset : self.offset + size] if self.allow else None
             ids = list(compress(range(size), part)) if part is not None else list(range(size))
             self._keep(ids, [0.0] * len(ids))
             self.total = len(self.docnums)
@@ -254,7 +269,7 @@ class TopAndAll(collectors.TopCollector):
         if self.allow is None:
             return None
         size = self.subsearcher.doc_count_all()
-        part = self.allow[self.offset:self.offset + size]
+        part = self.allow[self.offset : self.offset + size]
         if part.count(1) * 10 >= size:
             return None
         return dict.fromkeys(compress(range(size), part))
@@ -279,6 +294,7 @@ class TopAndAll(collectors.TopCollector):
 
 # ---------------------------------------------------------------- phrases
 
+
 class Phrase(Q.Phrase):
     """An exact phrase (slop 1) matched by comparing integer positions."""
 
@@ -290,7 +306,9 @@ class Phrase(Q.Phrase):
         if any((self.fieldname, w) not in reader for w in words):
             return matching.NullMatcher()
         ms = [Q.Term(self.fieldname, w).matcher(searcher, context) for w in words]
-        rarest = sorted(range(len(ms)), key=lambda k: reader.doc_frequency(self.fieldname, words[k]))
+        rarest = sorted(
+            range(len(ms)), key=lambda k: reader.doc_frequency(self.fieldname, words[k])
+        )
         m = PhraseMatcher(ms, rarest)
         return matching.WrappingMatcher(m, self.boost) if self.boost != 1.0 else m
 

@@ -1,4 +1,5 @@
 """What the pure parser stages hand to the store: plain dataclasses, no database."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 @dataclass
 class Person:
     """A resolved speaker or participant."""
+
     name: str
     slug: str
     aliases: list[str] = field(default_factory=list)
@@ -19,8 +21,8 @@ class Person:
 @dataclass
 class ParsedPassage:
     text: str
-    role: str = "narration"          # question | answer | turn | narration
-    label: str = ""                  # speaker label as printed
+    role: str = "narration"  # question | answer | turn | narration
+    label: str = ""  # speaker label as printed
     speaker: Person | None = None
     section: str = ""
     timestamp: int | None = None
@@ -28,7 +30,7 @@ class ParsedPassage:
 
 @dataclass
 class ParsedDocument:
-    key: str                          # stable: file name, or file name#item-slug
+    key: str  # stable: file name, or file name#item-slug
     source_file: str
     sha256: str
     encoding: str

@@ -4,6 +4,7 @@ The server only reads: SQLite is opened read-only (an ingest in another process 
 through WAL while pages keep reading the previous state), and one SearchIndex lives as
 long as the app, because opening a whoosh searcher per request costs ~120 ms.
 """
+
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
@@ -17,15 +18,18 @@ from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from app import api, pages, queries
 from app.config import ROOT, Settings
-from app.index import SearchIndex
+from app.search.index import SearchIndex
 from app.store import read_engine
+from app.web import api, pages
+from app.web import read as queries
 
 SECURITY_HEADERS = [
     # default-src 'self' alone would allow <base> and framing; nothing here needs either
-    (b"content-security-policy",
-     b"default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
 ]
@@ -47,15 +51,20 @@ class ReadOnlySite:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                message = {**message, "headers": list(message.get("headers", []))
-                           + SECURITY_HEADERS}
+                message = {
+                    **message,
+                    "headers": list(message.get("headers", [])) + SECURITY_HEADERS,
+                }
             elif message["type"] == "http.response.body" and method == "HEAD":
                 message = {**message, "body": b""}
             await send(message)
 
         if method not in READ_METHODS:
-            response = PlainTextResponse("Method Not Allowed: this archive is read-only.\n",
-                                         status_code=405, headers={"Allow": "GET, HEAD"})
+            response = PlainTextResponse(
+                "Method Not Allowed: this archive is read-only.\n",
+                status_code=405,
+                headers={"Allow": "GET, HEAD"},
+            )
             return await response(scope, receive, send_with_headers)
         if method == "HEAD":
             scope = {**scope, "method": "GET"}
@@ -71,12 +80,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.index.close()
         app.state.engine.dispose()
 
-    app = FastAPI(title="AI-lab interview archive",
-                  summary="Interviews with the people who build AI, searchable and citable.",
-                  version="0.1.0", lifespan=lifespan,
-                  # Swagger UI and ReDoc load scripts from a CDN and run inline code, which
-                  # the CSP forbids; /api describes the routes in plain HTML instead.
-                  docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="AI-lab interview archive",
+        summary="Interviews with the people who build AI, searchable and citable.",
+        version="0.1.0",
+        lifespan=lifespan,
+        # Swagger UI and ReDoc load scripts from a CDN and run inline code, which
+        # the CSP forbids; /api describes the routes in plain HTML instead.
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.engine = read_engine(settings.db_path)
     app.state.index = SearchIndex(settings.index_root)
@@ -94,8 +107,11 @@ def add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if request.url.path.startswith("/api/") or exc.status_code not in (404, 410):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
-                                headers=getattr(exc, "headers", None))
+            return JSONResponse(
+                {"detail": exc.detail},
+                status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
+            )
         return pages.error_page(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(OperationalError)
@@ -118,8 +134,9 @@ def add_plain_routes(app: FastAPI) -> None:
             with Session(request.app.state.engine) as session:
                 passages = queries.archive_ready(session)
         except Exception as exc:  # a missing or broken archive: say so, do not crash
-            return JSONResponse({"status": "unavailable", "error": type(exc).__name__},
-                                status_code=503)
+            return JSONResponse(
+                {"status": "unavailable", "error": type(exc).__name__}, status_code=503
+            )
         indexed = request.app.state.index.searcher() is not None
         return JSONResponse({"status": "ok", "passages": passages, "indexed": indexed})
 
@@ -127,5 +144,6 @@ def add_plain_routes(app: FastAPI) -> None:
     def robots(request: Request) -> PlainTextResponse:
         base = request.app.state.settings.base_url.rstrip("/")
         # search result pages are endless combinations of the same passages
-        return PlainTextResponse(f"User-agent: *\nDisallow: /search\nDisallow: /api/\n"
-                                 f"Sitemap: {base}/sitemap.xml\n")
+        return PlainTextResponse(
+            f"User-agent: *\nDisallow: /search\nDisallow: /api/\nSitemap: {base}/sitemap.xml\n"
+        )

@@ -3,6 +3,7 @@
 create_app() puts the engine, index and settings on app.state; these dependencies hand
 them to routes, so routes never open the database or the index themselves.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from app.config import Settings
-from app.index import SearchIndex
+from app.search.index import SearchIndex
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -12,7 +12,7 @@ and start/end chars point into the original text, so pinpoint highlighting works
 Stemming depends on the passage's language: the index hands the analyzer a `LangText` (a str
 that knows its language); German passages get the German Snowball stemmer, all others the
 English one (Latin words in Chinese pages are English terms and names). A query does not know
-the language of the passages it will meet, so app.search analyses each query word once per
+the language of the passages it will meet, so app.search.run analyses each query word once per
 stemmer (`query_variants`) and ORs the distinct forms; a lang: filter picks one stemmer.
 Measured on the seeds' German vocabulary (2,220 words): the English stemmer alone would split
 189 of the 230 word families the German one joins (bereich/bereiche/bereichen), the German
@@ -23,6 +23,7 @@ No stop list: whoosh's StopFilter(renumber=True) lets phrases match across remov
 The analyzer is pickled into the index and into writer processes, so it holds no state:
 The segmenter and OpenCC load lazily, once per process.
 """
+
 from __future__ import annotations
 
 import functools
@@ -32,9 +33,9 @@ import unicodedata
 from whoosh.analysis import Analyzer, Token
 from whoosh.lang import stemmer_for_language
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+from app.text import HAN, match_form
+
 RUNS = re.compile(rf"(?P<han>[{HAN}]+)|(?P<word>(?:[^\W_{HAN}]|[\u0300-\u036f])+)")
-HAN_CHAR = re.compile(rf"[{HAN}]")
 # Languages with their own stemmer; every other language's Latin words are mostly English
 # names and terms (in Chinese pages too), so they get the English stemmer.
 STEMMERS = {"de": "de", "en": "en"}
@@ -56,6 +57,7 @@ class LangText(str):
 @functools.lru_cache(maxsize=1)
 def _t2s():
     import opencc
+
     return opencc.OpenCC("t2s")
 
 
@@ -65,10 +67,11 @@ def _jieba():
     # all 2,464 Han runs of the seeds exactly as jieba 0.42 does, 22x faster, and loads its
     # dictionary in 0.2 s instead of 1 s. Segmenting was 65% of an index build with jieba.
     import rjieba
+
     return rjieba
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _stemmer(lang: str):
     return stemmer_for_language(lang)
 
@@ -83,17 +86,7 @@ def stem(word: str, lang: str) -> str:
 @functools.lru_cache(maxsize=500_000)
 def index_form(word: str, lang: str) -> str:
     """The indexed form of a non-Han word: folded, then stemmed (a word recurs: cached)."""
-    return stem(fold(word), lang)
-
-
-def fold(word: str) -> str:
-    """Matching form of a non-Han word: NFKC (width), casefold (ß -> ss), no diacritics."""
-    word = unicodedata.normalize("NFKC", word).casefold()
-    if word.isascii():
-        return word
-    decomposed = unicodedata.normalize("NFD", word)
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return stem(match_form(word), lang)
 
 
 def simplify(han: str) -> str:
@@ -114,12 +107,12 @@ def han_words(run: str):
 
 
 def han_bigrams(run: str):
-    """The alternative to jieba, kept for app.bench's comparison: overlapping bigrams."""
+    """The alternative to jieba, kept for bench's comparison: overlapping bigrams."""
     run = simplify(run)
     if len(run) == 1:
         yield 0, 1, run
     for i in range(len(run) - 1):
-        yield i, i + 2, run[i:i + 2]
+        yield i, i + 2, run[i : i + 2]
 
 
 def split(text: str, segment=han_words):
@@ -137,7 +130,7 @@ def terms(text: str, lang: str = "", stemmed: bool = True, segment=han_words) ->
     out = []
     for _, _, word, is_han in split(text, segment):
         if not is_han:
-            word = fold(word)
+            word = match_form(word)
             if stemmed:
                 word = stem(word, lang)
         out.append(word)
@@ -155,15 +148,21 @@ def query_variants(text: str, lang: str | None = None) -> list[list[str]]:
     return variants
 
 
-def has_han(text: str) -> bool:
-    return bool(HAN_CHAR.search(text))
-
-
 class ArchiveAnalyzer(Analyzer):
     """The whoosh analyzer: tokens of `split`, ordinal positions, original char offsets."""
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
-                 removestops=True, start_pos=0, start_char=0, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        mode="",
+        **kwargs,
+    ):
         lang = kwargs.get("lang") or getattr(value, "lang", "")
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for pos, (start, end, word, is_han) in enumerate(split(value)):

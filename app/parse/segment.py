@@ -3,32 +3,43 @@
 Labels are found here but not resolved: `speakers.py` says who a label is and whether it
 is a speaker at all (a paragraph such as "In dieser Situation: …" has the shape of a label).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from app.dates import find_dates
+from app.parse.dates import find_dates
+from app.text import HAN_CHAR
 
-QUOTE_OPEN = "\"„“«‚‘「『"
+QUOTE_OPEN = '"„“«‚‘「『'
 SENTENCE_END = ".!?。！？:：;；…\"”'’」』)）,，"
-BOLD_LABEL_INSIDE = re.compile(r"^\*\*(?P<label>[^*\n]{1,60}?)\s*[:：]\s*\*\*\s*(?P<rest>.*)$", re.S)
+BOLD_LABEL_INSIDE = re.compile(
+    r"^\*\*(?P<label>[^*\n]{1,60}?)\s*[:：]\s*\*\*\s*(?P<rest>.*)$", re.S
+)
 BOLD_LABEL_OUTSIDE = re.compile(r"^\*\*(?P<label>[^*\n]{1,60}?)\*\*\s*[:：]\s*(?P<rest>.*)$", re.S)
-PLAIN_LABEL = re.compile(r"^(?P<label>[^\s:：*#>•\-\[\d][^:：\n]{0,40}?)\s*[:：][ \t]*(?P<rest>.*)$", re.S)
+PLAIN_LABEL = re.compile(
+    r"^(?P<label>[^\s:：*#>•\-\[\d][^:：\n]{0,40}?)\s*[:：][ \t]*(?P<rest>.*)$", re.S
+)
 PAREN = re.compile(r"^(?P<name>.+?)\s*[(（\[](?P<paren>[^)）\]]{1,24})[)）\]]$")
 TIMESTAMP = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})$")
 # "[00:12:34] Name: text", "(12:34) Name: text": a timestamp in front of the label.
-LEADING_TIMESTAMP = re.compile(r"^[\[(]?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})[\])]?\s+(?P<rest>\S.*)$", re.S)
+LEADING_TIMESTAMP = re.compile(
+    r"^[\[(]?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})[\])]?\s+(?P<rest>\S.*)$", re.S
+)
 # "Dwarkesh Patel  00:12:34" alone on its line (Otter, Descript, Substack): the text follows.
 NAME_THEN_TIMESTAMP = re.compile(
     r"^(?P<label>[^\W\d][^:：\n]{0,40}?)\s+[\[(]?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})[\])]?"
-    r"(?:\n(?P<rest>.*))?$", re.S)
+    r"(?:\n(?P<rest>.*))?$",
+    re.S,
+)
 QUESTION_LINE = re.compile(r"^\*\*(?P<text>[^*]+[?？])\s*\*\*$")
-CONTINUED = re.compile(r"^(fortgesetzt|fortsetzung|continued|cont'?d\.?|cont\.|suite|续|继续|接上)$", re.I)
+CONTINUED = re.compile(
+    r"^(fortgesetzt|fortsetzung|continued|cont'?d\.?|cont\.|suite|续|继续|接上)$", re.I
+)
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*$")
 BOLD_LINE = re.compile(r"^\*\*(?P<text>[^*]+)\*\*$")
 CJK_NUMBERED_HEADING = re.compile(r"^[0-9一二三四五六七八九十]{1,3}[、.]\s*\S")
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 ITEM_META_SEPARATOR = re.compile(r"\s[·•|]\s")
 
 
@@ -43,16 +54,17 @@ class Label:
 @dataclass
 class Block:
     """One paragraph in reading order: a heading, or text with an optional label."""
+
     text: str
     heading: bool = False
     label: Label | None = None
-    raw: str = ""                    # the paragraph as printed, label included
+    raw: str = ""  # the paragraph as printed, label included
 
 
 @dataclass
 class Item:
     paragraphs: list[str]
-    meta: str = ""                   # "August 7, 2025 · 1 min · author"
+    meta: str = ""  # "August 7, 2025 · 1 min · author"
 
 
 @dataclass
@@ -78,7 +90,7 @@ def split_items(paragraphs: list[str]) -> list[Item]:
     if metas[0] == 0:  # bylines above their entries
         bounds = metas + [len(paragraphs)]
         for a, b in zip(bounds, bounds[1:]):
-            items.append(Item(paragraphs[a + 1:b], meta=paragraphs[a]))
+            items.append(Item(paragraphs[a + 1 : b], meta=paragraphs[a]))
     else:  # bylines below their entries
         # The first entry is as long as the others; what stands above it is the page's header.
         gaps = sorted(b - a - 1 for a, b in zip(metas, metas[1:]))
@@ -116,7 +128,9 @@ BYLINE_NOISE = re.compile(
     r"\b(by|von|posted( on)?|published|updated|aktualisiert|read|lesezeit|uhr|am|pm|aus|"
     r"episode \d+|folge \d+|ein interview von|interview)\b|作者\s*[:：]\s*\S+|"
     r"(浏览|阅读|views?|点赞|收藏)\s*[\d,.]+\s*[万kK]?|[\d,.]+\s*[万kK]?\s*(views?|reads?)|"
-    r"\d+\s*/\s*\d{2,4}|[,;|•·]", re.I)
+    r"\d+\s*/\s*\d{2,4}|[,;|•·]",
+    re.I,
+)
 
 
 def publisher_of(rest: str) -> str:
@@ -136,7 +150,7 @@ AUTHOR_LINE = re.compile(r"^(by|von|ein interview von|interview:|text:|作者|�
 def headline_like(p: str) -> bool:
     if len(p) > 200 or AUTHOR_LINE.match(p) or "\n" in p:
         return False
-    if CJK.search(p):
+    if HAN_CHAR.search(p):
         return len(p) >= 6
     deck = p.rstrip()[-1:] in ".。" and len(p) > 60
     return len(p.split()) >= TITLE_LIKE_MIN_WORDS and not deck
@@ -163,7 +177,7 @@ def split_head(paragraphs: list[str], front_title: str = "", meta: str = "") -> 
     elif body and len(body[0]) <= 300:
         at = title_index(body)
         head.title = strip_markup(body[at])
-        body = body[at + 1:]
+        body = body[at + 1 :]
     if meta and (found := byline(meta)):  # an index entry's "date · N min · author"
         head.publisher, head.date_iso, head.date_text = found
     kept = []
@@ -201,8 +215,10 @@ def parse_label(p: str) -> tuple[Label, str] | None:
         return found
     own = NAME_THEN_TIMESTAMP.match(p)
     if own and plausible_name(own.group("label").strip()):
-        return (Label(own.group("label").strip(), timestamp=seconds(own.group("ts"))),
-                (own.group("rest") or "").strip())
+        return (
+            Label(own.group("label").strip(), timestamp=seconds(own.group("ts"))),
+            (own.group("rest") or "").strip(),
+        )
     bold = True
     m = BOLD_LABEL_INSIDE.match(p) or BOLD_LABEL_OUTSIDE.match(p)
     if not m:
@@ -232,7 +248,7 @@ def parse_label(p: str) -> tuple[Label, str] | None:
 def plausible_name(name: str) -> bool:
     if not name or "http" in name.lower() or re.search(r"[,，。.!?！？;；\"“”„]", name.rstrip(".")):
         return False
-    if CJK.search(name):
+    if HAN_CHAR.search(name):
         return len(name) <= 12
     return len(name.split()) <= 5
 
@@ -246,7 +262,7 @@ def is_heading(p: str, following: str | None) -> bool:
         return True  # "3、我们该如何面对…?" numbered section titles may ask a question
     if p[-1] in SENTENCE_END:
         return False
-    if CJK.search(p):
+    if HAN_CHAR.search(p):
         return 4 <= len(p) <= 30 and not CJK_NUMBERED_HEADING.match(following)
     words = p.split()
     if len(words) == 1 and p[0].isupper() and len(p) <= 30 and parse_label(following):
@@ -301,8 +317,15 @@ def merge_caption_lines(paragraphs: list[str]) -> list[str]:
 def label_bold_questions(blocks_: list[Block]) -> list[Block]:
     """Magazine Q&A: questions printed in bold, answers as plain paragraphs, no labels.
     Three or more bold lines that are questions, each followed by text, are that layout."""
-    asks = [i for i, b in enumerate(blocks_) if b.heading and QUESTION_LINE.match(b.raw)
-            and i + 1 < len(blocks_) and not blocks_[i + 1].heading and not blocks_[i + 1].label]
+    asks = [
+        i
+        for i, b in enumerate(blocks_)
+        if b.heading
+        and QUESTION_LINE.match(b.raw)
+        and i + 1 < len(blocks_)
+        and not blocks_[i + 1].heading
+        and not blocks_[i + 1].label
+    ]
     if len(asks) < 3 or any(b.label for b in blocks_):
         return blocks_
     out = list(blocks_)
@@ -318,10 +341,10 @@ def starts_quoted(text: str) -> bool:
 
 @dataclass
 class RawTurn:
-    label: Label | None              # None: narration
+    label: Label | None  # None: narration
     paragraphs: list[str]
     section: str = ""
-    role: str = ""                   # set by the Q&A rule: question | answer
+    role: str = ""  # set by the Q&A rule: question | answer
 
 
 def turns(blocks_: list[Block], speaker_labels: set[str]) -> list[RawTurn]:
@@ -343,8 +366,12 @@ def turns(blocks_: list[Block], speaker_labels: set[str]) -> list[RawTurn]:
             out.append(current)
             continue
         text = b.raw or b.text
-        if current is not None and current.paragraphs and starts_quoted(current.paragraphs[0]) \
-                and not starts_quoted(text):
+        if (
+            current is not None
+            and current.paragraphs
+            and starts_quoted(current.paragraphs[0])
+            and not starts_quoted(text)
+        ):
             current = None
         if current is not None:
             current.paragraphs.append(text)
@@ -378,7 +405,14 @@ def alternate_unlabelled(turns_: list[RawTurn]) -> list[RawTurn]:
         return turns_
     asker.role, answerer.role = "question", "answer"
     answerer.paragraphs = answerer.paragraphs[:1]
-    split = [RawTurn(asker.label if n % 2 == 0 else answerer.label, [p], answerer.section,
-                     "question" if n % 2 == 0 else "answer") for n, p in enumerate(extra)]
+    split = [
+        RawTurn(
+            asker.label if n % 2 == 0 else answerer.label,
+            [p],
+            answerer.section,
+            "question" if n % 2 == 0 else "answer",
+        )
+        for n, p in enumerate(extra)
+    ]
     i = labelled[1] + 1
     return turns_[:i] + split + turns_[i:]

@@ -9,6 +9,7 @@ objects directly; only our own fields exist, and anything unexpected becomes pla
 Syntax: words (AND), "phrases", OR, -word / NOT word, prefix* (>= 2 characters before *),
 speaker: interview: lang: kind: date:YYYY[-MM[-DD]] or date:FROM..TO.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -24,24 +25,27 @@ from whoosh import query as Q
 from whoosh.reading import TermNotFound
 from whoosh.spelling import ListCorrector
 
-from app.analysis import (QUERY_LANGUAGES, fold, has_han, query_variants, split, stem,
-                          terms as analysed)
-from app.index import SearchIndex, day_number
-from app.matchers import Phrase, TopAndAll
+from app.search.analysis import QUERY_LANGUAGES, query_variants, split, stem
+from app.search.analysis import terms as analysed
+from app.search.index import SearchIndex, day_number
+from app.search.matchers import Phrase, TopAndAll
+from app.text import has_han, match_form
 
 log = logging.getLogger(__name__)
-MAX_QUERY = 500      # characters; the rest is dropped before parsing
-MAX_WORD = 64        # characters of one word (whoosh is slow on very long tokens)
+MAX_QUERY = 500  # characters; the rest is dropped before parsing
+MAX_WORD = 64  # characters of one word (whoosh is slow on very long tokens)
 MAX_CLAUSES = 24
 MAX_RESULTS = 10_000  # deepest hit a page can reach (like Elasticsearch's result window)
 SNIPPET_CHARS = 240
 FILTER_FIELDS = ("speaker", "interview", "lang", "kind", "date")
 QUOTES = str.maketrans({c: '"' for c in "“”„‟«»「」『』＂"})
-CLAUSE = re.compile(r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
+CLAUSE = re.compile(
+    r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))'
+)
 COLUMN_FILTERS = ("speaker_slug", "interview_slug", "language", "kind")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$", re.I)
 FACETS = {"speaker": "speaker_slug", "interview": "interview_slug", "language": "language"}
-FACET_SIZE = 50      # values per facet, like a terms aggregation's size
+FACET_SIZE = 50  # values per facet, like a terms aggregation's size
 
 
 @dataclass
@@ -73,10 +77,10 @@ class SearchResult:
     page: int = 1
     page_size: int = 20
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
-    terms: list[str] = field(default_factory=list)     # analysed forms, for highlight()
+    terms: list[str] = field(default_factory=list)  # analysed forms, for highlight()
     did_you_mean: str = ""
     message: str = ""
-    groups: list[dict] = field(default_factory=list)   # filled when grouped by interview
+    groups: list[dict] = field(default_factory=list)  # filled when grouped by interview
 
     @property
     def pages(self) -> int:
@@ -93,6 +97,7 @@ class SearchResult:
 
 
 # ---------------------------------------------------------------- highlighting
+
 
 def mark_spans(text: str, start: int, end: int, spans) -> Markup:
     """text[start:end], HTML-escaped, with the (start, end) spans wrapped in <mark>."""
@@ -123,14 +128,18 @@ def split_terms(terms) -> tuple[set[str], tuple[str, ...], list[list[str]]]:
 def marks(tokens, words: set, prefixes: tuple, phrases: list) -> list[tuple]:
     """(start, end, key) to mark, from tokens (start, end, forms, position): a token whose
     forms hold a word or start with a prefix, and each run of positions holding a phrase."""
-    out = [(s, e, forms[0]) for s, e, forms, _ in tokens
-           if words.intersection(forms) or (prefixes and forms[0].startswith(prefixes))]
+    out = [
+        (s, e, forms[0])
+        for s, e, forms, _ in tokens
+        if words.intersection(forms) or (prefixes and forms[0].startswith(prefixes))
+    ]
     if phrases:
         at = {pos: (s, e, forms) for s, e, forms, pos in tokens}
         for phrase in phrases:
             for s, _, forms, pos in tokens:
                 if phrase[0] in forms and all(
-                        phrase[k] in at.get(pos + k, (0, 0, ()))[2] for k in range(1, len(phrase))):
+                    phrase[k] in at.get(pos + k, (0, 0, ()))[2] for k in range(1, len(phrase))
+                ):
                     out.append((s, at[pos + len(phrase) - 1][1], " ".join(phrase)))
     return out
 
@@ -139,7 +148,7 @@ def text_forms(word: str, is_han: bool) -> tuple[str, ...]:
     """The forms a word of a text can take in the index: folded, then each stem."""
     if is_han:
         return (word,)
-    form = fold(word)
+    form = match_form(word)
     return form, stem(form, "de"), stem(form, "en")
 
 
@@ -162,7 +171,7 @@ def window(text: str, spans, limit: int) -> tuple[int, int]:
         return 0, len(text)
     spans, width = sorted(spans) or [(0, 0, "")], limit * 3 // 4
     best, most, inside, j = spans[0][0], 0, Counter(), 0
-    for i, (first, _, key) in enumerate(spans):  # a sliding window over the spans
+    for first, _, key in spans:  # a sliding window over the spans
         while j < len(spans) and spans[j][0] < first + width:
             inside[spans[j][2]] += 1
             j += 1
@@ -179,17 +188,18 @@ def window(text: str, spans, limit: int) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- parsing
 
+
 @dataclass
 class Parsed:
     must: list = field(default_factory=list)
     must_not: list = field(default_factory=list)
     filters: list = field(default_factory=list)
     terms: set = field(default_factory=set)
-    words: list = field(default_factory=list)   # plain non-Han words, for did-you-mean
+    words: list = field(default_factory=list)  # plain non-Han words, for did-you-mean
     notes: list = field(default_factory=list)
 
 
-def clean(q: str, notes: list) -> str:
+def tidy_query(q: str, notes: list) -> str:
     q = q or ""
     if len(q) > MAX_QUERY:
         notes.append(f"The query was shortened to {MAX_QUERY} characters.")
@@ -203,7 +213,7 @@ def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
 
     A word that analyses to several tokens ("KI-Talente") stays one unit, like a phrase;
     unquoted Chinese and words joined by spaces match in any order."""
-    text = text[:MAX_QUERY if phrase else MAX_WORD]
+    text = text[: MAX_QUERY if phrase else MAX_WORD]
     adjacent = phrase or not (has_han(text) or re.search(r"\s", text.strip()))
     options = []
     for tokens in query_variants(text, lang):
@@ -229,7 +239,9 @@ def prefix_query(word: str, parsed: Parsed):
     stem_part = word.rstrip("*")
     tokens = analysed(stem_part, stemmed=False) if "*" not in stem_part else []
     if len(stem_part) < 2 or not tokens or len(tokens[-1]) < 2:
-        parsed.notes.append(f"Ignored {word!r}: wildcards need at least 2 characters before a final *.")
+        parsed.notes.append(
+            f"Ignored {word!r}: wildcards need at least 2 characters before a final *."
+        )
         return None
     *before, last = tokens
     forms = list(dict.fromkeys([last] + [stem(last, lang) for lang in QUERY_LANGUAGES]))
@@ -251,8 +263,9 @@ def date_filter(value: str):
         return None
     # whoosh 2.7's trie ranges match every passage for an open start (None, made 0) and for
     # an end of 99999999; a start of 1 and an open end were right in 2,651 random ranges
-    return Q.NumericRange("day", day_number(lo) if lo else 1,
-                          day_number(hi, last=True) if hi else None)
+    return Q.NumericRange(
+        "day", day_number(lo) if lo else 1, day_number(hi, last=True) if hi else None
+    )
 
 
 def filter_query(name: str, value: str):
@@ -264,7 +277,9 @@ def filter_query(name: str, value: str):
         tokens = analysed(value)
         if not tokens or SLUG.match(value):  # a slug: no phrase over every passage's name
             return slug
-        by_name = Phrase("speaker_name", tokens) if len(tokens) > 1 else Q.Term("speaker_name", tokens[0])
+        by_name = (
+            Phrase("speaker_name", tokens) if len(tokens) > 1 else Q.Term("speaker_name", tokens[0])
+        )
         return Q.Or([slug, by_name])
     if name == "interview":
         return Q.Term("interview_slug", value.casefold())
@@ -280,7 +295,7 @@ def parse(q: str, lang: str | None = None) -> Parsed:
     the next clause to the previous one. Operators without operands are ignored."""
     parsed = Parsed()
     negate_next, or_next = False, False
-    for m in CLAUSE.finditer(clean(q, parsed.notes)):
+    for m in CLAUSE.finditer(tidy_query(q, parsed.notes)):
         if len(parsed.must) + len(parsed.must_not) + len(parsed.filters) >= MAX_CLAUSES:
             parsed.notes.append(f"Only the first {MAX_CLAUSES} parts of the query were used.")
             break
@@ -334,7 +349,7 @@ def clause(m: re.Match, lang: str | None, parsed: Parsed, negate: bool):
 def fallback(q: str, lang: str | None) -> Parsed:
     """Plain analysed words, ANDed: what is left when parsing itself went wrong."""
     parsed = Parsed(notes=["The query could not be parsed; searched for its words."])
-    words = analysed(clean(q, [])[:MAX_QUERY], lang or "")[:MAX_CLAUSES]
+    words = analysed(tidy_query(q, [])[:MAX_QUERY], lang or "")[:MAX_CLAUSES]
     parsed.must = [Q.Term("text", w) for w in words]
     parsed.terms = set(words)
     return parsed
@@ -342,8 +357,12 @@ def fallback(q: str, lang: str | None) -> Parsed:
 
 def keyword_filters(speaker, interview, lang, kind, date_from, date_to) -> list:
     out = []
-    for name, value in (("speaker", speaker), ("interview", interview), ("lang", lang),
-                        ("kind", kind)):
+    for name, value in (
+        ("speaker", speaker),
+        ("interview", interview),
+        ("lang", lang),
+        ("kind", kind),
+    ):
         if value:
             built = filter_query(name, str(value))
             out += [built] if built is not None else []
@@ -355,15 +374,35 @@ def keyword_filters(speaker, interview, lang, kind, date_from, date_to) -> list:
 
 # ---------------------------------------------------------------- searching
 
-def search(index: SearchIndex, q: str, *, speaker=None, interview=None, lang=None, kind=None,
-           date_from=None, date_to=None, page=1, page_size=20, group_by_interview=False,
-           facets=True) -> SearchResult:
+
+def search(
+    index: SearchIndex,
+    q: str,
+    *,
+    speaker=None,
+    interview=None,
+    lang=None,
+    kind=None,
+    date_from=None,
+    date_to=None,
+    page=1,
+    page_size=20,
+    group_by_interview=False,
+    facets=True,
+) -> SearchResult:
     """Run a query; never raises on user input (errors become `message`)."""
     page_size = _bounded(page_size, 1, 100, 20)
     page = _bounded(page, 1, MAX_RESULTS // page_size, 1)
     result = SearchResult(query=(q or "")[:MAX_QUERY], page=page, page_size=page_size)
-    parsed = prepare(q, speaker=speaker, interview=interview, lang=lang, kind=kind,
-                     date_from=date_from, date_to=date_to)
+    parsed = prepare(
+        q,
+        speaker=speaker,
+        interview=interview,
+        lang=lang,
+        kind=kind,
+        date_from=date_from,
+        date_to=date_to,
+    )
     result.terms = sorted(parsed.terms)
     result.message = " ".join(parsed.notes)
     if not parsed.must and not parsed.filters:
@@ -384,8 +423,9 @@ def search(index: SearchIndex, q: str, *, speaker=None, interview=None, lang=Non
     return result
 
 
-def prepare(q: str, *, speaker=None, interview=None, lang=None, kind=None, date_from=None,
-            date_to=None) -> Parsed:
+def prepare(
+    q: str, *, speaker=None, interview=None, lang=None, kind=None, date_from=None, date_to=None
+) -> Parsed:
     """The parsed query with the keyword filters added."""
     try:
         parsed = parse(q, lang)
@@ -423,8 +463,10 @@ def collect(index: SearchIndex, searcher, parsed: Parsed, limit: int) -> TopAndA
     kept, rest = by_column(parsed.filters)
     dropped, must_not = by_column(parsed.must_not)
     masks = [index.mask(searcher, name, key, test) for name, key, test in kept]
-    masks += [index.mask(searcher, name, ("not", key), lambda v, test=test: not test(v))
-              for name, key, test in dropped]
+    masks += [
+        index.mask(searcher, name, ("not", key), lambda v, test=test: not test(v))
+        for name, key, test in dropped
+    ]
     allow = masks[0] if masks else None
     for mask in masks[1:]:
         allow = both(allow, mask)
@@ -468,11 +510,14 @@ def _run(index: SearchIndex, searcher, parsed: Parsed, result: SearchResult, fac
     limit = result.page * result.page_size
     collector = collect(index, searcher, parsed, limit)
     result.total = len(collector.docnums)
-    result.hits = page_hits(searcher, collector.results(),
-                            (result.page - 1) * result.page_size, limit, parsed.terms)
+    result.hits = page_hits(
+        searcher, collector.results(), (result.page - 1) * result.page_size, limit, parsed.terms
+    )
     if facets:
-        result.facets = {name: _counts(*index.codes(searcher, field), collector.docnums)
-                         for name, field in FACETS.items()}
+        result.facets = {
+            name: _counts(*index.codes(searcher, field), collector.docnums)
+            for name, field in FACETS.items()
+        }
     if result.total == 0:
         result.did_you_mean = suggest(index, searcher, parsed.words, result.query)
 
@@ -487,7 +532,9 @@ def _counts(codes: list[int], labels: list, docnums: list[int]) -> dict[str, int
 def page_hits(searcher, hits, start: int, stop: int, terms) -> list[Hit]:
     """Hits start..stop of whoosh Results, with snippets marked at the offsets the index
     stored for the query's terms ("pinpoint": no re-analysis of the passage text)."""
-    picked = [(hits.docnum(i), hits.score(i)) for i in range(start, min(stop, hits.scored_length()))]
+    picked = [
+        (hits.docnum(i), hits.score(i)) for i in range(start, min(stop, hits.scored_length()))
+    ]
     words, prefixes, phrases = split_terms(terms)
     stored = {d: searcher.stored_fields(d) for d, _ in picked}
     if prefixes:  # a prefix may stand for thousands of indexed words: read the hits instead
@@ -495,8 +542,9 @@ def page_hits(searcher, hits, start: int, stop: int, terms) -> list[Hit]:
     else:
         read = words.union(*phrases) if phrases else words
         tokens = postings_tokens(searcher, list(stored), sorted(read))
-    return [to_hit(stored[d], score, marks(tokens[d], words, prefixes, phrases))
-            for d, score in picked]
+    return [
+        to_hit(stored[d], score, marks(tokens[d], words, prefixes, phrases)) for d, score in picked
+    ]
 
 
 def text_tokens(text: str) -> list[tuple]:
@@ -518,8 +566,9 @@ def postings_tokens(searcher, docnums: list[int], words: list[str]) -> dict[int,
             if not postings.is_active():
                 break
             if postings.id() == docnum:
-                tokens[docnum] += [(s, e, (word,), pos)
-                                   for pos, s, e in postings.value_as("characters")]
+                tokens[docnum] += [
+                    (s, e, (word,), pos) for pos, s, e in postings.value_as("characters")
+                ]
     return tokens
 
 
@@ -527,24 +576,36 @@ def to_hit(fields: dict, score: float, spans: list) -> Hit:
     text = fields.get("text", "")
     prov = fields.get("provenance", "")
     return Hit(
-        id=fields["id"], speaker=fields.get("speaker_name", ""),
+        id=fields["id"],
+        speaker=fields.get("speaker_name", ""),
         speaker_slug=fields.get("speaker_slug", ""),
         interview_title=fields.get("interview_title", ""),
         interview_slug=fields.get("interview_slug", ""),
-        document_key=fields.get("document_key", ""), date=fields.get("date", ""),
-        language=fields.get("language", ""), kind=fields.get("kind", ""),
-        role=fields.get("role", ""), section=fields.get("section", ""),
-        timestamp=fields.get("timestamp"), ordinal=fields.get("ordinal", 0),
-        provenance=prov.split(",") if prov else [], score=round(float(score or 0.0), 4),
-        snippet_html=mark_spans(text, *window(text, spans, SNIPPET_CHARS), spans))
+        document_key=fields.get("document_key", ""),
+        date=fields.get("date", ""),
+        language=fields.get("language", ""),
+        kind=fields.get("kind", ""),
+        role=fields.get("role", ""),
+        section=fields.get("section", ""),
+        timestamp=fields.get("timestamp"),
+        ordinal=fields.get("ordinal", 0),
+        provenance=prov.split(",") if prov else [],
+        score=round(float(score or 0.0), 4),
+        snippet_html=mark_spans(text, *window(text, spans, SNIPPET_CHARS), spans),
+    )
 
 
 def group(hits: list[Hit]) -> list[dict]:
     groups: dict[str, dict] = {}
     for hit in hits:
-        slot = groups.setdefault(hit.interview_slug, {
-            "interview_slug": hit.interview_slug, "interview_title": hit.interview_title,
-            "hits": []})
+        slot = groups.setdefault(
+            hit.interview_slug,
+            {
+                "interview_slug": hit.interview_slug,
+                "interview_title": hit.interview_title,
+                "hits": [],
+            },
+        )
         slot["hits"].append(hit)
     return list(groups.values())
 
@@ -553,7 +614,7 @@ def suggest(index: SearchIndex, searcher, words: list[str], q: str) -> str:
     """'Did you mean': the query with unknown words replaced by the closest indexed word."""
     corrected, corrector = q, ListCorrector(index.spelling_words())
     for word in words[:5]:
-        folded = fold(word)
+        folded = match_form(word)
         if len(folded) > 24:  # the edit-distance automaton is slow on long words
             continue
         if any(searcher.doc_frequency("text", stem(folded, lang)) for lang in ("de", "en")):

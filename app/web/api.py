@@ -1,0 +1,146 @@
+"""JSON routes: the twin of each page, built from the same app.web.read functions.
+
+The dataclasses of app.web.read are the response models, so the OpenAPI schema at /docs
+describes exactly what the pages show.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from app.web import read as queries
+from app.web.deps import IndexDep, SessionDep, SettingsDep
+
+router = APIRouter(prefix="/api", tags=["archive"])
+
+NOT_FOUND = {404: {"description": "No such record."}}
+
+
+@router.get(
+    "/stats",
+    summary="What the archive holds (the home page's numbers)",
+    response_model=queries.HomeStats,
+)
+def stats(session: SessionDep):
+    return queries.home_stats(session)
+
+
+@router.get(
+    "/search",
+    summary="Search passages",
+    description='Words are ANDed; "phrases", OR, -word, prefix*, and the filters '
+    "speaker:, interview:, lang:, kind:, date:YYYY[-MM[-DD]][..YYYY] work "
+    "in `q` as on the search page. Never fails on odd input: problems "
+    "are reported in `message`. `total` and `facets` count every match "
+    "(each facet lists its 50 largest values); `terms` are the analysed "
+    "forms that snippets mark (`xy*` a prefix, a term with spaces a "
+    "phrase, marked only where its words stand together).",
+)
+def search(
+    session: SessionDep,
+    index: IndexDep,
+    settings: SettingsDep,
+    q: str = "",
+    speaker: str = "",
+    interview: str = "",
+    lang: str = "",
+    kind: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    page: str = "1",
+) -> dict:
+    found = queries.run_search(
+        session,
+        index,
+        q=q,
+        speaker=speaker,
+        interview=interview,
+        lang=lang,
+        kind=kind,
+        date_from=date_from,
+        date_to=date_to,
+        page=page,
+        page_size=settings.page_size,
+    )
+    out = found.result.to_dict()
+    out["speaker_names"] = {
+        s: found.speakers[s] for s in out["facets"].get("speaker", {}) if s in found.speakers
+    }
+    out["interview_titles"] = {
+        s: found.interviews[s] for s in out["facets"].get("interview", {}) if s in found.interviews
+    }
+    return out
+
+
+@router.get(
+    "/interviews",
+    summary="List interviews, newest first",
+    response_model=list[queries.InterviewCard],
+)
+def interviews(session: SessionDep, lang: str = "", speaker: str = "", kind: str = ""):
+    return queries.list_interviews(
+        session, lang=lang or None, speaker=speaker or None, kind=kind or None
+    )
+
+
+@router.get(
+    "/interviews/{slug}",
+    summary="One interview: versions, participants, passages",
+    response_model=queries.InterviewPage,
+    responses=NOT_FOUND,
+)
+def interview(session: SessionDep, slug: str, version: str = ""):
+    found = queries.get_interview(session, slug, version=version)
+    if found is None:
+        raise HTTPException(404, "No such interview.")
+    return found
+
+
+@router.get("/speakers", summary="List speakers", response_model=list[queries.SpeakerCard])
+def speakers(session: SessionDep):
+    return queries.list_speakers(session)
+
+
+@router.get(
+    "/speakers/{slug}",
+    summary="One speaker: interviews, roles, passages (paginated)",
+    response_model=queries.SpeakerPage,
+    responses=NOT_FOUND,
+)
+def speaker(session: SessionDep, settings: SettingsDep, slug: str, page: str = "1"):
+    found = queries.get_speaker(session, slug, page=page, page_size=settings.page_size)
+    if found is None:
+        raise HTTPException(404, "No such speaker.")
+    return found
+
+
+@router.get(
+    "/passages/{passage_id}",
+    summary="One passage with its context",
+    response_model=queries.PassagePage,
+    responses={
+        **NOT_FOUND,
+        301: {"description": "The passage moved: Location names its new id."},
+        410: {
+            "description": "The passage was removed; `interview` links the interview it came from."
+        },
+    },
+)
+def passage(session: SessionDep, passage_id: str):
+    found = queries.get_passage(session, passage_id)
+    if found is None:
+        raise HTTPException(404, "No such passage.")
+    if isinstance(found, queries.Moved):
+        if found.new_id:
+            return RedirectResponse(f"/api/passages/{found.new_id}", status_code=301)
+        return JSONResponse(
+            status_code=410,
+            content={
+                "detail": "This passage was removed from the archive.",
+                "interview": f"/api/interviews/{found.interview_slug}"
+                if found.interview_slug
+                else None,
+            },
+        )
+    return found
