@@ -127,6 +127,89 @@ def serve(
     uvicorn.run(create_app(s), host=host, port=port)
 
 
+@app.command("parse")
+def parse_file(
+    file: Annotated[Path, typer.Argument(help="One source page.")],
+    width: Annotated[int, typer.Option(help="How many characters of each passage.")] = 60,
+) -> None:
+    """Print how one file is parsed: documents, turns, speakers, evidence. No database."""
+    from app.parse.pipeline import ParseError, parse_bytes
+    from app.parse.speakers import Registry
+
+    if not file.is_file():
+        console.print(f"[red]no such file:[/] {file}")
+        raise typer.Exit(2)
+    try:
+        docs = parse_bytes(file.name, file.read_bytes(), Registry.load(ROOT / "data"))
+    except (ParseError, ValueError) as exc:
+        console.print(f"[red]{file.name}:[/] {exc}")
+        raise typer.Exit(1) from None
+    out = Console(width=None if console.is_terminal else 160)
+    for doc in docs:
+        people = ", ".join(f"{p.name} ({role})" for role, p in doc.participants) or "-"
+        out.print(f"[bold]{doc.key}[/]  {doc.kind} · {doc.language} · {doc.title!r}")
+        out.print(f"  people: {people}", markup=False)
+        table = Table(show_header=True, box=None, pad_edge=False)
+        for column in ("#", "speaker", "evidence", "role", "label", "starts"):
+            table.add_column(column, overflow="fold")
+        for n, p in enumerate(doc.passages):
+            starts = " ".join(p.text.split())[:width]
+            speaker = p.speaker.name if p.speaker else "-"
+            table.add_row(str(n), speaker, p.evidence or "-", p.role, p.label or "", starts)
+        out.print(table, markup=False)
+        for warning in doc.warnings:
+            out.print(f"  [yellow]warning[/] {warning}")
+
+
+@app.command("check-corpus")
+def check_corpus(
+    folder: Annotated[Path, typer.Argument(help="Pages with golden files.")] = ROOT
+    / "tests"
+    / "corpus",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Every turn.")] = False,
+) -> None:
+    """Fidelity report: turns found and attributed as the golden files say."""
+    from app.parse.fidelity import check_corpus as run_check
+    from app.parse.speakers import Registry
+
+    report = run_check(folder, Registry.load(ROOT / "data"))
+    out = Console(width=None if console.is_terminal else 160)
+    table = Table(title="Who said it: fidelity over the corpus")
+    for column in ("page", "expected", "found", "right", "wrong", "missed", "boilerplate"):
+        table.add_column(column, justify="left" if column == "page" else "right")
+    for page in report.pages:
+        if page.skipped:
+            table.add_row(page.name, "", "", "", "", "", f"skipped: {page.skipped}")
+            continue
+        table.add_row(
+            page.name,
+            str(len(page.turns)),
+            str(sum(t.at_start for t in page.turns)),
+            str(page.count("right")),
+            str(page.count("wrong")),
+            str(page.count("missed") + page.count("lost")),
+            str(len(page.boilerplate)),
+        )
+    out.print(table)
+    if verbose:
+        for page in report.read:
+            for t in page.turns:
+                if t.verdict != "right" or not t.at_start:
+                    out.print(
+                        f"{page.name}: {t.verdict} expected={t.expected!r} found={t.found!r} "
+                        f"{'' if t.at_start else '(inside) '}{t.starts[:50]!r}",
+                        markup=False,
+                    )
+            for text in page.boilerplate:
+                out.print(f"{page.name}: boilerplate passage {text[:60]!r}", markup=False)
+    out.print(
+        f"pages read {len(report.read)}, skipped {len(report.pages) - len(report.read)}; "
+        f"turns expected {report.expected}, found {report.found}; "
+        f"right {report.share('right'):.1%}, wrong {report.share('wrong'):.1%}; "
+        f"boilerplate passages {report.boilerplate_passages}"
+    )
+
+
 def archive_is_empty(s: Settings) -> bool:
     if not s.db_path.exists():
         return True

@@ -16,6 +16,7 @@ class Person:
     role: str = ""
     is_organization: bool = False
     in_registry: bool = False
+    anonymous: bool = False  # an unnamed role or diarisation label, scoped to one page
 
 
 @dataclass
@@ -26,6 +27,9 @@ class ParsedPassage:
     speaker: Person | None = None
     section: str = ""
     timestamp: int | None = None
+    # How the speaker was known: label | initials | surname | alternation | continuation |
+    # diarisation, or "" (unattributed).
+    evidence: str = ""
 
 
 @dataclass

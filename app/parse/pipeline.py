@@ -9,21 +9,24 @@ from app.parse.clean import clean
 from app.parse.dates import first_date
 from app.parse.decode import decode_bytes
 from app.parse.documents import ParsedDocument, ParsedPassage, Person
+from app.parse.labels import candidates, labels_of_page, sequence_of, split_at_labels
 from app.parse.segment import (
+    ANSWERER,
+    ASKER,
     Head,
     Item,
     RawTurn,
     alternate_unlabelled,
     blocks,
-    label_bold_questions,
     merge_caption_lines,
     publisher_of,
     split_head,
     split_items,
     strip_markup,
     turns,
+    typography_qa,
 )
-from app.parse.speakers import Context, Registry, person_for, speaker_labels
+from app.parse.speakers import Context, Registry, person_for
 from app.text import has_han, name_key, slugify
 
 # Bump when parsing changes, so that `archive ingest` re-parses unchanged files.
@@ -74,10 +77,13 @@ def parse_item(item: Item, front: dict, registry: Registry, many: bool) -> Parse
     body_text = "\n\n".join(head.body)
     ctx = Context(registry, head.title + "\n" + body_text, head.publisher)
     head.body = merge_caption_lines(head.body)
-    bl = label_bold_questions(blocks(head.body))
-    labels = speaker_labels(bl, ctx)
+    labels = labels_of_page(candidates(head.body), ctx, sequence_of(head.body))
+    head.body = split_at_labels(head.body, set(labels))
+    bl = typography_qa(blocks(head.body, set(labels)))
+    if any(b.label and b.label.kind == "alternation" for b in bl):
+        labels = {name: ctx.resolve(name) for name in (ASKER, ANSWERER)}
     raw = alternate_unlabelled(turns(bl, set(labels)))
-    people = {name: person_for(name, resolved) for name, resolved in labels.items()}
+    people = {name: person_for(name, resolved[:2]) for name, resolved in labels.items()}
     language = classify.detect_language(body_text, front.get("lang", ""))
     doc = ParsedDocument(
         key="",
@@ -92,7 +98,7 @@ def parse_item(item: Item, front: dict, registry: Registry, many: bool) -> Parse
         published_date=head.date_iso or front_date(front),
         date_text=head.date_text,
     )
-    doc.passages = [passage(t, people) for t in raw]
+    doc.passages = [passage(t, people, labels) for t in raw]
     describe(doc, ctx, front, labels, people)
     return doc
 
@@ -105,17 +111,19 @@ def cleaned_text(head: Head) -> str:
     return "\n\n".join([head.title] + [strip_markup(p) for p in head.body]).strip()
 
 
-def passage(turn: RawTurn, people: dict[str, Person]) -> ParsedPassage:
+def passage(turn: RawTurn, people: dict[str, Person], labels: dict) -> ParsedPassage:
     text = "\n\n".join(strip_markup(p) for p in turn.paragraphs)
     if not turn.label:
-        return ParsedPassage(text=text, section=turn.section)
+        return ParsedPassage(text=text, section=turn.section, timestamp=turn.timestamp)
+    inferred = turn.label.kind == "alternation"
     return ParsedPassage(
         text=text,
         role=turn.role or "turn",
-        label=turn.label.name,
+        label="" if inferred else turn.label.name,
         speaker=people[turn.label.name],
         section=turn.section,
-        timestamp=turn.label.timestamp,
+        timestamp=turn.timestamp,
+        evidence=turn.evidence or ("alternation" if inferred else labels[turn.label.name][2]),
     )
 
 
@@ -174,7 +182,7 @@ def describe(doc: ParsedDocument, ctx: Context, front: dict, labels: dict, peopl
             p.aliases.append(name)
     if not doc.passages:
         doc.warnings.append("no passages")
-    unresolved = [n for n, (p, r) in labels.items() if p is None and not r]
+    unresolved = [n for n, (p, r, _) in labels.items() if p is None and not r]
     if unresolved:
         doc.warnings.append("labels not found in registry or page: " + ", ".join(unresolved))
 

@@ -1,7 +1,7 @@
 """Segment cleaned paragraphs: index-page items, the head (title, byline), headings, turns.
 
-Labels are found here but not resolved: `speakers.py` says who a label is and whether it
-is a speaker at all (a paragraph such as "In dieser Situation: …" has the shape of a label).
+Label shapes and the page's label set come from `labels.py`, who a label is from
+`speakers.py`; here paragraphs become blocks and blocks become turns.
 """
 
 from __future__ import annotations
@@ -10,45 +10,16 @@ import re
 from dataclasses import dataclass, field
 
 from app.parse.dates import find_dates
+from app.parse.labels import LEADING_TIMESTAMP, TIMESTAMP, Label, parse_label, seconds
 from app.text import HAN_CHAR
 
 QUOTE_OPEN = '"„“«‚‘「『'
 SENTENCE_END = ".!?。！？:：;；…\"”'’」』)）,，"
-BOLD_LABEL_INSIDE = re.compile(
-    r"^\*\*(?P<label>[^*\n]{1,60}?)\s*[:：]\s*\*\*\s*(?P<rest>.*)$", re.S
-)
-BOLD_LABEL_OUTSIDE = re.compile(r"^\*\*(?P<label>[^*\n]{1,60}?)\*\*\s*[:：]\s*(?P<rest>.*)$", re.S)
-PLAIN_LABEL = re.compile(
-    r"^(?P<label>[^\s:：*#>•\-\[\d][^:：\n]{0,40}?)\s*[:：][ \t]*(?P<rest>.*)$", re.S
-)
-PAREN = re.compile(r"^(?P<name>.+?)\s*[(（\[](?P<paren>[^)）\]]{1,24})[)）\]]$")
-TIMESTAMP = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})$")
-# "[00:12:34] Name: text", "(12:34) Name: text": a timestamp in front of the label.
-LEADING_TIMESTAMP = re.compile(
-    r"^[\[(]?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})[\])]?\s+(?P<rest>\S.*)$", re.S
-)
-# "Dwarkesh Patel  00:12:34" alone on its line (Otter, Descript, Substack): the text follows.
-NAME_THEN_TIMESTAMP = re.compile(
-    r"^(?P<label>[^\W\d][^:：\n]{0,40}?)\s+[\[(]?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})[\])]?"
-    r"(?:\n(?P<rest>.*))?$",
-    re.S,
-)
 QUESTION_LINE = re.compile(r"^\*\*(?P<text>[^*]+[?？])\s*\*\*$")
-CONTINUED = re.compile(
-    r"^(fortgesetzt|fortsetzung|continued|cont'?d\.?|cont\.|suite|续|继续|接上)$", re.I
-)
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*$")
 BOLD_LINE = re.compile(r"^\*\*(?P<text>[^*]+)\*\*$")
 CJK_NUMBERED_HEADING = re.compile(r"^[0-9一二三四五六七八九十]{1,3}[、.]\s*\S")
 ITEM_META_SEPARATOR = re.compile(r"\s[·•|]\s")
-
-
-@dataclass
-class Label:
-    name: str
-    timestamp: int | None = None
-    continued: bool = False
-    bold: bool = False
 
 
 @dataclass
@@ -59,6 +30,8 @@ class Block:
     heading: bool = False
     label: Label | None = None
     raw: str = ""  # the paragraph as printed, label included
+    timestamp: int | None = None  # a bare timestamp opens the paragraph
+    boundary: bool = False  # a caption's ">>": someone else speaks, nobody says who
 
 
 @dataclass
@@ -200,59 +173,6 @@ def strip_markup(text: str) -> str:
     return re.sub(r"^#{1,6}\s+", "", text).strip()
 
 
-def seconds(ts: str) -> int:
-    h, mi, s = (int(x) if x else 0 for x in TIMESTAMP.match(ts).groups())
-    return h * 3600 + mi * 60 + s
-
-
-def parse_label(p: str) -> tuple[Label, str] | None:
-    """(label, rest of the paragraph) when the paragraph opens with a speaker-label shape."""
-    lead = LEADING_TIMESTAMP.match(p)
-    if lead:
-        found = parse_label(lead.group("rest"))
-        if found and found[0].timestamp is None:
-            found[0].timestamp = seconds(lead.group("ts"))
-        return found
-    own = NAME_THEN_TIMESTAMP.match(p)
-    if own and plausible_name(own.group("label").strip()):
-        return (
-            Label(own.group("label").strip(), timestamp=seconds(own.group("ts"))),
-            (own.group("rest") or "").strip(),
-        )
-    bold = True
-    m = BOLD_LABEL_INSIDE.match(p) or BOLD_LABEL_OUTSIDE.match(p)
-    if not m:
-        bold = False
-        m = PLAIN_LABEL.match(p)
-    if not m:
-        return None
-    name, label = m.group("label").strip(), Label("")
-    pm = PAREN.match(name)
-    if pm:
-        paren = pm.group("paren").strip()
-        ts = TIMESTAMP.match(paren)
-        if ts:
-            h, mi, s = (int(x) if x else 0 for x in ts.groups())
-            label.timestamp = h * 3600 + mi * 60 + s
-        elif CONTINUED.match(paren):
-            label.continued = True
-        else:
-            return None  # "Name (Anthropic):" is an affiliation; too rare to guess at
-        name = pm.group("name").strip()
-    if not plausible_name(name):
-        return None
-    label.name, label.bold = name, bold
-    return label, m.group("rest").strip()
-
-
-def plausible_name(name: str) -> bool:
-    if not name or "http" in name.lower() or re.search(r"[,，。.!?！？;；\"“”„]", name.rstrip(".")):
-        return False
-    if HAN_CHAR.search(name):
-        return len(name) <= 12
-    return len(name.split()) <= 5
-
-
 def is_heading(p: str, following: str | None) -> bool:
     if MARKDOWN_HEADING.match(p) or BOLD_LINE.match(p):
         return True
@@ -270,19 +190,23 @@ def is_heading(p: str, following: str | None) -> bool:
     return 2 <= len(words) <= 12 and len(p) <= 90 and (p[0].isupper() or p[0].isdigit())
 
 
-def blocks(paragraphs: list[str]) -> list[Block]:
+def blocks(paragraphs: list[str], names: set[str]) -> list[Block]:
+    """Paragraphs as blocks; only labels of this page's label set (`names`) count."""
     out: list[Block] = []
     for i, p in enumerate(paragraphs):
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
         parsed = parse_label(p)
-        if parsed:
+        if parsed and parsed[0].name in names:
             label, rest = parsed
             out.append(Block(rest, label=label, raw=p))
+        elif parsed and parsed[0].kind == "caption":
+            out.append(Block(parsed[1], raw=parsed[1], boundary=True))
         elif is_heading(p, following):
             m = MARKDOWN_HEADING.match(p) or BOLD_LINE.match(p)
             out.append(Block(m.group("text").strip() if m else p, heading=True, raw=p))
         else:
-            out.append(Block(p, raw=p))
+            lead = LEADING_TIMESTAMP.match(p)
+            out.append(Block(p, raw=p, timestamp=seconds(lead.group("ts")) if lead else None))
     return out
 
 
@@ -314,25 +238,69 @@ def merge_caption_lines(paragraphs: list[str]) -> list[str]:
     return out
 
 
-def label_bold_questions(blocks_: list[Block]) -> list[Block]:
-    """Magazine Q&A: questions printed in bold, answers as plain paragraphs, no labels.
-    Three or more bold lines that are questions, each followed by text, are that layout."""
+DASH_QUESTION = re.compile(r"^(──|—|–\s|-\s)")
+ASKER, ANSWERER = "Interviewer", "Guest"
+
+
+def marked_question(b: Block) -> bool:
+    """A question printed by typography alone: a bold question line, or one led by ──."""
+    if b.heading and QUESTION_LINE.match(b.raw):
+        return True
+    return (
+        not b.heading
+        and bool(DASH_QUESTION.match(b.text))
+        and (b.text.startswith("─") or b.text.rstrip().endswith(("?", "？")))
+    )
+
+
+def plain_question(b: Block) -> bool:
+    return not b.heading and len(b.text) <= 500 and b.text.rstrip().endswith(("?", "？"))
+
+
+def typography_qa(blocks_: list[Block]) -> list[Block]:
+    """Q&A pages with no labels: questions in bold, led by a dash, or (strictly alternating
+    with answers) ending in a question mark. The questions become the interviewer's, the
+    paragraphs after each the guest's; `Label.kind` "alternation" says how it was known."""
+    if any(b.label for b in blocks_):
+        return blocks_
     asks = [
         i
         for i, b in enumerate(blocks_)
-        if b.heading
-        and QUESTION_LINE.match(b.raw)
+        if marked_question(b)
         and i + 1 < len(blocks_)
         and not blocks_[i + 1].heading
-        and not blocks_[i + 1].label
+        and not marked_question(blocks_[i + 1])
     ]
-    if len(asks) < 3 or any(b.label for b in blocks_):
+    if len(asks) < 3:
+        asks = alternating_questions(blocks_)
+    if len(asks) < 3:
         return blocks_
     out = list(blocks_)
     for i in asks:
-        out[i] = Block(out[i].text, label=Label("Interviewer", bold=True), raw=out[i].raw)
-        out[i + 1] = Block(out[i + 1].text, label=Label("Guest", bold=True), raw=out[i + 1].raw)
+        if i + 1 >= len(out) or out[i + 1].heading:
+            continue
+        ask, answer = out[i], out[i + 1]
+        text = QUESTION_LINE.match(ask.raw).group("text") if ask.heading else ask.text
+        out[i] = Block(text, label=Label(ASKER, kind="alternation"), raw=ask.raw)
+        out[i + 1] = Block(answer.text, label=Label(ANSWERER, kind="alternation"), raw=answer.raw)
     return out
+
+
+def alternating_questions(blocks_: list[Block]) -> list[int]:
+    """Question, answer, question, answer … from the first question to the end: a plain
+    "?" is only a question mark of layout when the page keeps that rhythm throughout."""
+    body = [i for i, b in enumerate(blocks_) if not b.heading]
+    first = next((n for n, i in enumerate(body) if plain_question(blocks_[i])), None)
+    if first is None:
+        return []
+    run = body[first:]
+    asks = run[0::2]
+    if len(asks) < 3 or any(plain_question(blocks_[i]) for i in run[1::2]):
+        return []
+    if not all(plain_question(blocks_[i]) for i in asks[:-1]) or len(run) < 2 * len(asks) - 1:
+        return []
+    last = asks[-1]
+    return asks if plain_question(blocks_[last]) and last + 1 < len(blocks_) else asks[:-1]
 
 
 def starts_quoted(text: str) -> bool:
@@ -345,6 +313,8 @@ class RawTurn:
     paragraphs: list[str]
     section: str = ""
     role: str = ""  # set by the Q&A rule: question | answer
+    evidence: str = ""  # how the speaker is known when not by the label: alternation, continuation
+    timestamp: int | None = None
 
 
 def turns(blocks_: list[Block], speaker_labels: set[str]) -> list[RawTurn]:
@@ -357,15 +327,26 @@ def turns(blocks_: list[Block], speaker_labels: set[str]) -> list[RawTurn]:
         if b.heading:
             section, current = strip_markup(b.text), None
             continue
+        if b.boundary:
+            current = RawTurn(None, [b.text] if b.text else [], section)
+            out.append(current)
+            continue
         if b.label and b.label.name in speaker_labels:
             same = current is not None and current.label.name == b.label.name
             if b.label.continued and same:
                 current.paragraphs += [b.text] if b.text else []
                 continue
             current = RawTurn(b.label, [b.text] if b.text else [], section)
+            current.timestamp = b.label.timestamp
             out.append(current)
             continue
         text = b.raw or b.text
+        if b.timestamp is not None and current is not None and current.label:
+            # "00:12:34 And then …": the same speaker goes on, at a new point in time.
+            current = RawTurn(current.label, [text], section, evidence="continuation")
+            current.timestamp = b.timestamp
+            out.append(current)
+            continue
         if (
             current is not None
             and current.paragraphs
@@ -411,6 +392,7 @@ def alternate_unlabelled(turns_: list[RawTurn]) -> list[RawTurn]:
             [p],
             answerer.section,
             "question" if n % 2 == 0 else "answer",
+            evidence="alternation",
         )
         for n, p in enumerate(extra)
     ]

@@ -10,14 +10,12 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from app.parse.documents import Person
-from app.parse.segment import Block
-from app.text import HAN_CHAR, name_key, slugify
+from app.text import CJK_CHAR, name_key, slugify
 
 ROLE_WORDS = {
     "host": {
@@ -29,6 +27,14 @@ ROLE_WORDS = {
         "主持人",
         "主播",
         "主持",
+        "司会",
+        "진행자",
+        "앵커",
+        "anchor",
+        "animateur",
+        "animatrice",
+        "presentador",
+        "presentadora",
     },
     "interviewer": {
         "interviewer",
@@ -44,8 +50,41 @@ ROLE_WORDS = {
         "journalistin",
         "redaktion",
         "提问",
+        "問",
+        "記者",
+        "聞き手",
+        "インタビュアー",
+        "질문",
+        "기자",
+        "p",
+        "pregunta",
+        "entrevistador",
+        "entrevistadora",
+        "periodista",
+        "journaliste",
+        "intervieweur",
     },
-    "guest": {"guest", "gast", "嘉宾", "a", "antwort", "answer", "答", "受访者"},
+    "guest": {
+        "guest",
+        "gast",
+        "嘉宾",
+        "a",
+        "antwort",
+        "answer",
+        "答",
+        "受访者",
+        "回答",
+        "답변",
+        "답",
+        "r",
+        "respuesta",
+        "entrevistado",
+        "entrevistada",
+        "invité",
+        "invitée",
+        "réponse",
+        "ゲスト",
+    },
 }
 NAME_IN_TEXT = re.compile(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+){1,2})\b")
 
@@ -132,8 +171,7 @@ def name_pattern(names: tuple[str, ...]) -> re.Pattern:
     ordered = sorted({n for n in names if n}, key=len, reverse=True)
     return re.compile(
         "|".join(
-            re.escape(n) if re.search(HAN_CHAR, n) else rf"(?<!\w){re.escape(n)}(?!\w)"
-            for n in ordered
+            re.escape(n) if CJK_CHAR.search(n) else rf"(?<!\w){re.escape(n)}(?!\w)" for n in ordered
         )
     )
 
@@ -261,73 +299,99 @@ class Context:
     def placeholder(self, role: str) -> Person:
         """An unnamed host, guest or interviewer of this page ("答：" with no name on the
         page): a speaker of its own, never merged with other pages' unnamed people."""
-        digest = hashlib.sha1(self.text[:400].encode()).hexdigest()[:8]
-        return Person(role.title(), f"{role}-{digest}", role=role)
+        return replace(self.anonymous(role.title()), role=role)
 
-    def resolve(self, label: str) -> tuple[Person | None, str]:
-        """(person, role word) for a label; person None when nothing says who it is."""
+    def anonymous(self, label: str) -> Person:
+        """ "Speaker 4" as printed, scoped to this page: never merged with another's."""
+        digest = hashlib.sha1(self.text[:400].encode()).hexdigest()[:8]
+        slug = slugify(label) or "speaker"
+        return Person(label, f"{slug}-{digest}", anonymous=True)
+
+    def named_interviewer(self) -> Person | None:
+        """The journalist the page names ("WELT-Chefredakteur Jan Philipp Burgard",
+        "interviewed by Jane Doe", "Das Gespräch führte …"): whom a bare "Frage:" is."""
+        m = JOURNALIST.search(self.text)
+        if not m:
+            return None
+        name = m.group("name")
+        return self.registry.person(name) or Person(name, slugify(name))
+
+    def source_outlet(self) -> Person | None:
+        """The outlet a reprint credits ("Source: Bloomberg"): an unnamed host is its voice."""
+        m = SOURCE_LINE.search(self.text)
+        if not m or not looks_like_outlet(m.group("name")):
+            return None
+        name = m.group("name").strip()
+        outlet = self.registry.outlet(name)
+        name = outlet.name if outlet else name
+        return Person(name, slugify(name), is_organization=True, in_registry=bool(outlet))
+
+    def by_initials(self, label: str) -> Person | None:
+        """ "SA:" is the one person named on the page whose initials are S. A."""
+        if not INITIALS.match(label):
+            return None
+        names = [p.name for p in self.people] + self.page_names
+        found = {n for n in names if "".join(w[0] for w in n.split()).upper() == label}
+        if len(found) != 1:
+            return None
+        name = found.pop()
+        return self.registry.person(name) or Person(name, slugify(name))
+
+    def resolve(self, label: str) -> tuple[Person | None, str, str]:
+        """(person, role word, how it was known) for a label; person None when nothing
+        says who it is. How: label | surname | initials ("" when unknown)."""
         role = role_of(label)
         if role:
-            found = {"host": self.host, "interviewer": self.interviewer, "guest": self.main_guest}[
-                role
-            ]()
-            return found or self.placeholder(role), role
+            found = {
+                "host": lambda: self.host() or self.source_outlet(),
+                "interviewer": lambda: self.named_interviewer() or self.interviewer(),
+                "guest": self.main_guest,
+            }[role]()
+            return found or self.placeholder(role), role, "label"
         found = self.outlet_speaker(label)
         if found:
-            return found, "interviewer"
-        found = (
-            self.registry.person(label)
-            or self.by_page_name(label)
-            or self.by_first_name(label)
-            or self.by_last_name(label)
-        )
-        return found, self.named_role(found) if found else ""
+            return found, "interviewer", "label"
+        for name in dict.fromkeys([label, without_honorific(label)]):
+            found = self.registry.person(name) or self.by_page_name(name)
+            how = "label"
+            if not found and (found := self.by_first_name(name)):
+                how = "label"
+            if not found and (found := self.by_last_name(name)):
+                how = "surname"
+            if not found and (found := self.by_initials(name)):
+                how = "initials"
+            if found:
+                return found, self.named_role(found), how
+        return None, "", ""
 
 
-def looks_like_name(label: str) -> bool:
-    words = label.split()
-    if re.search(HAN_CHAR, label):
-        return len(label) <= 6
-    return 1 <= len(words) <= 3 and all(w[0].isupper() for w in words)
+# Honorifics printed with a name: "Herr Braun", "Mme Dupont", "山田さん", "김 씨", "Dr. Li".
+HONORIFIC_BEFORE = re.compile(
+    r"^(?:herr|frau|dr\.?|prof\.?|professor|mr\.?|mrs\.?|ms\.?|m\.|mme|mlle|monsieur|madame|"
+    r"señor|señora|sr\.|sra\.)\s+",
+    re.I,
+)
+HONORIFIC_AFTER = re.compile(r"\s*(?:さん|氏|先生|様|さま|씨|님|博士|教授|女士|先生)$")
+INITIALS = re.compile(r"^[A-ZÄÖÜ]{2,3}$")
+NAME = r"[A-ZÄÖÜ][\w'’-]+(?:\s+[A-ZÄÖÜ][\w'’-]+){1,2}"
+JOURNALIST = re.compile(
+    r"(?:[Cc]hefredakteur(?:in)?|[Rr]edakteur(?:in)?|[Rr]eporter(?:in)?|[Jj]ournalist(?:in|e)?|"
+    r"[Kk]orrespondent(?:in)?|[Cc]orrespondent|[Ee]ditor(?:-in-[Cc]hief)?|[Ii]nterviewed by|"
+    r"[Ii]nterview von|[Dd]as (?:Interview|Gespräch) führte|[Ff]ragen von|[Pp]ropos recueillis par|"
+    r"[Ee]ntrevista de|[Pp]eriodista)[\s:,]+(?P<name>" + NAME + r")"
+)
+SOURCE_LINE = re.compile(
+    r"(?m)^(?:Source|Quelle|Fuente|来源|來源|出典|출처)\s*[:：]\s*(?P<name>[^\n,;]{2,40})$"
+)
 
 
-def speaker_labels(blocks_: list[Block], ctx: Context) -> dict[str, tuple[Person | None, str]]:
-    """Which label names in the document are speakers, each with its resolution."""
-    counts = Counter(b.label.name for b in blocks_ if b.label)
-    marked = {
-        b.label.name
-        for b in blocks_
-        if b.label and (b.label.timestamp is not None or b.label.continued or b.label.bold)
-    }
-    accepted: dict[str, tuple[Person | None, str]] = {}
-    for name, n in counts.items():
-        person, role = ctx.resolve(name)
-        evidence = (
-            person
-            or role
-            or (name in marked and looks_like_name(name))
-            or (n >= 2 and looks_like_name(name))
-        )
-        if evidence:
-            accepted[name] = (person, role)
-    # A label nothing resolves and the page never names elsewhere ("Note:", "Example:")
-    # is a sentence opener when other labels are people.
-    resolved = {n for n, (p, r) in accepted.items() if p or r}
-    if len(resolved) >= 2:
-        for name in [n for n in accepted if n not in resolved and n not in marked]:
-            if ctx.text.count(name) <= counts[name]:
-                del accepted[name]
-    # "Altman: \"We welcome…\"" lines under an article are quotations, not a conversation:
-    # unmarked labels whose every turn is a single quoted sentence.
-    texts = [b.text for b in blocks_ if b.label and b.label.name in accepted]
-    if (
-        texts
-        and not marked & set(accepted)
-        and all(t and t[:1] in '"„“«‚‘「『' and t.rstrip()[-1:] in '"“”»’」』' for t in texts)
-    ):
-        return {}
-    # One label alone is a sentence that happens to have a colon, not a conversation.
-    return accepted if len(accepted) >= 2 or marked & set(accepted) else {}
+def looks_like_outlet(name: str) -> bool:
+    words = name.split()
+    return 1 <= len(words) <= 4 and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+
+
+def without_honorific(label: str) -> str:
+    return HONORIFIC_AFTER.sub("", HONORIFIC_BEFORE.sub("", label)).strip()
 
 
 def person_for(label: str, resolved: tuple[Person | None, str]) -> Person:

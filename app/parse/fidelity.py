@@ -1,0 +1,175 @@
+"""How faithfully the parser says who said what, measured on tests/corpus/.
+
+Each page `X.<ext>` has `X.<ext>.golden.json`: the turns a reader sees ("speaker" or null,
+"role", "starts": the turn's first words) and "boilerplate" strings no passage may hold.
+A golden turn is aligned with the found passage that starts with its first words, else
+the one that contains them (a turn the parser ran into its neighbour). The turn is right
+when that passage's speaker is the golden person (matched through the registry's names
+and aliases, or the page's own label for them), or when both are nobody; wrong when the
+passage names someone else. Pages in formats the parser cannot read yet are skipped.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.parse.documents import ParsedPassage, Person
+from app.parse.pipeline import parse_bytes
+from app.parse.speakers import Registry
+from app.text import name_key
+
+# The module that reads each non-text format; a format counts once its reader exists.
+FORMAT_READERS = {
+    "html": "app.parse.extract",
+    "vtt": "app.parse.captions",
+    "srt": "app.parse.captions",
+}
+
+
+@dataclass
+class TurnCheck:
+    starts: str
+    expected: str | None
+    found: str | None  # the found passage's speaker name, None when unattributed
+    at_start: bool  # the golden turn begins a passage (not run into another)
+    located: bool  # its first words are in some passage at all
+    verdict: str  # right | wrong | missed (a person expected, nobody named) | lost
+
+
+@dataclass
+class PageReport:
+    name: str
+    turns: list[TurnCheck] = field(default_factory=list)
+    boilerplate: list[str] = field(default_factory=list)  # golden strings found in passages
+    skipped: str = ""  # why the page was not read
+    error: str = ""
+
+    def count(self, verdict: str) -> int:
+        return sum(t.verdict == verdict for t in self.turns)
+
+
+@dataclass
+class CorpusReport:
+    pages: list[PageReport]
+
+    @property
+    def read(self) -> list[PageReport]:
+        return [p for p in self.pages if not p.skipped]
+
+    def total(self, verdict: str) -> int:
+        return sum(p.count(verdict) for p in self.read)
+
+    @property
+    def expected(self) -> int:
+        return sum(len(p.turns) for p in self.read)
+
+    @property
+    def found(self) -> int:
+        return sum(t.at_start for p in self.read for t in p.turns)
+
+    def share(self, verdict: str) -> float:
+        return self.total(verdict) / self.expected if self.expected else 0.0
+
+    @property
+    def boilerplate_passages(self) -> int:
+        return sum(len(p.boilerplate) for p in self.read)
+
+
+def squash(text: str) -> str:
+    """Whitespace and markdown emphasis differ between a golden file and the parser."""
+    return re.sub(r"\s+", " ", text.replace("**", "")).strip()
+
+
+def readable(fmt: str) -> bool:
+    if fmt in ("text", "txt", "", None):
+        return True
+    module = FORMAT_READERS.get(fmt)
+    return bool(module) and importlib.util.find_spec(module) is not None
+
+
+def same_person(expected: str, speaker: Person | None, label: str, registry: Registry) -> bool:
+    if speaker is None:
+        return False
+    names = {name_key(n) for n in [speaker.name, *speaker.aliases, label] if n}
+    if name_key(expected) in names:
+        return True
+    known = registry.person(expected) or registry.outlet(expected)
+    if known is None:
+        return False
+    return bool(names & {name_key(n) for n in [known.name, *known.aliases]})
+
+
+def locate(starts: str, passages: list[ParsedPassage]) -> tuple[ParsedPassage | None, bool]:
+    want = squash(starts)
+    texts = [squash(p.text) for p in passages]
+    for p, text in zip(passages, texts):
+        if text.startswith(want):
+            return p, True
+    for p, text in zip(passages, texts):
+        if want in text:
+            return p, False
+    return None, False
+
+
+def check_page(page: Path, registry: Registry) -> PageReport:
+    golden = json.loads(golden_path(page).read_text("utf-8"))
+    report = PageReport(page.name)
+    if not readable(golden.get("format", "text")):
+        report.skipped = f"format {golden.get('format')} has no reader yet"
+        return report
+    try:
+        docs = parse_bytes(page.name, page.read_bytes(), registry)
+    except ValueError as exc:
+        docs, report.error = [], str(exc)
+    passages = [p for d in docs for p in d.passages]
+    for turn in golden["turns"]:
+        found, at_start = locate(turn["starts"], passages)
+        expected = turn.get("speaker")
+        speaker = found.speaker if found else None
+        if found is None:
+            verdict = "lost"
+        elif expected is None:
+            verdict = "right" if speaker is None else "wrong"
+        elif (
+            speaker is not None
+            and speaker.anonymous
+            and not same_person(expected, speaker, found.label, registry)
+        ):
+            verdict = "missed"  # "Interviewer", "Speaker 2": nobody named, so no one wrongly
+        elif same_person(expected, speaker, found.label, registry):
+            verdict = "right"
+        else:
+            verdict = "missed" if speaker is None else "wrong"
+        report.turns.append(
+            TurnCheck(
+                turn["starts"],
+                expected,
+                speaker.name if speaker else None,
+                at_start,
+                found is not None,
+                verdict,
+            )
+        )
+    for text in golden.get("boilerplate", []):
+        report.boilerplate += [text for p in passages if squash(text) in squash(p.text)]
+    return report
+
+
+def golden_path(page: Path) -> Path:
+    return page.with_name(page.name + ".golden.json")
+
+
+def corpus_pages(folder: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and not p.name.endswith(".golden.json") and golden_path(p).exists()
+    )
+
+
+def check_corpus(folder: Path, registry: Registry) -> CorpusReport:
+    return CorpusReport([check_page(p, registry) for p in corpus_pages(folder)])
