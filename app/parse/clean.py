@@ -124,10 +124,17 @@ class Cleaned:
     removed: list[tuple[str, str]] = field(default_factory=list)  # (reason, text)
 
 
+# A scraper's inline stamp in front of the first line: " date 2018-07 SPIEGEL: …".
+SCRAPER_STAMP = re.compile(r"\A\s*date\s+(?P<date>\d{4}-\d{2}(?:-\d{2})?)[ \t]+(?=\S)")
+
+
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """`---` key: value `---` at the very top (Jekyll/Hugo style)."""
+    """`---` key: value `---` at the very top (Jekyll/Hugo style), or a scraper's stamp."""
     m = re.match(r"\A---\n((?:[A-Za-z_][\w-]*:.*\n)+)---\n", text)
     if not m:
+        stamp = SCRAPER_STAMP.match(text)
+        if stamp:
+            return {"date": stamp.group("date")}, text[stamp.end() :]
         return {}, text
     meta = {}
     for line in m.group(1).splitlines():

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from app.parse.speakers import role_of
 from app.text import HAN_CHAR
 
 TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}"
@@ -55,7 +56,11 @@ DIARISATION = re.compile(
 # Captions mark a change of speaker with ">>" (with or without a name after it).
 CAPTION_CHANGE = re.compile(r"^>>\s*(?P<rest>.*)$", re.S)
 # "P. ¿…?" / "R. …" (Spanish press), "Q. …" / "A. …", "F. …" / "A. …": a role letter.
-ROLE_LETTER = re.compile(r"^(?P<label>[QAPRF])\.\s+(?P<rest>\S.*)$", re.S)
+ROLE_LETTER = re.compile(
+    r"^(?P<label>[QAPRF]|Pregunta|Respuesta|Frage|Antwort|Question|Réponse|Answer|"
+    r"Entrevistador|Entrevistado)\.\s+(?P<rest>\S.*)$",
+    re.S,
+)
 # Japanese: a name, then the words in 「…」.
 NAME_QUOTE = re.compile(r"^(?P<label>[^\s「」:：]{1,12}?)\s*(?P<rest>「.*)$", re.S)
 CONTINUED = re.compile(
@@ -313,7 +318,6 @@ NOT_SPEAKERS = {
     "出典",
     "출처",
 }
-ROLE_PAIRS = ({"Q", "A"}, {"F", "A"}, {"P", "R"})
 
 
 def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> dict:
@@ -331,8 +335,8 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
         if kind == "diarisation":
             accepted[name] = (ctx.anonymous(name), "", "diarisation")
             continue
-        if kind == "role letter" and not any(pair <= letters for pair in ROLE_PAIRS):
-            continue
+        if kind == "role letter" and not {"interviewer", "guest"} <= set(map(role_of, letters)):
+            continue  # "P. Diddy", "A. Smith": a role letter only counts with its partner
         person, role, how = ctx.resolve(name)
         namelike = looks_like_name(name)
         if cands.inline[name] == n and n < 2 and not (person and person.in_registry):

@@ -132,14 +132,26 @@ def headline_like(p: str) -> bool:
 def title_index(body: list[str]) -> int:
     """The headline is the nearest headline-like paragraph above the byline (a deck and an
     author line may stand between them); what is above the headline is the site's header.
-    Without a byline near the top, the first paragraph."""
+    Without a byline near the top, -1: the first paragraph, unless it is the body itself."""
     for b, p in enumerate(body[:12]):
         if byline(p):
             for i in range(b - 1, -1, -1):
                 if headline_like(body[i]):
                     return i
             return 0
-    return 0
+    return -1
+
+
+def body_sentence(p: str) -> bool:
+    """The conversation itself, not a headline: a labelled or dashed turn, a long question,
+    a paragraph of several sentences. Such a page has no title of its own."""
+    if parse_label(p) and not re.match(r"^[^:：]{1,60}[:：]\s*\S", p.split("\n")[0][:200]):
+        return True
+    if DASH_LEAD.match(p) or "\n" in p:
+        return True
+    question = p.rstrip().endswith(("?", "？")) and len(p) > 60
+    sentences = len(re.findall(r"[.!?。！？](?:\s|$)", p.rstrip()))
+    return question or sentences >= 2 or (len(p) > 120 and p.rstrip()[-1:] in ".。")
 
 
 def split_head(paragraphs: list[str], front_title: str = "", meta: str = "") -> Head:
@@ -149,8 +161,10 @@ def split_head(paragraphs: list[str], front_title: str = "", meta: str = "") -> 
         head.title = front_title
     elif body and len(body[0]) <= 300:
         at = title_index(body)
-        head.title = strip_markup(body[at])
-        body = body[at + 1 :]
+        if at >= 0 or not body_sentence(body[0]):
+            at = max(at, 0)
+            head.title = strip_markup(body[at])
+            body = body[at + 1 :]
     if meta and (found := byline(meta)):  # an index entry's "date · N min · author"
         head.publisher, head.date_iso, head.date_text = found
     kept = []
@@ -238,18 +252,22 @@ def merge_caption_lines(paragraphs: list[str]) -> list[str]:
     return out
 
 
-DASH_QUESTION = re.compile(r"^(──|—|–\s|-\s)")
+DASH_LEAD = re.compile(r"^(?:──|—|–|-(?!-))\s?(?=\S)")
 ASKER, ANSWERER = "Interviewer", "Guest"
 
 
+def asks_something(text: str) -> bool:
+    return "?" in text or "？" in text
+
+
 def marked_question(b: Block) -> bool:
-    """A question printed by typography alone: a bold question line, or one led by ──."""
+    """A question printed by typography alone: a bold question line, or one led by ──
+    (or by a dash, ending in a question mark)."""
     if b.heading and QUESTION_LINE.match(b.raw):
         return True
-    return (
-        not b.heading
-        and bool(DASH_QUESTION.match(b.text))
-        and (b.text.startswith("─") or b.text.rstrip().endswith(("?", "？")))
+    return not b.heading and (
+        b.text.startswith("──")
+        or (bool(DASH_LEAD.match(b.text)) and b.text.rstrip().endswith(("?", "？")))
     )
 
 
@@ -260,30 +278,55 @@ def plain_question(b: Block) -> bool:
 def typography_qa(blocks_: list[Block]) -> list[Block]:
     """Q&A pages with no labels: questions in bold, led by a dash, or (strictly alternating
     with answers) ending in a question mark. The questions become the interviewer's, the
-    paragraphs after each the guest's; `Label.kind` "alternation" says how it was known."""
+    paragraph after each the guest's (what follows continues); `Label.kind` "alternation"
+    says how it was known."""
     if any(b.label for b in blocks_):
         return blocks_
-    asks = [
-        i
-        for i, b in enumerate(blocks_)
-        if marked_question(b)
-        and i + 1 < len(blocks_)
-        and not blocks_[i + 1].heading
-        and not marked_question(blocks_[i + 1])
-    ]
-    if len(asks) < 3:
-        asks = alternating_questions(blocks_)
-    if len(asks) < 3:
+    pairs = dash_dialogue(blocks_)
+    if not pairs:
+        asks = [
+            i
+            for i, b in enumerate(blocks_)
+            if marked_question(b)
+            and i + 1 < len(blocks_)
+            and not blocks_[i + 1].heading
+            and not marked_question(blocks_[i + 1])
+        ]
+        if len(asks) < 3:
+            asks = alternating_questions(blocks_)
+        pairs = [(i, i + 1) for i in asks if i + 1 < len(blocks_) and not blocks_[i + 1].heading]
+    if len(pairs) < 3:
         return blocks_
     out = list(blocks_)
-    for i in asks:
-        if i + 1 >= len(out) or out[i + 1].heading:
-            continue
-        ask, answer = out[i], out[i + 1]
-        text = QUESTION_LINE.match(ask.raw).group("text") if ask.heading else ask.text
-        out[i] = Block(text, label=Label(ASKER, kind="alternation"), raw=ask.raw)
-        out[i + 1] = Block(answer.text, label=Label(ANSWERER, kind="alternation"), raw=answer.raw)
+    for i, j in pairs:
+        out[i] = relabel(out[i], ASKER)
+        if j is not None:
+            out[j] = relabel(out[j], ANSWERER)
     return out
+
+
+def relabel(b: Block, who: str) -> Block:
+    """The block under an inferred label; the dash or bold that marked it is layout."""
+    text = QUESTION_LINE.match(b.raw).group("text") if b.heading else b.text
+    text = DASH_LEAD.sub("", text, count=1)
+    return Block(text, label=Label(who, kind="alternation"), raw=b.raw)
+
+
+def dash_dialogue(blocks_: list[Block]) -> list[tuple[int, int | None]]:
+    """Spanish and French press: every turn, question or answer, opens with a dash. The
+    dashed paragraphs alternate; the side that asks is the one with the question marks."""
+    dashed = [i for i, b in enumerate(blocks_) if not b.heading and DASH_LEAD.match(b.text)]
+    body = [i for i, b in enumerate(blocks_) if not b.heading]
+    if len(dashed) < 4 or len(dashed) < 0.5 * len(body[body.index(dashed[0]) :]):
+        return []
+    for first in (0, 1):
+        asks, answers = dashed[first::2], dashed[1 - first :: 2]
+        ask_ratio = sum(asks_something(blocks_[i].text) for i in asks) / len(asks)
+        answer_ratio = sum(asks_something(blocks_[i].text) for i in answers) / max(1, len(answers))
+        if ask_ratio >= 0.6 and answer_ratio <= 0.3:
+            following = {i: next((j for j in answers if j > i), None) for i in asks}
+            return [(i, following[i]) for i in asks]
+    return []
 
 
 def alternating_questions(blocks_: list[Block]) -> list[int]:
