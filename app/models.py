@@ -80,6 +80,9 @@ class Passage(SQLModel, table=True):
     role: str = "narration"  # question | answer | turn | narration
     section: str = ""
     timestamp: int | None = None  # seconds from the start of the recording
+    # How the speaker was known: label | initials | surname | alternation | continuation |
+    # diarisation; "" when nobody is named.
+    evidence: str = ""
     text: str
 
 

@@ -47,8 +47,13 @@ def create_table(conn: Connection, table: str) -> None:
     SQLModel.metadata.tables[table].create(conn, checkfirst=True)
 
 
+def _passage_evidence(conn: Connection) -> None:
+    add_column(conn, "passage", "evidence", "VARCHAR NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, interviews, speakers, passages, redirects, meta", _baseline),
+    Migration(2, "passage.evidence: how each passage's speaker was known", _passage_evidence),
 ]
 CURRENT = MIGRATIONS[-1].version
 

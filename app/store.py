@@ -182,6 +182,7 @@ def save_document(session: Session, doc: ParsedDocument) -> Document:
                 role=pas.role,
                 speaker_id=speakers[pas.speaker.slug].id if pas.speaker else None,
                 speaker_label=pas.label,
+                evidence=pas.evidence,
                 section=pas.section,
                 timestamp=pas.timestamp,
             )

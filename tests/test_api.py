@@ -77,6 +77,9 @@ def test_timestamps_of_seed_002(client):
     slug = get(client, "/api/interviews?speaker=lex-fridman")[0]["slug"]
     passages = get(client, f"/api/interviews/{slug}")["passages"]
     assert "01:38:25" in {p["time"] for p in passages}
+    # how each speaker was known travels with the passage: the page's labels here
+    assert {p["evidence"] for p in passages if p["speaker"]} == {"label"}
+    assert {p["evidence"] for p in passages if not p["speaker"]} == {""}
 
 
 def test_search_finds_a_chinese_quote(client):

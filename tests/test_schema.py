@@ -110,3 +110,12 @@ def test_a_killed_migration_leaves_the_old_version(tmp_path, monkeypatch):
         assert con.execute("PRAGMA user_version").fetchone()[0] == 0
         columns = {row[1] for row in con.execute("PRAGMA table_info(passage)")}
     assert "doomed" not in columns
+
+
+def test_version_2_adds_how_each_passage_speaker_was_known(tmp_path):
+    path = v1_archive(tmp_path)
+    write_engine(path).dispose()
+    with sqlite3.connect(path) as con:
+        columns = {row[1] for row in con.execute("PRAGMA table_info(passage)")}
+        evidence = {row[0] for row in con.execute("SELECT evidence FROM passage")}
+    assert "evidence" in columns and evidence == {""}  # old passages: not recorded

@@ -30,7 +30,7 @@ from app.parse.speakers import Context, Registry, person_for
 from app.text import has_han, name_key, slugify
 
 # Bump when parsing changes, so that `archive ingest` re-parses unchanged files.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 class ParseError(ValueError):

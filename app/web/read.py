@@ -62,6 +62,7 @@ class PassageView:
     timestamp: int | None
     time: str  # the timestamp as h:mm:ss, "" when none
     speaker_label: str
+    evidence: str  # how the speaker was known (see app/models.py)
     speaker: SpeakerRef | None
     language: str
     document_key: str
@@ -246,6 +247,7 @@ def to_passage(
         timestamp=p.timestamp,
         time=clock(p.timestamp),
         speaker_label=p.speaker_label,
+        evidence=p.evidence,
         speaker=SpeakerRef(speaker.slug, speaker.name) if speaker else None,
         language=doc.language,
         document_key=doc.key,
