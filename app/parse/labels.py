@@ -140,7 +140,8 @@ def special_label(p: str) -> tuple[Label, str] | None:
     if m:
         name = (m.group("a") or m.group("b") or m.group("c")).strip()
         if plausible_name(name) and not TIMESTAMP.match(name) and not re.match(r"^\W", name):
-            return Label(name, marked=True), m.group("rest").strip()
+            # "[AI 충격파]", "[현장에서]": a kicker has the same brackets; it must repeat.
+            return Label(name, kind="bracket"), m.group("rest").strip()
     m = ROLE_LETTER.match(p)
     if m:
         return Label(m.group("label"), kind="role letter"), m.group("rest").strip()
@@ -221,12 +222,14 @@ class Candidates:
     marked: set[str]
     kinds: dict[str, str]
     inline: Counter  # seen inside a line, after a sentence: weaker than a paragraph's start
+    bold: set[str]  # marked by bold type only
 
 
 def candidates(paragraphs: list[str]) -> Candidates:
     counts: Counter = Counter()
     inline: Counter = Counter()
     marked: set[str] = set()
+    bold: set[str] = set()
     kinds: dict[str, str] = {}
     for p in paragraphs:
         for n, line in enumerate(p.split("\n")):
@@ -238,10 +241,12 @@ def candidates(paragraphs: list[str]) -> Candidates:
                 kinds.setdefault(label.name, label.kind)
                 if label.marked or label.continued or label.timestamp is not None:
                     marked.add(label.name)
+                if label.marked and label.timestamp is None and p.startswith("**"):
+                    bold.add(label.name)
             for _, name in mid_line_labels(line):
                 counts[name] += 1
                 inline[name] += 1
-    return Candidates(counts, marked, kinds, inline)
+    return Candidates(counts, marked, kinds, inline, bold)
 
 
 def split_at_labels(paragraphs: list[str], names: set[str]) -> list[str]:
@@ -343,7 +348,9 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
             continue
         if kind == "name quote" and not (person or n >= 2):
             continue
-        if person or role or (namelike and (name in cands.marked or n >= 2)):
+        # Bold alone, once, names nobody: a bold list item ("**Key Concept**: …").
+        bold_once = n == 1 and name in cands.bold and name not in cands.marked - cands.bold
+        if person or role or (namelike and ((name in cands.marked and not bold_once) or n >= 2)):
             accepted[name] = (person, role, how or "label")
     accepted.update(conversation_pair(sequence, accepted, cands))
     return prune(accepted, cands, ctx, sequence)

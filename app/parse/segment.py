@@ -252,7 +252,7 @@ def merge_caption_lines(paragraphs: list[str]) -> list[str]:
     return out
 
 
-DASH_LEAD = re.compile(r"^(?:──|—|–|-(?!-))\s?(?=\S)")
+DASH_LEAD = re.compile(r"^(?:──|――|—|–|-(?!-))\s?(?=\S)")
 ASKER, ANSWERER = "Interviewer", "Guest"
 
 
@@ -266,7 +266,7 @@ def marked_question(b: Block) -> bool:
     if b.heading and QUESTION_LINE.match(b.raw):
         return True
     return not b.heading and (
-        b.text.startswith("──")
+        b.text.startswith(("──", "――"))
         or (bool(DASH_LEAD.match(b.text)) and b.text.rstrip().endswith(("?", "？")))
     )
 

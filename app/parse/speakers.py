@@ -285,7 +285,20 @@ class Context:
         )
         if counted:
             return counted[0][1]
-        return Person(self.page_names[0], slugify(self.page_names[0])) if self.page_names else None
+        name = self.introduced_name()
+        return Person(name, slugify(name) or self.anonymous(name).slug) if name else None
+
+    def introduced_name(self) -> str:
+        """The person the page introduces: "Enrique Herrera (Jódar, 1969) …", a name the
+        page goes on to call by its surname ("Herr Amodei"), "大塚あみさん", "佐藤先生".
+        A capitalised pair alone ("Inteligencia Artificial") is not enough."""
+        for name in self.page_names:
+            last = name.split()[-1]
+            bio = re.search(re.escape(name) + r"\s*\((?=[^)]{0,60}[\d,])", self.text)
+            if bio or self.text.count(last) > self.text.count(name):
+                return name
+        m = CJK_HONORIFIC_NAME.search(self.text)
+        return m.group("name") if m else ""
 
     def interviewer(self) -> Person:
         if self.publisher:
@@ -311,9 +324,13 @@ class Context:
         """The journalist the page names ("WELT-Chefredakteur Jan Philipp Burgard",
         "interviewed by Jane Doe", "Das Gespräch führte …"): whom a bare "Frage:" is."""
         m = JOURNALIST.search(self.text)
-        if not m:
+        # "인간 기자, 민경영 기자": most Korean names have three syllables, a noun has two.
+        cjk = sorted(
+            CJK_JOURNALIST.finditer(self.text), key=lambda x: len(x.group("ko") or "") != 3
+        )
+        if not m and not cjk:
             return None
-        name = m.group("name")
+        name = m.group("name") if m else cjk[0].group("name") or cjk[0].group("ko")
         return self.registry.person(name) or Person(name, slugify(name))
 
     def source_outlet(self) -> Person | None:
@@ -373,6 +390,16 @@ HONORIFIC_BEFORE = re.compile(
 )
 HONORIFIC_AFTER = re.compile(r"\s*(?:さん|氏|先生|様|さま|씨|님|博士|教授|女士|先生)$")
 INITIALS = re.compile(r"^[A-ZÄÖÜ]{2,3}$")
+# A Japanese or Korean name with its honorific: "大塚あみさん", "佐藤先生", "김주하 씨".
+CJK_HONORIFIC_NAME = re.compile(
+    r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff]{1,4}[\u3040-\u309f]{0,2}|[\u30a0-\u30ff・]{2,12}"
+    r"|[\uac00-\ud7af]{2,4})\s?(?:さん|氏|先生|씨)"
+)
+# The byline of a Japanese, Chinese or Korean interviewer: "文● 遠藤諭", "聞き手：…", "민경영 기자".
+CJK_JOURNALIST = re.compile(
+    r"(?:^|\n)(?:文|取材・文|聞き手|インタビュアー|记者|記者|采访)\s*[●・:：/／|｜]?\s*"
+    r"(?P<name>[\u4e00-\u9fff]{2,4})(?:\s|$)|(?P<ko>[\uac00-\ud7af]{2,4})\s?기자(?![\uac00-\ud7af])"
+)
 NAME = r"[A-ZÄÖÜ][\w'’-]+(?:\s+[A-ZÄÖÜ][\w'’-]+){1,2}"
 JOURNALIST = re.compile(
     r"(?:[Cc]hefredakteur(?:in)?|[Rr]edakteur(?:in)?|[Rr]eporter(?:in)?|[Jj]ournalist(?:in|e)?|"
