@@ -14,7 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from app.parse.speakers import role_of
+from app.parse.speakers import person_for, role_of, without_honorific
+from app.text import CJK_CHAR as CJK
 from app.text import HAN_CHAR
 
 TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}"
@@ -86,6 +87,7 @@ def seconds(ts: str) -> int:
 
 
 def plausible_name(name: str) -> bool:
+    name = without_honorific(name)  # the title in "「チャットGPT」技術幹部 シェイン・グウさん"
     if (
         not name
         or "http" in name.lower()
@@ -343,7 +345,7 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
         if kind == "role letter" and not {"interviewer", "guest"} <= set(map(role_of, letters)):
             continue  # "P. Diddy", "A. Smith": a role letter only counts with its partner
         person, role, how = ctx.resolve(name)
-        namelike = looks_like_name(name)
+        namelike = looks_like_name(without_honorific(name))
         if cands.inline[name] == n and n < 2 and not (person and person.in_registry):
             continue
         if kind == "name quote" and not (person or n >= 2):
@@ -353,7 +355,30 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
         if person or role or (namelike and ((name in cands.marked and not bold_once) or n >= 2)):
             accepted[name] = (person, role, how or "label")
     accepted.update(conversation_pair(sequence, accepted, cands))
+    accepted.update(short_forms(accepted, cands))
     return prune(accepted, cands, ctx, sequence)
+
+
+def short_forms(accepted: dict, cands: Candidates) -> dict:
+    """ "深津:" after "深津貴之氏(以下、深津):", "Keller:" after "Ursula Keller:",
+    "小川キャスター:" after "小川彩佳キャスター:": a label that is the surname of another
+    label of the page is that person."""
+    out = {}
+    for name, (person, role, _) in accepted.items():
+        if person or role:
+            continue
+        short = without_honorific(name)
+        for other in cands.counts:
+            full = without_honorific(other)
+            if full == short or not looks_like_name(full) or len(full) > 40:
+                continue
+            cjk = bool(CJK.search(short))
+            if (full.startswith(short) and len(short) >= 2) if cjk else full.endswith(" " + short):
+                resolved = accepted.get(other, (None, "", "label"))
+                out[name] = (resolved[0] or person_for(other, (None, "")), "", "surname")
+                out.setdefault(other, resolved)
+                break
+    return out
 
 
 def conversation_pair(sequence, accepted: dict, cands: Candidates) -> dict:
@@ -382,13 +407,22 @@ def prune(accepted: dict, cands: Candidates, ctx, sequence) -> dict:
     texts = [t for n, t in sequence if n in accepted]
     if (
         texts
+        and not alternating(sequence, accepted)
         and not cands.marked & set(accepted)
         and all(t and t[:1] in '"„“«‚‘「『' and t.rstrip()[-1:] in '"“”»’」』' for t in texts)
     ):
         return {}
     # One label alone is a sentence that happens to have a colon, not a conversation.
     strong = cands.marked | {n for n, (_, _, how) in accepted.items() if how == "diarisation"}
+    # ... unless the page keeps talking about that one person ("胡郁认为 …", "胡郁:").
+    strong |= {n for n in accepted if ctx.text.count(without_honorific(n)) >= 3 + cands.counts[n]}
     return accepted if len(accepted) >= 2 or strong & set(accepted) else {}
+
+
+def alternating(sequence, accepted: dict) -> bool:
+    """Two or more labels taking turns, four turns or more: a conversation."""
+    names = [n for n, _ in sequence if n in accepted]
+    return len(names) >= 4 and len(set(names)) >= 2 and all(a != b for a, b in zip(names, names[1:]))
 
 
 def sequence_of(paragraphs: list[str]) -> list[tuple[str, str]]:

@@ -15,7 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from app.parse.documents import Person
-from app.text import CJK_CHAR, name_key, slugify
+from app.text import CJK_CHAR, HAN, HANGUL_CHAR, KANA, name_key, slugify
+
+KANA_OR_HAN = re.compile(f"[{KANA}{HAN}]")
 
 ROLE_WORDS = {
     "host": {
@@ -398,7 +400,7 @@ CJK_HONORIFIC_NAME = re.compile(
 # The byline of a Japanese, Chinese or Korean interviewer: "文● 遠藤諭", "聞き手：…", "민경영 기자".
 CJK_JOURNALIST = re.compile(
     r"(?:^|\n)(?:文|取材・文|聞き手|インタビュアー|记者|記者|采访)\s*[●・:：/／|｜]?\s*"
-    r"(?P<name>[\u4e00-\u9fff]{2,4})(?:\s|$)|(?P<ko>[\uac00-\ud7af]{2,4})\s?기자(?![\uac00-\ud7af])"
+    r"(?P<name>[\u4e00-\u9fff]{2,4})(?:\s|$)|(?P<ko>[\uac00-\ud7af]{2,4})\s?기자(?!회견|단|실)"
 )
 NAME = r"[A-ZÄÖÜ][\w'’-]+(?:\s+[A-ZÄÖÜ][\w'’-]+){1,2}"
 JOURNALIST = re.compile(
@@ -417,13 +419,30 @@ def looks_like_outlet(name: str) -> bool:
     return 1 <= len(words) <= 4 and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
 
 
+JOB_AFTER = re.compile(
+    r"\s*(?:キャスター|アナウンサー|記者|记者|기자|앵커|아나운서|主播|主持人)$"
+)
+
+
 def without_honorific(label: str) -> str:
-    return HONORIFIC_AFTER.sub("", HONORIFIC_BEFORE.sub("", label)).strip()
+    """The name in a label: "Herr Braun" → "Braun", "小川彩佳キャスター" → "小川彩佳",
+    "「チャットGPT」技術幹部 シェイン・グウさん" → "シェイン・グウ" (a Japanese label puts
+    the title before the name)."""
+    name = HONORIFIC_BEFORE.sub("", label).strip()
+    if KANA_OR_HAN.search(name) and not HANGUL_CHAR.search(name) and " " in name:
+        name = name.split()[-1]
+    previous = None
+    while previous != name:
+        previous, name = name, HONORIFIC_AFTER.sub("", name).strip()
+        bare = JOB_AFTER.sub("", name).strip()
+        name = bare if CJK_CHAR.search(bare) else name  # "AI 앵커" is not "AI"
+    return name or label
 
 
 def person_for(label: str, resolved: tuple[Person | None, str]) -> Person:
     person, role = resolved
     if person:  # a copy: the registry's people are shared between documents
         return replace(person, aliases=list(person.aliases))
-    slug = slugify(label) or "speaker-" + hashlib.sha1(label.encode()).hexdigest()[:8]
-    return Person(label, slug, aliases=[], role=role)
+    name = without_honorific(label)
+    slug = slugify(name) or "speaker-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+    return Person(name, slug, aliases=[], role=role)
