@@ -91,7 +91,7 @@ def plausible_name(name: str) -> bool:
     if (
         not name
         or "http" in name.lower()
-        or re.search(r"[,，。.!?！？;；\"“”„「」]", name.rstrip("."))
+        or re.search(r"[,，、。.!?！？;；\"“”„「」…]", name.rstrip("."))
     ):
         return False
     if HAN_CHAR.search(name) or re.search(r"[\u3040-\u30ff\uac00-\ud7af]", name):
@@ -102,7 +102,7 @@ def plausible_name(name: str) -> bool:
 def looks_like_name(label: str) -> bool:
     """Capitalised words ("Jo Ling Kent", "SPIEGEL") or a short CJK name: not a clause."""
     if re.search(HAN_CHAR, label) or re.search(r"[\u3040-\u30ff\uac00-\ud7af]", label):
-        return len(label) <= 6
+        return len(label) <= (10 if "・" in label or " " in label else 6)
     words = label.replace("’", "'").split()
     particles = {"de", "van", "von", "der", "da", "di", "del", "le", "la", "bin", "al"}
     return 1 <= len(words) <= 4 and all(w[0].isupper() or w in particles for w in words)
@@ -243,7 +243,7 @@ def candidates(paragraphs: list[str]) -> Candidates:
                 kinds.setdefault(label.name, label.kind)
                 if label.marked or label.continued or label.timestamp is not None:
                     marked.add(label.name)
-                if label.marked and label.timestamp is None and p.startswith("**"):
+                if label.marked and label.timestamp is None and at.startswith("**"):
                     bold.add(label.name)
             for _, name in mid_line_labels(line):
                 counts[name] += 1
@@ -364,8 +364,11 @@ def short_forms(accepted: dict, cands: Candidates) -> dict:
     "小川キャスター:" after "小川彩佳キャスター:": a label that is the surname of another
     label of the page is that person."""
     out = {}
-    for name, (person, role, _) in accepted.items():
-        if person or role:
+    for name in cands.counts:
+        person, role, _ = accepted.get(name, (None, "", ""))
+        if person or role or not looks_like_name(without_honorific(name)):
+            continue
+        if cands.kinds.get(name) in ("name quote", "caption", "diarisation", "role letter"):
             continue
         short = without_honorific(name)
         for other in cands.counts:
@@ -422,7 +425,9 @@ def prune(accepted: dict, cands: Candidates, ctx, sequence) -> dict:
 def alternating(sequence, accepted: dict) -> bool:
     """Two or more labels taking turns, four turns or more: a conversation."""
     names = [n for n, _ in sequence if n in accepted]
-    return len(names) >= 4 and len(set(names)) >= 2 and all(a != b for a, b in zip(names, names[1:]))
+    return (
+        len(names) >= 4 and len(set(names)) >= 2 and all(a != b for a, b in zip(names, names[1:]))
+    )
 
 
 def sequence_of(paragraphs: list[str]) -> list[tuple[str, str]]:

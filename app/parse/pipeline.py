@@ -81,7 +81,7 @@ def parse_item(item: Item, front: dict, registry: Registry, many: bool) -> Parse
     head.body = split_at_labels(head.body, set(labels))
     bl = typography_qa(blocks(head.body, set(labels)))
     if any(b.label and b.label.kind == "alternation" for b in bl):
-        labels = {name: ctx.resolve(name) for name in (ASKER, ANSWERER)}
+        labels = {**labels, **{name: ctx.resolve(name) for name in (ASKER, ANSWERER)}}
     raw = alternate_unlabelled(turns(bl, set(labels)))
     people = {name: person_for(name, resolved[:2]) for name, resolved in labels.items()}
     language = classify.detect_language(body_text, front.get("lang", ""))

@@ -213,6 +213,8 @@ def blocks(paragraphs: list[str], names: set[str]) -> list[Block]:
         if parsed and parsed[0].name in names:
             label, rest = parsed
             out.append(Block(rest, label=label, raw=p))
+        elif BIO_BOX.match(p):
+            out.append(Block(p, raw=p, boundary=True))
         elif parsed and parsed[0].kind == "caption":
             out.append(Block(parsed[1], raw=parsed[1], boundary=True))
         elif is_heading(p, following):
@@ -252,7 +254,10 @@ def merge_caption_lines(paragraphs: list[str]) -> list[str]:
     return out
 
 
-DASH_LEAD = re.compile(r"^(?:──|――|—|–|-(?!-))\s?(?=\S)")
+DASH_LEAD = re.compile(r"^(?:──|――|ーー|—|–|-(?!-))\s?(?=\S)")
+ASKING_BARS = ("──", "――", "ーー")  # Japanese interviews lead every question with these
+# "Margaret Boden 81, ist Kognitionswissenschaftlerin …": a box about a participant.
+BIO_BOX = re.compile(r"^[A-ZÄÖÜ][\w'’-]+(?: [A-ZÄÖÜ][\w'’-]+){1,3},? \d{1,3},\s")
 ASKER, ANSWERER = "Interviewer", "Guest"
 
 
@@ -266,7 +271,7 @@ def marked_question(b: Block) -> bool:
     if b.heading and QUESTION_LINE.match(b.raw):
         return True
     return not b.heading and (
-        b.text.startswith(("──", "――"))
+        b.text.startswith(ASKING_BARS)
         or (bool(DASH_LEAD.match(b.text)) and b.text.rstrip().endswith(("?", "？")))
     )
 
@@ -281,7 +286,7 @@ def typography_qa(blocks_: list[Block]) -> list[Block]:
     paragraph after each the guest's (what follows continues); `Label.kind` "alternation"
     says how it was known."""
     if any(b.label for b in blocks_):
-        return blocks_
+        return barred_questions(blocks_)
     pairs = dash_dialogue(blocks_)
     if not pairs:
         asks = [
@@ -302,6 +307,22 @@ def typography_qa(blocks_: list[Block]) -> list[Block]:
         out[i] = relabel(out[i], ASKER)
         if j is not None:
             out[j] = relabel(out[j], ANSWERER)
+    return out
+
+
+def barred_questions(blocks_: list[Block]) -> list[Block]:
+    """A labelled page whose questions carry no label but a leading ──: the answer after
+    each is labelled, so the bar is the interviewer's."""
+    asks = [
+        i
+        for i, b in enumerate(blocks_[:-1])
+        if not b.label and not b.heading and b.text.startswith(ASKING_BARS) and blocks_[i + 1].label
+    ]
+    if len(asks) < 2:
+        return blocks_
+    out = list(blocks_)
+    for i in asks:
+        out[i] = relabel(out[i], ASKER)
     return out
 
 
@@ -375,7 +396,7 @@ def turns(blocks_: list[Block], speaker_labels: set[str]) -> list[RawTurn]:
             out.append(current)
             continue
         if b.label and b.label.name in speaker_labels:
-            same = current is not None and current.label.name == b.label.name
+            same = current is not None and current.label and current.label.name == b.label.name
             if b.label.continued and same:
                 current.paragraphs += [b.text] if b.text else []
                 continue

@@ -299,8 +299,13 @@ class Context:
             bio = re.search(re.escape(name) + r"\s*\((?=[^)]{0,60}[\d,])", self.text)
             if bio or self.text.count(last) > self.text.count(name):
                 return name
-        m = CJK_HONORIFIC_NAME.search(self.text)
-        return m.group("name") if m else ""
+        # 「佐藤先生にお話を伺いました」: the honorific name the page interviews, or one in
+        # the title; "漫画家・手塚治虫さんの代表作" in passing is not the guest.
+        title = self.text.split("\n", 1)[0]
+        for m in CJK_HONORIFIC_NAME.finditer(self.text):
+            if m.start() < len(title) or INTERVIEW_CUE.match(self.text, m.end()):
+                return m.group("name")
+        return ""
 
     def interviewer(self) -> Person:
         if self.publisher:
@@ -397,6 +402,9 @@ CJK_HONORIFIC_NAME = re.compile(
     r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff]{1,4}[\u3040-\u309f]{0,2}|[\u30a0-\u30ff・]{2,12}"
     r"|[\uac00-\ud7af]{2,4})\s?(?:さん|氏|先生|씨)"
 )
+INTERVIEW_CUE = re.compile(
+    r"(?:に|へ|と|에게|와|과)?\s?(?:お話|話を|聞|伺|インタビュー|対談|인터뷰|물었)"
+)
 # The byline of a Japanese, Chinese or Korean interviewer: "文● 遠藤諭", "聞き手：…", "민경영 기자".
 CJK_JOURNALIST = re.compile(
     r"(?:^|\n)(?:文|取材・文|聞き手|インタビュアー|记者|記者|采访)\s*[●・:：/／|｜]?\s*"
@@ -419,9 +427,7 @@ def looks_like_outlet(name: str) -> bool:
     return 1 <= len(words) <= 4 and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
 
 
-JOB_AFTER = re.compile(
-    r"\s*(?:キャスター|アナウンサー|記者|记者|기자|앵커|아나운서|主播|主持人)$"
-)
+JOB_AFTER = re.compile(r"\s*(?:キャスター|アナウンサー|記者|记者|기자|앵커|아나운서|主播|主持人)$")
 
 
 def without_honorific(label: str) -> str:
