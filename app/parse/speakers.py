@@ -260,8 +260,15 @@ class Context:
         return self.by_name_part(label, lambda parts, key: len(parts) > 1 and parts[-1] == key)
 
     def by_page_name(self, label: str) -> Person | None:
+        """A name the page also writes outside the label ("Zack Kass, ehemals …"); a
+        capitalised phrase seen only once ("Most Vulnerable Professions:") names nobody."""
         return next(
-            (Person(n, slugify(n)) for n in self.page_names if name_key(n) == name_key(label)), None
+            (
+                Person(n, slugify(n))
+                for n in self.page_names
+                if name_key(n) == name_key(label) and self.text.count(n) >= 2
+            ),
+            None,
         )
 
     def named_role(self, person: Person) -> str:
