@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from app.parse import boilerplate
 from app.parse.dates import find_dates
 
 URL = re.compile(r"https?://[^\s)\]>\"'，。）]+")
@@ -256,7 +257,7 @@ def classify_line(line: str) -> str | None:
         return "counter"
     if is_nav_line(line):
         return "navigation"
-    return None
+    return boilerplate.kind_of(line)
 
 
 def similar(a: str, b: str) -> bool:
@@ -321,6 +322,9 @@ def clean(text: str) -> Cleaned:
     lines = drop_menus(lines, removed)
     lines = cut_head(lines, removed)
     lines = cut_tail(lines, removed)
+    for i in boilerplate.metadata_runs(lines):
+        removed.append(("metadata", lines[i]))
+        lines[i] = ""
     kept: list[str] = []
     for line in lines:
         reason = classify_line(line.strip()) if line else None
