@@ -132,7 +132,9 @@ def test_speaker_page(client):
     assert '<span class="alias" lang="zh">达里奥·阿莫迪</span>' in html
     assert "as guest" in html and "as author" in html
     assert '<input type="hidden" name="speaker" value="dario-amodei">' in html
-    assert "Das ist eine dieser Aussagen" in html
+    # his words and, since essays are their author's, his essays' paragraphs
+    pages = "".join(page(client, f"/speakers/dario-amodei?page={n}") for n in range(1, 8))
+    assert "Das ist eine dieser Aussagen" in pages and "主要观点 AI 发展可引导" in pages
     page(client, "/speakers/dario-amodei?page=999")
     page(client, "/speakers/dario-amodei?page=-1")
     page(client, "/speakers/dario-amodei?page=abc")

@@ -22,13 +22,13 @@ class Person:
 @dataclass
 class ParsedPassage:
     text: str
-    role: str = "narration"  # question | answer | turn | narration
+    role: str = "narration"  # question | answer | turn | author (an essay's) | narration
     label: str = ""  # speaker label as printed
     speaker: Person | None = None
     section: str = ""
     timestamp: int | None = None
     # How the speaker was known: label | initials | surname | alternation | continuation |
-    # diarisation, or "" (unattributed).
+    # diarisation | byline (an essay's author), or "" (unattributed).
     evidence: str = ""
 
 

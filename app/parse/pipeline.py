@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import replace
 
 from app.parse import classify
 from app.parse.clean import clean
@@ -177,6 +179,7 @@ def describe(doc: ParsedDocument, ctx: Context, front: dict, labels: dict, peopl
     )
     if author and doc.kind == "essay":
         doc.participants = [("author", author)]
+        doc.passages = authored(doc.passages, replace(author, aliases=list(author.aliases)))
     for name, p in people.items():  # the labels seen are aliases of the person
         if name_key(name) != name_key(p.name) and not labels[name][1] and name not in p.aliases:
             p.aliases.append(name)
@@ -185,6 +188,33 @@ def describe(doc: ParsedDocument, ctx: Context, front: dict, labels: dict, peopl
     unresolved = [n for n, (p, r, _) in labels.items() if p is None and not r]
     if unresolved:
         doc.warnings.append("labels not found in registry or page: " + ", ".join(unresolved))
+
+
+# A scraper that joins an essay's paragraphs leaves a space after the sentence that ended
+# one: Chinese and Japanese put no space between sentences of one paragraph.
+CJK_PARAGRAPH_JOIN = re.compile(r"(?<=[。！？」”])\s+(?=\S)")
+
+
+def authored(passages: list[ParsedPassage], author: Person) -> list[ParsedPassage]:
+    """An essay's paragraphs are its author's: one passage each, found through the byline."""
+    out = []
+    for pas in passages:
+        if pas.speaker:
+            out.append(pas)
+            continue
+        pieces = [q for p in pas.text.split("\n\n") for q in CJK_PARAGRAPH_JOIN.split(p)]
+        out += [
+            ParsedPassage(
+                text=piece.strip(),
+                role="author",
+                speaker=author,
+                section=pas.section,
+                evidence="byline",
+            )
+            for piece in pieces
+            if piece.strip()
+        ]
+    return out
 
 
 def show_hosted_by(ctx: Context, people: list[Person]):
