@@ -23,11 +23,7 @@ from app.parse.speakers import Registry
 from app.text import name_key
 
 # The module that reads each non-text format; a format counts once its reader exists.
-FORMAT_READERS = {
-    "html": "app.parse.extract",
-    "vtt": "app.parse.captions",
-    "srt": "app.parse.captions",
-}
+FORMAT_READERS = dict.fromkeys(("html", "vtt", "srt", "json", "whisper-json"), "app.parse.formats")
 
 
 @dataclass

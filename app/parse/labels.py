@@ -24,6 +24,8 @@ BOLD_LABEL_INSIDE = re.compile(
     r"^\*\*(?P<label>[^*\n]{1,80}?)\s*[:：]\s*\*\*\s*(?P<rest>.*)$", re.S
 )
 BOLD_LABEL_OUTSIDE = re.compile(r"^\*\*(?P<label>[^*\n]{1,80}?)\*\*\s*[:：]\s*(?P<rest>.*)$", re.S)
+# "*MM*: …", "_Q_: …": a label in italics.
+ITALIC_LABEL = re.compile(r"^([*_])(?P<label>[^*_\n]{1,40}?)\1\s*[:：]\s*(?P<rest>.*)$", re.S)
 # "**Name**" alone on its line, the words on the next: bold is the label's only mark.
 BOLD_NAME_LINE = re.compile(r"^\*\*(?P<label>[^*\n:：]{1,40}?)\*\*\s*\n(?P<rest>.*)$", re.S)
 # A name or role, then a colon (a French one has a space before it).
@@ -64,6 +66,7 @@ ROLE_LETTER = re.compile(
 )
 # Japanese: a name, then the words in 「…」.
 NAME_QUOTE = re.compile(r"^(?P<label>[^\s「」:：]{1,12}?)\s*(?P<rest>「.*)$", re.S)
+DASHED = re.compile(r"^[-–—]\s?(?P<rest>\S.*)$", re.S)
 CONTINUED = re.compile(
     r"^(fortgesetzt|fortsetzung|continued|cont'?d\.?|cont\.|suite|续|继续|接上)$", re.I
 )
@@ -128,6 +131,11 @@ def parse_label(p: str) -> tuple[Label, str] | None:
 
 
 def special_label(p: str) -> tuple[Label, str] | None:
+    m = DASHED.match(p)  # "-Nathan Mannheimer: …": a dash in front of the label
+    if m:
+        found = colon_label(m.group("rest"))
+        if found and looks_like_name(found[0].name) and not found[0].marked:
+            return found  # (a dash and bold type is a list item: "- **Key Point**: …")
     m = DIARISATION.match(p)
     if m:
         return Label(m.group("label"), marked=True, kind="diarisation"), m.group("rest").strip()
@@ -180,7 +188,7 @@ def timestamp_label(p: str) -> tuple[Label, str] | None:
 
 def colon_label(p: str) -> tuple[Label, str] | None:
     marked = True
-    m = BOLD_LABEL_INSIDE.match(p) or BOLD_LABEL_OUTSIDE.match(p)
+    m = BOLD_LABEL_INSIDE.match(p) or BOLD_LABEL_OUTSIDE.match(p) or ITALIC_LABEL.match(p)
     if not m:
         marked = False
         m = PLAIN_LABEL.match(p)
@@ -392,7 +400,7 @@ def conversation_pair(sequence, accepted: dict, cands: Candidates) -> dict:
     for (a, text_a), (b, _) in zip(sequence, sequence[1:]):
         if a == b or not (looks_like_name(a) and looks_like_name(b)) or {a, b} & furniture:
             continue
-        if ("?" in text_a or "？" in text_a) and len(set(names)) <= 3:
+        if "?" in text_a or "？" in text_a:
             return {n: accepted.get(n, (None, "", "label")) for n in (a, b)}
     return {}
 

@@ -209,6 +209,7 @@ class Context:
                 h for h in map(self.registry.person, show.hosts) if h and h not in self.people
             ]
         self.page_names = list(dict.fromkeys(NAME_IN_TEXT.findall(self.text)))
+        self.folded = name_key(self.text)
 
     def host(self) -> Person | None:
         hosts = [h for s in self.shows for h in map(self.registry.person, s.hosts) if h]
@@ -266,7 +267,7 @@ class Context:
             (
                 Person(n, slugify(n))
                 for n in self.page_names
-                if name_key(n) == name_key(label) and self.text.count(n) >= 2
+                if name_key(n) == name_key(label) and self.folded.count(name_key(n)) >= 2
             ),
             None,
         )
