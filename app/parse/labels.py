@@ -56,6 +56,13 @@ DIARISATION = re.compile(
     r"说话人|發言人|发言人|話者|発言者|화자)[ _]?(?:\d{1,2}|[A-Z])\b)\s*[:：]?\s*(?P<rest>.*)$",
     re.S | re.I,
 )
+# "UNIDENTIFIED FEMALE:", "UNKNOWN SPEAKER:", "(UNVERSTÄNDLICH)": transcripts that cannot say.
+UNIDENTIFIED = re.compile(
+    r"^(?P<label>(?:unidentified|unknown|unbekannte?r?|inconnu|desconocido)"
+    r"(?:\s+(?:male|female|man|woman|speaker|person|voice|participant|sprecher(?:in)?)){0,2}"
+    r"(?:\s*#?\d{1,2})?)\s*[:：]\s*(?P<rest>.*)$",
+    re.S | re.I,
+)
 # Captions mark a change of speaker with ">>" (with or without a name after it).
 CAPTION_CHANGE = re.compile(r"^>>\s*(?P<rest>.*)$", re.S)
 # "P. ¿…?" / "R. …" (Spanish press), "Q. …" / "A. …", "F. …" / "A. …": a role letter.
@@ -139,6 +146,9 @@ def special_label(p: str) -> tuple[Label, str] | None:
     m = DIARISATION.match(p)
     if m:
         return Label(m.group("label"), marked=True, kind="diarisation"), m.group("rest").strip()
+    m = UNIDENTIFIED.match(p)
+    if m:
+        return Label(m.group("label"), marked=True, kind="unknown"), m.group("rest").strip()
     m = CAPTION_CHANGE.match(p)
     if m:
         inner = colon_label(m.group("rest"))
@@ -249,7 +259,7 @@ def candidates(paragraphs: list[str]) -> Candidates:
                 label = found[0]
                 counts[label.name] += 1
                 kinds.setdefault(label.name, label.kind)
-                if label.marked or label.continued or label.timestamp is not None:
+                if label.marked or label.continued or label.timestamp is not None or label.note:
                     marked.add(label.name)
                 if label.marked and label.timestamp is None and at.startswith("**"):
                     bold.add(label.name)
@@ -295,6 +305,7 @@ def is_initials(label: str) -> bool:
 
 
 # Editorial furniture with a label's shape: never a speaker, however often it recurs.
+SHAPES_WITHOUT_NAMES = ("caption", "diarisation", "role letter", "name quote", "unknown")
 NOT_SPEAKERS = {
     "source",
     "quelle",
@@ -350,6 +361,9 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
         if kind == "diarisation":
             accepted[name] = (ctx.anonymous(name), "", "diarisation")
             continue
+        if kind == "unknown":  # "UNIDENTIFIED MALE:": a turn of someone the page cannot name
+            accepted[name] = (None, "", "unknown")
+            continue
         if kind == "role letter" and not {"interviewer", "guest"} <= set(map(role_of, letters)):
             continue  # "P. Diddy", "A. Smith": a role letter only counts with its partner
         person, role, how = ctx.resolve(name)
@@ -363,31 +377,30 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
         if person or role or (namelike and ((name in cands.marked and not bold_once) or n >= 2)):
             accepted[name] = (person, role, how or "label")
     accepted.update(conversation_pair(sequence, accepted, cands))
-    accepted.update(short_forms(accepted, cands))
+    for short, full in short_forms(cands).items():
+        if short not in accepted or not (accepted[short][0] or accepted[short][1]):
+            person = ctx.resolve(full)[0] or person_for(full, (None, ""))
+            accepted[short] = (person, "", "surname")
+            accepted.setdefault(full, (person, "", "label"))
     return prune(accepted, cands, ctx, sequence)
 
 
-def short_forms(accepted: dict, cands: Candidates) -> dict:
-    """ "深津:" after "深津貴之氏(以下、深津):", "Keller:" after "Ursula Keller:",
-    "小川キャスター:" after "小川彩佳キャスター:": a label that is the surname of another
-    label of the page is that person."""
+def short_forms(cands: Candidates) -> dict[str, str]:
+    """ "深津:" after "深津貴之氏(以下、深津):", "SCHICK:" after "NINA SCHICK, AUTHOR:",
+    "小川キャスター:" after "小川彩佳キャスター:": short label → the page's full label."""
     out = {}
-    for name in cands.counts:
-        person, role, _ = accepted.get(name, (None, "", ""))
-        if person or role or not looks_like_name(without_honorific(name)):
-            continue
-        if cands.kinds.get(name) in ("name quote", "caption", "diarisation", "role letter"):
-            continue
+    names = [n for n, k in cands.kinds.items() if k not in SHAPES_WITHOUT_NAMES]
+    for name in names:
         short = without_honorific(name)
-        for other in cands.counts:
+        if not looks_like_name(short):
+            continue
+        cjk = bool(CJK.search(short))
+        for other in names:
             full = without_honorific(other)
-            if full == short or not looks_like_name(full) or len(full) > 40:
+            if full == short or not looks_like_name(full):
                 continue
-            cjk = bool(CJK.search(short))
             if (full.startswith(short) and len(short) >= 2) if cjk else full.endswith(" " + short):
-                resolved = accepted.get(other, (None, "", "label"))
-                out[name] = (resolved[0] or person_for(other, (None, "")), "", "surname")
-                out.setdefault(other, resolved)
+                out[name] = other
                 break
     return out
 

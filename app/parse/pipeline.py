@@ -85,7 +85,10 @@ def parse_item(item: Item, front: dict, registry: Registry, many: bool) -> Parse
     if any(b.label and b.label.kind == "alternation" for b in bl):
         labels = {**labels, **{name: ctx.resolve(name) for name in (ASKER, ANSWERER)}}
     raw = alternate_unlabelled(turns(bl, set(labels)))
-    people = {name: person_for(name, resolved[:2]) for name, resolved in labels.items()}
+    people = {
+        name: None if resolved[2] == "unknown" else person_for(name, resolved[:2])
+        for name, resolved in labels.items()
+    }
     language = classify.detect_language(body_text, front.get("lang", ""))
     doc = ParsedDocument(
         key="",
@@ -101,7 +104,7 @@ def parse_item(item: Item, front: dict, registry: Registry, many: bool) -> Parse
         date_text=head.date_text,
     )
     doc.passages = [passage(t, people, labels) for t in raw]
-    describe(doc, ctx, front, labels, people)
+    describe(doc, ctx, front, labels, {n: p for n, p in people.items() if p})
     return doc
 
 
@@ -118,6 +121,8 @@ def passage(turn: RawTurn, people: dict[str, Person], labels: dict) -> ParsedPas
     if not turn.label:
         return ParsedPassage(text=text, section=turn.section, timestamp=turn.timestamp)
     inferred = turn.label.kind == "alternation"
+    if people[turn.label.name] is None:  # a label the page itself leaves unknown
+        return ParsedPassage(text, "turn", turn.label.name, None, turn.section, turn.timestamp)
     return ParsedPassage(
         text=text,
         role=turn.role or "turn",
