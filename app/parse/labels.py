@@ -378,7 +378,8 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
             accepted[name] = (person, role, how or "label")
     accepted.update(conversation_pair(sequence, accepted, cands))
     for short, full in short_forms(cands).items():
-        if short not in accepted or not (accepted[short][0] or accepted[short][1]):
+        known = accepted.get(short, (None, "", ""))
+        if not (known[1] or (known[0] and known[0].in_registry)):
             person = ctx.resolve(full)[0] or person_for(full, (None, ""))
             accepted[short] = (person, "", "surname")
             accepted.setdefault(full, (person, "", "label"))

@@ -207,9 +207,17 @@ def is_heading(p: str, following: str | None) -> bool:
 def blocks(paragraphs: list[str], names: set[str]) -> list[Block]:
     """Paragraphs as blocks; only labels of this page's label set (`names`) count."""
     out: list[Block] = []
+    mark = None  # "[13:00:00]" alone: the time of what follows, not anyone's words
     for i, p in enumerate(paragraphs):
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        time_mark = TIME_MARK.match(p)
+        if time_mark and following is not None:
+            mark = seconds(time_mark.group("ts"))
+            continue
         parsed = parse_label(p)
+        if parsed and mark is not None and parsed[0].timestamp is None:
+            parsed[0].timestamp = mark
+        mark = None
         if parsed and parsed[0].name in names:
             label, rest = parsed
             out.append(Block(rest, label=label, raw=p))
@@ -258,6 +266,7 @@ DASH_LEAD = re.compile(r"^(?:──|――|ーー|—|–|-(?!-))\s?(?=\S)")
 ASKING_BARS = ("──", "――", "ーー")  # Japanese interviews lead every question with these
 # "Margaret Boden 81, ist Kognitionswissenschaftlerin …": a box about a participant.
 BIO_BOX = re.compile(r"^[A-ZÄÖÜ][\w'’-]+(?: [A-ZÄÖÜ][\w'’-]+){1,3},? \d{1,3},\s")
+TIME_MARK = re.compile(r"^[\[(](?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})[\])]$")
 ASKER, ANSWERER = "Interviewer", "Guest"
 
 

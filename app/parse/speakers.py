@@ -88,6 +88,11 @@ ROLE_WORDS = {
         "ゲスト",
     },
 }
+# "Author Nina Schick", "Dame Wendy Hall", "Professor Jane Doe": the title is not the name.
+TITLE_WORDS = re.compile(
+    r"^(?:(?:Author|Dame|Sir|Professor|Prof|Dr|Doctor|Senator|President|Chairman|Host|"
+    r"Moderator|Journalist|Reporter|Editor|Herr|Frau|Mr|Mrs|Ms|Madame|Monsieur) )+(?=\S+ \S)"
+)
 NAME_IN_TEXT = re.compile(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+){1,2})\b")
 
 
@@ -208,7 +213,9 @@ class Context:
             self.people += [
                 h for h in map(self.registry.person, show.hosts) if h and h not in self.people
             ]
-        self.page_names = list(dict.fromkeys(NAME_IN_TEXT.findall(self.text)))
+        self.page_names = list(
+            dict.fromkeys(TITLE_WORDS.sub("", n) for n in NAME_IN_TEXT.findall(self.text))
+        )
         self.folded = name_key(self.text)
 
     def host(self) -> Person | None:
