@@ -53,7 +53,8 @@ BRACKET_TAG = re.compile(
 # Machine diarisation: "SPEAKER 1", "Speaker A", "Sprecher 2", "说话人1", "화자 2".
 DIARISATION = re.compile(
     r"^(?P<label>(?:speaker|sprecher(?:in)?|locuteur|intervenant|hablante|orador|"
-    r"说话人|發言人|发言人|話者|発言者|화자)[ _]?(?:\d{1,2}|[A-Z])\b)\s*[:：]?\s*(?P<rest>.*)$",
+    r"说话人|發言人|发言人|話者|発言者|화자)[ _]?(?:\d{1,2}|[A-Z])\b)"
+    rf"(?:\s*[\[(]?(?P<ts>{TS})[\])]?)?\s*[:：]?\s*(?P<rest>.*)$",
     re.S | re.I,
 )
 # "UNIDENTIFIED FEMALE:", "UNKNOWN SPEAKER:", "(UNVERSTÄNDLICH)": transcripts that cannot say.
@@ -145,7 +146,9 @@ def special_label(p: str) -> tuple[Label, str] | None:
             return found  # (a dash and bold type is a list item: "- **Key Point**: …")
     m = DIARISATION.match(p)
     if m:
-        return Label(m.group("label"), marked=True, kind="diarisation"), m.group("rest").strip()
+        ts = seconds(m.group("ts")) if m.group("ts") else None
+        label = Label(m.group("label"), timestamp=ts, marked=True, kind="diarisation")
+        return label, m.group("rest").strip()
     m = UNIDENTIFIED.match(p)
     if m:
         return Label(m.group("label"), marked=True, kind="unknown"), m.group("rest").strip()

@@ -194,8 +194,8 @@ def is_heading(p: str, following: str | None) -> bool:
         return False
     if CJK_NUMBERED_HEADING.match(p) and len(p) <= 40 and p[-1] not in "。.;；,，:：":
         return True  # "3、我们该如何面对…?" numbered section titles may ask a question
-    if p[-1] in SENTENCE_END:
-        return False
+    if p[-1] in SENTENCE_END or following[:1].islower():
+        return False  # a hard-wrapped line: the sentence goes on below
     if HAN_CHAR.search(p):
         return 4 <= len(p) <= 30 and not CJK_NUMBERED_HEADING.match(following)
     words = p.split()
