@@ -75,11 +75,13 @@ ROLE_LETTER = re.compile(
 # Japanese: a name, then the words in 「…」.
 NAME_QUOTE = re.compile(r"^(?P<label>[^\s「」:：]{1,12}?)\s*(?P<rest>「.*)$", re.S)
 DASHED = re.compile(r"^[-–—]\s?(?P<rest>\S.*)$", re.S)
+# "— Sam Altman (@sama) February 10, 2025": an embedded post, credited below its words.
+EMBED_CREDIT = re.compile(r"^[—–-]\s*(?P<label>[^(@\n]{2,40}?)\s*\(@\w{1,30}\)")
 CONTINUED = re.compile(
     r"^(fortgesetzt|fortsetzung|continued|cont'?d\.?|cont\.|suite|续|继续|接上)$", re.I
 )
 INITIALS = re.compile(r"^[A-ZÄÖÜ]{2,3}$")
-SENTENCE_END = re.compile(r"(?<=[.!?。！？…\"”»」])\s+")
+SENTENCE_END = re.compile(r"(?<=[.!?。！？…\"”»」)—])\s+")
 
 
 @dataclass
@@ -266,6 +268,10 @@ def candidates(paragraphs: list[str]) -> Candidates:
                     marked.add(label.name)
                 if label.marked and label.timestamp is None and at.startswith("**"):
                     bold.add(label.name)
+            embed = EMBED_CREDIT.match(line)
+            if embed and plausible_name(embed.group("label")):
+                counts[embed.group("label")] += 1
+                kinds[embed.group("label")] = "embed"
             for _, name in mid_line_labels(line):
                 counts[name] += 1
                 inline[name] += 1
@@ -363,6 +369,9 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
             continue
         if kind == "diarisation":
             accepted[name] = (ctx.anonymous(name), "", "diarisation")
+            continue
+        if kind == "embed":  # the post's author, as the embed credits them
+            accepted[name] = (ctx.resolve(name)[0], "", "label")
             continue
         if kind == "unknown":  # "UNIDENTIFIED MALE:": a turn of someone the page cannot name
             accepted[name] = (None, "", "unknown")

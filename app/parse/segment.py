@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from app.parse.dates import find_dates
-from app.parse.labels import LEADING_TIMESTAMP, TIMESTAMP, Label, parse_label, seconds
+from app.parse.labels import EMBED_CREDIT, LEADING_TIMESTAMP, TIMESTAMP, Label, parse_label, seconds
 from app.text import HAN_CHAR
 
 QUOTE_OPEN = '"„“«‚‘「『'
@@ -84,7 +84,7 @@ def is_lowercase_copy(p: str, title: str) -> bool:
 def byline(p: str) -> tuple[str, str, str] | None:
     """(publisher, ISO date, raw date) from a short line that is a date plus a name."""
     dates = find_dates(p)
-    if not dates or len(p) > 80:
+    if not dates or len(p) > 80 or EMBED_CREDIT.match(p):
         return None
     _, iso, raw = dates[0]
     rest = p.replace(raw, " ")
@@ -210,6 +210,12 @@ def blocks(paragraphs: list[str], names: set[str]) -> list[Block]:
     mark = None  # "[13:00:00]" alone: the time of what follows, not anyone's words
     for i, p in enumerate(paragraphs):
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        embed = EMBED_CREDIT.match(p)
+        if embed and embed.group("label") in names and out and not out[-1].label:
+            quoted = out[-1]  # the post above its credit line is the credited person's
+            out[-1] = Block(quoted.text, label=Label(embed.group("label")), raw=quoted.raw)
+            out.append(Block(p, raw=p, boundary=True))
+            continue
         time_mark = TIME_MARK.match(p)
         if time_mark and following is not None:
             mark = seconds(time_mark.group("ts"))
