@@ -437,7 +437,7 @@ def prune(accepted: dict, cands: Candidates, ctx, sequence) -> dict:
     resolved = {n for n, (p, r, _) in accepted.items() if p or r}
     if len(resolved) >= 2:
         for name in [n for n in accepted if n not in resolved and n not in cands.marked]:
-            if ctx.text.count(name) <= cands.counts[name]:
+            if ctx.text.count(without_honorific(name)) <= cands.counts[name]:
                 del accepted[name]
     # "Altman: \"We welcome…\"" lines under an article are quotations, not a conversation:
     # unmarked labels whose every turn is a single quoted sentence.
