@@ -47,7 +47,7 @@ TIMESTAMP_THEN_NAME = re.compile(
 )
 # "[Host] text", "<Interviewer> text", "【主持人】text": a role tag in brackets.
 BRACKET_TAG = re.compile(
-    r"^(?:\[(?P<a>[^\]\n]{1,30})\]|<(?P<b>[^>\n]{1,30})>|【(?P<c>[^】\n]{1,12})】)\s*[:：]?\s*(?P<rest>.*)$",
+    r"^(?:\[(?P<a>[^\]\n]{1,60})\]|<(?P<b>[^>\n]{1,30})>|【(?P<c>[^】\n]{1,30})】)\s*[:：]?\s*(?P<rest>.*)$",
     re.S,
 )
 # Machine diarisation: "SPEAKER 1", "Speaker A", "Sprecher 2", "说话人1", "화자 2".
@@ -164,9 +164,11 @@ def special_label(p: str) -> tuple[Label, str] | None:
     m = BRACKET_TAG.match(p)
     if m:
         name = (m.group("a") or m.group("b") or m.group("c")).strip()
+        # "[김덕진 / 세종사이버대 … 교수]": the name, then a title after a slash
+        name, _, note = (part.strip() for part in name.partition(" / "))
         if plausible_name(name) and not TIMESTAMP.match(name) and not re.match(r"^\W", name):
             # "[AI 충격파]", "[현장에서]": a kicker has the same brackets; it must repeat.
-            return Label(name, kind="bracket"), m.group("rest").strip()
+            return Label(name, kind="bracket", note=note), m.group("rest").strip()
     m = ROLE_LETTER.match(p)
     if m:
         return Label(m.group("label"), kind="role letter"), m.group("rest").strip()

@@ -22,6 +22,7 @@ from app.parse.segment import (
     blocks,
     merge_caption_lines,
     publisher_of,
+    speech_after_intro,
     split_head,
     split_items,
     strip_markup,
@@ -85,6 +86,12 @@ def parse_item(item: Item, front: dict, registry: Registry, many: bool) -> Parse
     if any(b.label and b.label.kind == "alternation" for b in bl):
         labels = {**labels, **{name: ctx.resolve(name) for name in (ASKER, ANSWERER)}}
     raw = alternate_unlabelled(turns(bl, set(labels)))
+    if not labels:
+        guest = ctx.main_guest()
+        raw, who = speech_after_intro(raw, guest.name if guest else "")
+        if who:
+            person = guest if guest and guest.name == who else ctx.resolve(who)[0]
+            labels = {who: (person, "", "byline")}
     people = {
         name: None if resolved[2] == "unknown" else person_for(name, resolved[:2])
         for name, resolved in labels.items()

@@ -477,3 +477,33 @@ def alternate_unlabelled(turns_: list[RawTurn]) -> list[RawTurn]:
     ]
     i = labelled[1] + 1
     return turns_[:i] + split + turns_[i:]
+
+
+# "以下是周鸿祎的演讲全文:", "Below is the full text of her speech:": what follows is
+# one person's talk, printed without labels.
+SPEECH_INTRO = re.compile(
+    r"(以下(?:是|为)|下面是)(?P<who>[\u4e00-\u9fff]{2,4}(?=在|的))?.{0,40}"
+    r"(演讲|讲话|发言|分享|致辞)(全文|实录|内容)?.{0,30}[:：]$|"
+    r"\b(below|here) is (the|a) (full |complete |edited )?(text|transcript) of .{0,60}"
+    r"(speech|talk|keynote|remarks|address|lecture)\b.{0,40}[:：]$|"
+    r"im (folgenden|wortlaut)\b.{0,60}(rede|vortrag|ansprache)\b.{0,40}[:：]$",
+    re.I,
+)
+
+
+def speech_after_intro(turns_: list[RawTurn], speaker: str) -> tuple[list[RawTurn], str]:
+    """The unlabelled paragraphs after a speech's announcement are the speaker's: the one
+    it names ("以下是周鸿祎的…"), else the person the page is about."""
+    found = [
+        (i, m)
+        for i, t in enumerate(turns_)
+        if t.label is None and (m := SPEECH_INTRO.search(t.paragraphs[-1].strip()))
+    ]
+    if not found or not (speaker := found[0][1].group("who") or speaker):
+        return turns_, ""
+    at = found[0][0]
+    label = Label(speaker, kind="speech")
+    return turns_[: at + 1] + [
+        RawTurn(label, t.paragraphs, t.section, evidence="byline") if t.label is None else t
+        for t in turns_[at + 1 :]
+    ], speaker
