@@ -213,9 +213,9 @@ class Context:
             self.people += [
                 h for h in map(self.registry.person, show.hosts) if h and h not in self.people
             ]
-        self.page_names = list(
-            dict.fromkeys(TITLE_WORDS.sub("", n) for n in NAME_IN_TEXT.findall(self.text))
-        )
+        # "Frau Keller" is Ursula Keller addressed, not another person
+        names = [TITLE_WORDS.sub("", n) for n in NAME_IN_TEXT.findall(self.text)]
+        self.page_names = list(dict.fromkeys(n for n in names if not addressed(n)))
         self.folded = name_key(self.text)
 
     def host(self) -> Person | None:
@@ -435,6 +435,12 @@ JOURNALIST = re.compile(
 SOURCE_LINE = re.compile(
     r"(?m)^(?:Source|Quelle|Fuente|来源|來源|出典|출처)\s*[:：]\s*(?P<name>[^\n,;]{2,40})$"
 )
+
+
+def addressed(name: str) -> bool:
+    """ "Frau Keller", "Dr Smith": a title and one name."""
+    words = name.split()
+    return len(words) == 2 and bool(TITLE_WORDS.match(words[0] + " a b"))
 
 
 def looks_like_outlet(name: str) -> bool:
