@@ -151,6 +151,8 @@ def query_variants(text: str, lang: str | None = None) -> list[list[str]]:
 class ArchiveAnalyzer(Analyzer):
     """The whoosh analyzer: tokens of `split`, ordinal positions, original char offsets."""
 
+    __module__ = "app.search.stored"  # the path index files name: see app.search.stored
+
     def __call__(
         self,
         value,

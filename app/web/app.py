@@ -137,7 +137,7 @@ def add_plain_routes(app: FastAPI) -> None:
             return JSONResponse(
                 {"status": "unavailable", "error": type(exc).__name__}, status_code=503
             )
-        indexed = request.app.state.index.searcher() is not None
+        indexed = request.app.state.index.ready()
         return JSONResponse({"status": "ok", "passages": passages, "indexed": indexed})
 
     @app.get("/robots.txt", include_in_schema=False)

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from app.config import ROOT
 from app.web import read as queries
 from app.web.deps import IndexDep, SessionDep, SettingsDep
+from app.web.marks import highlight, snippet_html
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,7 +43,7 @@ def marker(terms: list[str]):
     """text -> Markup with the terms marked; the one place pages mark source text."""
 
     def mark(text: str) -> Markup | str:
-        return queries.highlight(text, terms) if terms else text
+        return highlight(text, terms) if terms else text
 
     return mark
 
@@ -58,6 +59,7 @@ def environment() -> Environment:
         link=link,
         passage_url=passage_url,
         mark=marker([]),
+        snippet_html=snippet_html,
         languages=queries.LANGUAGES,
         kinds=queries.KINDS,
         script_lang=queries.text_language,

@@ -23,6 +23,7 @@ from app.models import (
 )
 from app.search import run as engine
 from app.search.index import SearchIndex
+from app.search.query import prepare
 from app.text import HAN_CHAR, KANA_CHAR
 
 LANGUAGES = {"de": "German", "zh": "Chinese", "en": "English", "ja": "Japanese", "fr": "French"}
@@ -596,7 +597,4 @@ def search_terms(q: str | None) -> list[str]:
     page reached from a search."""
     if not q:
         return []
-    return sorted(engine.prepare(q).terms)
-
-
-highlight = engine.highlight
+    return sorted(prepare(q).terms)
