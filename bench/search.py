@@ -280,12 +280,12 @@ def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
 
 def fts_query(parsed) -> tuple[str, str, list]:
     """An FTS5 MATCH expression and WHERE clause for a parsed query (app.search.query)."""
-    from app.search.query import Any, DayRange
+    from app.search.query import AnyOf, DayRange
 
     match = " AND ".join(fts_match(q) for q in parsed.must)
     where, args = "", []
     for f in parsed.filters:
-        if isinstance(f, Any):  # speaker: slug or name; the bench uses slugs
+        if isinstance(f, AnyOf):  # speaker: slug or name; the bench uses slugs
             f = f.parts[0]
         if isinstance(f, DayRange):
             where += " AND CAST(replace(date, '-', '') AS INTEGER) BETWEEN ? AND ?"
@@ -298,7 +298,7 @@ def fts_query(parsed) -> tuple[str, str, list]:
 
 
 def fts_match(q) -> str:
-    from app.search.query import All, Phrase, Prefix, Term
+    from app.search.query import AllOf, Phrase, Prefix, Term
 
     if isinstance(q, Term):
         return f'"{q.text}"'
@@ -306,7 +306,7 @@ def fts_match(q) -> str:
         return '"' + " ".join(q.words) + '"'
     if isinstance(q, Prefix):
         return f'"{q.text}"*'
-    joiner = " AND " if isinstance(q, All) else " OR "
+    joiner = " AND " if isinstance(q, AllOf) else " OR "
     return "(" + joiner.join(fts_match(s) for s in q.parts) + ")"
 
 

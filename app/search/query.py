@@ -1,12 +1,12 @@
 """The query language: a user's query string as a plain structure of clauses.
 
 Whoosh's own QueryParser raises IndexError on `NOT OR foobar` / `NOT NOT NOT`, is quadratic
-on long tokens and lets `*x` / `field:*` enumerate every term. So queries are parsed here with
-one regex into clauses, bounded in length before any work, and built into the plain nodes
-below (Term, Phrase, Prefix, DayRange, All, Any); app.search.run turns them into engine
-queries. Only our own fields exist, and anything unexpected becomes plain words (like
-Elasticsearch's simple_query_string). Nothing here raises on user input, and nothing here
-imports the engine.
+on long tokens and lets `*x` / `field:*` enumerate every term. So queries are parsed here
+with one regex into clauses, bounded in length before any work, and built into the plain
+nodes below (Term, Phrase, Prefix, DayRange, AllOf, AnyOf); app.search.run turns them into
+engine queries. Only our own fields exist, and anything unexpected becomes plain words
+(like Elasticsearch's simple_query_string). Nothing here raises on user input, and nothing
+here builds an engine object.
 
 Syntax: words (AND), "phrases", OR, -word / NOT word, prefix* (>= 2 characters before *),
 speaker: interview: lang: kind: date:YYYY[-MM[-DD]] or date:FROM..TO.
@@ -69,14 +69,14 @@ class DayRange:
 
 
 @dataclass(frozen=True)
-class All:
+class AllOf:
     """Every part matches (AND)."""
 
     parts: tuple
 
 
 @dataclass(frozen=True)
-class Any:
+class AnyOf:
     """At least one part matches (OR)."""
 
     parts: tuple
@@ -98,11 +98,7 @@ class Parsed:
 
 def either(parts: list):
     """One node for alternatives: the node itself when there is one."""
-    return parts[0] if len(parts) == 1 else Any(tuple(parts))
-
-
-def both(parts: list):
-    return parts[0] if len(parts) == 1 else All(tuple(parts))
+    return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
 
 
 # ---------------------------------------------------------------- parsing
@@ -135,7 +131,7 @@ def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
         elif adjacent:
             options.append(Phrase("text", tuple(tokens)))
         else:
-            options.append(All(tuple(Term("text", t) for t in tokens)))
+            options.append(AllOf(tuple(Term("text", t) for t in tokens)))
     return either(options) if options else None
 
 
@@ -157,7 +153,7 @@ def prefix_query(word: str, parsed: Parsed):
     if before:
         parsed.notes.append(f"{word!r} was searched as {' '.join(before)} and {last}*.")
         words = [text_query(w, None, False, parsed) for w in before]
-        return All(tuple([w for w in words if w is not None] + [found]))
+        return AllOf(tuple([w for w in words if w is not None] + [found]))
     return found
 
 
@@ -193,7 +189,7 @@ def filter_query(name: str, value: str):
             if len(tokens) > 1
             else Term("speaker_name", tokens[0])
         )
-        return Any((slug, by_name))
+        return AnyOf((slug, by_name))
     if name == "interview":
         return Term("interview_slug", value.casefold())
     if name == "lang":
@@ -227,7 +223,7 @@ def parse(q: str, lang: str | None = None) -> Parsed:
         if negate:
             parsed.must_not.append(built)
         elif or_next and parsed.must:
-            parsed.must[-1] = Any((parsed.must[-1], built))
+            parsed.must[-1] = AnyOf((parsed.must[-1], built))
         else:
             parsed.must.append(built)
         or_next = False

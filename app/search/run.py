@@ -143,9 +143,9 @@ def engine_query(node):
         return Q.Prefix(node.field, node.text)
     if isinstance(node, parsing.DayRange):
         return Q.NumericRange("day", node.lo, node.hi)
-    if isinstance(node, parsing.All):
+    if isinstance(node, parsing.AllOf):
         return Q.And([engine_query(p) for p in node.parts])
-    if isinstance(node, parsing.Any):
+    if isinstance(node, parsing.AnyOf):
         return Q.Or([engine_query(p) for p in node.parts])
     raise TypeError(f"not a query node: {node!r}")
 

@@ -2,7 +2,7 @@
 
 The server only reads: SQLite is opened read-only (an ingest in another process writes
 through WAL while pages keep reading the previous state), and one SearchIndex lives as
-long as the app, because opening a whoosh searcher per request costs ~120 ms.
+long as the app, because opening an index searcher per request costs ~120 ms.
 """
 
 from __future__ import annotations
