@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlmodel import Session, SQLModel, create_engine, delete, select
+from sqlmodel import Session, SQLModel, create_engine, delete, func, select
 
 from app.models import (
     ArchiveMeta,
@@ -72,6 +72,23 @@ def set_meta(session: Session, key: str, value: str) -> None:
     row = session.get(ArchiveMeta, key) or ArchiveMeta(key=key)
     row.value = value
     session.add(row)
+
+
+def counts(session: Session) -> dict[str, int]:
+    """How many records of each kind the archive holds."""
+    return {
+        name: session.exec(select(func.count()).select_from(model)).one()
+        for name, model in (
+            ("documents", Document),
+            ("interviews", Interview),
+            ("speakers", Speaker),
+            ("passages", Passage),
+        )
+    }
+
+
+def has_passages(session: Session) -> bool:
+    return session.exec(select(Passage.id).limit(1)).first() is not None
 
 
 def file_hashes(session: Session) -> dict[str, str]:

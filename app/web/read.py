@@ -11,6 +11,7 @@ from collections import Counter
 
 from sqlmodel import Session, func, select
 
+from app import store
 from app.models import (
     Document,
     Interview,
@@ -359,7 +360,6 @@ def moved(session: Session, *, passage_id: str) -> Moved | None:
 
 
 def home_stats(session: Session) -> HomeStats:
-    count = lambda model: session.exec(select(func.count()).select_from(model)).one()  # noqa: E731
     languages = Counter(
         dict(
             session.exec(
@@ -369,13 +369,7 @@ def home_stats(session: Session) -> HomeStats:
             ).all()
         )
     )
-    return HomeStats(
-        interviews=count(Interview),
-        speakers=count(Speaker),
-        passages=count(Passage),
-        documents=count(Document),
-        languages=dict(languages.most_common()),
-    )
+    return HomeStats(**store.counts(session), languages=dict(languages.most_common()))
 
 
 def filter_options(session: Session) -> dict[str, list[tuple[str, str]]]:
