@@ -27,6 +27,7 @@ from app.models import (
 )
 from app.parse.documents import ParsedDocument, Person
 from app.passage_ids import closest, passage_ids
+from app.search.entry import IndexEntry
 from app.text import slugify
 
 
@@ -293,8 +294,8 @@ def composed_title(session: Session, interview: Interview) -> str:
     return f"{' & '.join(sorted(guests))} on {show}" if guests and show else interview.key
 
 
-def index_entries(session: Session) -> Iterator[dict]:
-    """One dict per passage, as the search index takes them."""
+def index_entries(session: Session) -> Iterator[IndexEntry]:
+    """One entry per passage, in reading order, as the search index takes them."""
     rows = session.exec(
         select(Passage, Document, Interview, Speaker)
         .join(Document, Passage.document_id == Document.id)
@@ -303,20 +304,20 @@ def index_entries(session: Session) -> Iterator[dict]:
         .order_by(Document.id, Passage.ordinal)
     )
     for p, d, i, s in rows:
-        yield {
-            "id": p.id,
-            "text": p.text,
-            "speaker": s.name if s else "",
-            "speaker_slug": s.slug if s else "",
-            "interview_slug": i.slug if i else "",
-            "interview_title": i.title if i else d.title,
-            "document_key": d.key,
-            "language": d.language,
-            "date": (i.date if i else "") or d.published_date,
-            "kind": d.kind,
-            "section": p.section,
-            "provenance": loads(d.provenance),
-            "timestamp": p.timestamp,
-            "ordinal": p.ordinal,
-            "role": p.role,
-        }
+        yield IndexEntry(
+            id=p.id,
+            text=p.text,
+            language=d.language,
+            speaker_name=s.name if s else "",
+            speaker_slug=s.slug if s else "",
+            interview_slug=i.slug if i else "",
+            interview_title=i.title if i else d.title,
+            document_key=d.key,
+            date=(i.date if i else "") or d.published_date,
+            kind=d.kind,
+            section=p.section,
+            provenance=loads(d.provenance),
+            timestamp=p.timestamp,
+            ordinal=p.ordinal,
+            role=p.role,
+        )
