@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -121,6 +122,10 @@ def serve(
 
         console.print("the archive is empty: ingesting seeds/ first")
         print_report(run_ingest(s, [s.seeds_dir]))
+    if s.db_path.exists():
+        from app.store import write_engine
+
+        write_engine(s.db_path).dispose()  # brings an older archive to this code's schema
     from app.web.app import create_app
 
     console.print(f"serving {s.db_path} on http://{host}:{port}")
@@ -141,8 +146,20 @@ def archive_is_empty(s: Settings) -> bool:
             return True
 
 
+# Errors a user can meet, each said in one line with its exit code (listed in the README);
+# anything else is a bug and keeps its traceback.
+EXIT_CODES = {"SchemaError": 4}
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:
+        code = EXIT_CODES.get(type(exc).__name__)
+        if code is None:
+            raise
+        console.print(f"[red]archive:[/] {exc}", highlight=False)
+        sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -173,7 +174,21 @@ def apply(session: Session, parsed: dict, gone: set[str]) -> None:
     store.set_meta(session, "parser_version", PARSER_VERSION)
     version = int(store.get_meta(session, "content_version") or 0) + 1
     store.set_meta(session, "content_version", str(version))
+    session.flush()
+    pause_point("write")
     session.commit()
+    pause_point("commit")
+
+
+def pause_point(name: str) -> None:
+    """Stop here for good when ARCHIVE_PAUSE_AT names this point ("write": every change is
+    written but not committed; "commit": committed, index not rebuilt), after touching the
+    file ARCHIVE_PAUSE_FILE. The kill tests use it to kill an ingest at a known moment."""
+    if os.environ.get("ARCHIVE_PAUSE_AT") != name:
+        return
+    Path(os.environ["ARCHIVE_PAUSE_FILE"]).touch()
+    while True:
+        time.sleep(60)
 
 
 def reindex_if_stale(

@@ -7,13 +7,15 @@ previous archive whole.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlmodel import Session, SQLModel, create_engine, delete, func, select
+from sqlmodel import Session, create_engine, delete, func, select
 
+from app import schema
 from app.models import (
     ArchiveMeta,
     Document,
@@ -29,6 +31,8 @@ from app.parse.documents import ParsedDocument, Person
 from app.passage_ids import closest, passage_ids
 from app.search.entry import IndexEntry
 from app.text import slugify
+
+log = logging.getLogger(__name__)
 
 
 def write_engine(db_path: Path):
@@ -46,7 +50,9 @@ def write_engine(db_path: Path):
     def _begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE")  # one writer; fail early, not at COMMIT
 
-    SQLModel.metadata.create_all(engine)
+    with engine.begin() as conn:
+        for line in schema.migrate(conn):
+            log.info("%s: %s", db_path, line)
     return engine
 
 
@@ -62,6 +68,11 @@ def read_engine(db_path: Path):
         conn.execute("PRAGMA busy_timeout=30000")
 
     return engine
+
+
+def schema_version(engine) -> int:
+    with engine.connect() as conn:
+        return schema.version_of(conn)
 
 
 def get_meta(session: Session, key: str) -> str:
