@@ -10,16 +10,16 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from app import store
 from app.config import Settings
-from app.models import Document, Interview, Passage, Speaker
 from app.parse.decode import DecodeError
 from app.parse.pipeline import PARSER_VERSION, ParseError, parse_bytes
 from app.parse.speakers import Registry
@@ -125,16 +125,6 @@ def read_file(path: Path, known_sha: str | None, registry: Registry, report: lis
     return docs
 
 
-def totals(session: Session) -> dict[str, int]:
-    count = lambda model: session.exec(select(func.count()).select_from(model)).one()  # noqa: E731
-    return {
-        "documents": count(Document),
-        "interviews": count(Interview),
-        "speakers": count(Speaker),
-        "passages": count(Passage),
-    }
-
-
 def ingest(
     settings: Settings,
     paths: list[Path],
@@ -168,7 +158,7 @@ def ingest(
             if parsed or gone or reparse:
                 stage("writing the archive")
                 apply(session, parsed, gone)
-            report.totals = totals(session)
+            report.totals = store.counts(session)
         report.reindexed = reindex_if_stale(settings, engine, stage=stage)
         engine.dispose()
     return report
@@ -184,7 +174,21 @@ def apply(session: Session, parsed: dict, gone: set[str]) -> None:
     store.set_meta(session, "parser_version", PARSER_VERSION)
     version = int(store.get_meta(session, "content_version") or 0) + 1
     store.set_meta(session, "content_version", str(version))
+    session.flush()
+    pause_point("write")
     session.commit()
+    pause_point("commit")
+
+
+def pause_point(name: str) -> None:
+    """Stop here for good when ARCHIVE_PAUSE_AT names this point ("write": every change is
+    written but not committed; "commit": committed, index not rebuilt), after touching the
+    file ARCHIVE_PAUSE_FILE. The kill tests use it to kill an ingest at a known moment."""
+    if os.environ.get("ARCHIVE_PAUSE_AT") != name:
+        return
+    Path(os.environ["ARCHIVE_PAUSE_FILE"]).touch()
+    while True:
+        time.sleep(60)
 
 
 def reindex_if_stale(

@@ -30,6 +30,7 @@ from app.search.run import collect, matching_ids, search
 from bench.search import seed_passages, synthesize
 
 TOP = 100  # hits compared in order, with scores
+pytestmark = pytest.mark.slow  # builds an index of 1,500 passages: about 20 seconds
 
 
 @pytest.fixture(scope="module")

@@ -82,18 +82,21 @@ class AnyOf:
     parts: tuple
 
 
+Node = Term | Phrase | Prefix | DayRange | AllOf | AnyOf  # what Parsed's lists hold
+
+
 @dataclass
 class Parsed:
     """A query: `must` clauses are scored and ANDed, `filters` must match but add nothing to
     a score, `must_not` must not match; `terms` are the analysed forms to mark in text
     ("xy*" a prefix, a term with spaces a phrase)."""
 
-    must: list = field(default_factory=list)
-    must_not: list = field(default_factory=list)
-    filters: list = field(default_factory=list)
-    terms: set = field(default_factory=set)
-    words: list = field(default_factory=list)  # plain non-Han words, for did-you-mean
-    notes: list = field(default_factory=list)
+    must: list[Node] = field(default_factory=list)
+    must_not: list[Node] = field(default_factory=list)
+    filters: list[Node] = field(default_factory=list)
+    terms: set[str] = field(default_factory=set)
+    words: list[str] = field(default_factory=list)  # plain non-Han words, for did-you-mean
+    notes: list[str] = field(default_factory=list)
 
 
 def either(parts: list):
@@ -120,7 +123,7 @@ def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
     unquoted Chinese and words joined by spaces match in any order."""
     text = text[: MAX_QUERY if phrase else MAX_WORD]
     adjacent = phrase or not (has_han(text) or re.search(r"\s", text.strip()))
-    options = []
+    options: list[Node] = []
     for tokens in query_variants(text, lang):
         if not tokens:
             continue

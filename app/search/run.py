@@ -185,9 +185,11 @@ def collect(index: SearchIndex, searcher, parsed: Parsed, limit: int) -> TopAndA
         index.mask(searcher, name, ("not", key), lambda v, test=test: not test(v))
         for name, key, test in dropped
     ]
-    allow = masks[0] if masks else None
-    for mask in masks[1:]:
-        allow = both(allow, mask)
+    allow: bytearray | None = None
+    if masks:
+        allow = masks[0]
+        for mask in masks[1:]:
+            allow = both(allow, mask)
     everything = not parsed.must and not rest and not must_not
     # No block skipping and no matcher replacement: both drop matches that cannot reach the
     # top N, which would make the total and the facets wrong (and they saved nothing here).

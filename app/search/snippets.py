@@ -78,7 +78,8 @@ def window(text: str, spans, limit: int) -> tuple[int, int]:
     if len(text) <= limit:
         return 0, len(text)
     spans, width = sorted(spans) or [(0, 0, "")], limit * 3 // 4
-    best, most, inside, j = spans[0][0], 0, Counter(), 0
+    best, most, j = spans[0][0], 0, 0
+    inside: Counter[str] = Counter()
     for first, _, key in spans:  # a sliding window over the spans
         while j < len(spans) and spans[j][0] < first + width:
             inside[spans[j][2]] += 1
