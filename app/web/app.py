@@ -2,7 +2,7 @@
 
 The server only reads: SQLite is opened read-only (an ingest in another process writes
 through WAL while pages keep reading the previous state), and one SearchIndex lives as
-long as the app, because opening a whoosh searcher per request costs ~120 ms.
+long as the app, because opening an index searcher per request costs ~120 ms.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from app.config import ROOT, Settings
 from app.search.index import SearchIndex
 from app.store import read_engine
-from app.web import api, pages
-from app.web import read as queries
+from app.web import api, pages, read
 
 SECURITY_HEADERS = [
     # default-src 'self' alone would allow <base> and framing; nothing here needs either
@@ -132,12 +131,12 @@ def add_plain_routes(app: FastAPI) -> None:
     def healthz(request: Request) -> JSONResponse:
         try:
             with Session(request.app.state.engine) as session:
-                passages = queries.archive_ready(session)
+                passages = read.archive_ready(session)
         except Exception as exc:  # a missing or broken archive: say so, do not crash
             return JSONResponse(
                 {"status": "unavailable", "error": type(exc).__name__}, status_code=503
             )
-        indexed = request.app.state.index.searcher() is not None
+        indexed = request.app.state.index.ready()
         return JSONResponse({"status": "ok", "passages": passages, "indexed": indexed})
 
     @app.get("/robots.txt", include_in_schema=False)
