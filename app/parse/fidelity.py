@@ -19,7 +19,7 @@ from pathlib import Path
 
 from app.parse.documents import ParsedPassage, Person
 from app.parse.pipeline import parse_bytes
-from app.parse.speakers import Registry
+from app.parse.speakers import Registry, without_honorific
 from app.text import name_key
 
 # The module that reads each non-text format; a format counts once its reader exists.
@@ -99,15 +99,17 @@ def same_person(expected: str, speaker: Person | None, label: str, registry: Reg
     return bool(names & {name_key(n) for n in [known.name, *known.aliases]})
 
 
-def locate(starts: str, passages: list[ParsedPassage]) -> tuple[ParsedPassage | None, bool]:
+def locate(starts: str, texts: list[str], after: int) -> tuple[int | None, bool]:
+    """The passage a golden turn begins (or lies in), looked for in reading order from the
+    previous turn's passage on, so that a short "Okay." finds its own place."""
     want = squash(starts)
-    texts = [squash(p.text) for p in passages]
-    for p, text in zip(passages, texts):
-        if text.startswith(want):
-            return p, True
-    for p, text in zip(passages, texts):
-        if want in text:
-            return p, False
+    order = list(range(after, len(texts))) + list(range(0, after))
+    for i in order:
+        if texts[i].startswith(want):
+            return i, True
+    for i in order:
+        if want in texts[i]:
+            return i, False
     return None, False
 
 
@@ -122,8 +124,12 @@ def check_page(page: Path, registry: Registry) -> PageReport:
     except ValueError as exc:
         docs, report.error = [], str(exc)
     passages = [p for d in docs for p in d.passages]
+    texts = [squash(p.text) for p in passages]
+    cursor = 0
     for turn in golden["turns"]:
-        found, at_start = locate(turn["starts"], passages)
+        at, at_start = locate(turn["starts"], texts, cursor)
+        found = passages[at] if at is not None else None
+        cursor = at if at is not None else cursor
         expected = turn.get("speaker")
         speaker = found.speaker if found else None
         verdict = judge(expected, found, golden.get("people", {}), registry)
@@ -151,11 +157,13 @@ def judge(expected: str | None, found: ParsedPassage | None, labels: dict, regis
         return "right" if speaker is None or speaker.anonymous else "wrong"
     if same_person(expected, speaker, found.label, registry):
         return "right"
-    if speaker is not None and name_key(speaker.name) == name_key(found.label):
-        # The label kept as printed ("AI 앵커"): right when the golden file says that this
-        # page's label is the expected person, never a different person.
-        return "right" if labels.get(found.label) == expected else "missed"
-    return "missed" if speaker is None or speaker.anonymous else "wrong"
+    if speaker is None or speaker.anonymous:
+        return "missed"
+    if name_key(speaker.name) == name_key(without_honorific(found.label)):
+        # The label kept as printed ("AI 앵커", "캐스터"): right when the golden file says
+        # that this page's label is the expected person.
+        return "right" if labels.get(found.label) == expected else "wrong"
+    return "wrong"
 
 
 def golden_path(page: Path) -> Path:

@@ -250,6 +250,7 @@ class Candidates:
     kinds: dict[str, str]
     inline: Counter  # seen inside a line, after a sentence: weaker than a paragraph's start
     bold: set[str]  # marked by bold type only
+    styles: dict[str, str]  # how each label is printed: "dash caps :", "bold  :", …
 
 
 def candidates(paragraphs: list[str]) -> Candidates:
@@ -257,6 +258,7 @@ def candidates(paragraphs: list[str]) -> Candidates:
     inline: Counter = Counter()
     marked: set[str] = set()
     bold: set[str] = set()
+    styles: dict[str, str] = {}
     kinds: dict[str, str] = {}
     for p in paragraphs:
         for n, line in enumerate(p.split("\n")):
@@ -266,7 +268,13 @@ def candidates(paragraphs: list[str]) -> Candidates:
                 label = found[0]
                 counts[label.name] += 1
                 kinds.setdefault(label.name, label.kind)
-                if label.marked or label.continued or label.timestamp is not None or label.note:
+                styles.setdefault(label.name, style_of(at, label.name))
+                titled = (
+                    bool(label.note)
+                    and not label.note[:1].isdigit()
+                    and not label.note[:1].islower()
+                )
+                if label.marked or label.continued or label.timestamp is not None or titled:
                     marked.add(label.name)
                 if label.marked and label.timestamp is None and at.startswith("**"):
                     bold.add(label.name)
@@ -277,7 +285,24 @@ def candidates(paragraphs: list[str]) -> Candidates:
             for _, name in mid_line_labels(line):
                 counts[name] += 1
                 inline[name] += 1
-    return Candidates(counts, marked, kinds, inline, bold)
+    return Candidates(counts, marked, kinds, inline, bold, styles)
+
+
+def style_of(printed: str, name: str) -> str:
+    """The typography of a label: its lead (dash, bold, italic, bracket), capitals, colon."""
+    lead = next(
+        (
+            k
+            for k, marks in (("bold", "**"), ("dash", "-–—"), ("italic", "*_"), ("bracket", "[<【"))
+            if printed.startswith(marks) or (len(marks) > 2 and printed[:1] in marks)
+        ),
+        "plain",
+    )
+    after = printed[printed.find(name) + len(name) :][:3] if name in printed else ""
+    colon = (
+        " :" if after.startswith(" :") else ("：" if "：" in after else ":" if ":" in after else "")
+    )
+    return f"{lead} {'caps' if name.isupper() else ''} {colon}"
 
 
 def split_at_labels(paragraphs: list[str], names: set[str]) -> list[str]:
@@ -347,6 +372,14 @@ NOT_SPEAKERS = {
     "date",
     "datum",
     "来源",
+    "摘要",
+    "导语",
+    "编者按",
+    "提要",
+    "要点",
+    "abstract",
+    "要約",
+    "요약",
     "编辑",
     "责任编辑",
     "作者",
@@ -391,6 +424,7 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
         if person or role or (namelike and ((name in cands.marked and not bold_once) or n >= 2)):
             accepted[name] = (person, role, how or "label")
     accepted.update(conversation_pair(sequence, accepted, cands))
+    accepted.update(same_style(accepted, cands, ctx))
     for short, full in short_forms(cands).items():
         known = accepted.get(short, (None, "", ""))
         if not (known[1] or (known[0] and known[0].in_registry)):
@@ -400,11 +434,28 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
     return prune(accepted, cands, ctx, sequence)
 
 
+def same_style(accepted: dict, cands: Candidates, ctx) -> dict:
+    """Once two labels of a page share a typography ("-Nathan Mannheimer:", "-Josh
+    Parenteau:"), a full name printed the same way once is a label of that page too."""
+    styles = [cands.styles[n] for n in accepted if n in cands.styles]
+    established = {s for s in styles if styles.count(s) >= 2}
+    out = {}
+    for name, style in cands.styles.items():
+        bare = without_honorific(name)
+        full = len(bare.split()) >= 2 or bool(CJK.search(bare))
+        if name in accepted or style not in established or not full:
+            continue
+        if looks_like_name(bare) and name.casefold() not in NOT_SPEAKERS:
+            out[name] = (ctx.resolve(name)[0], "", "label")
+            cands.marked.add(name)  # the page's label typography marks it
+    return out
+
+
 def short_forms(cands: Candidates) -> dict[str, str]:
     """ "深津:" after "深津貴之氏(以下、深津):", "SCHICK:" after "NINA SCHICK, AUTHOR:",
     "小川キャスター:" after "小川彩佳キャスター:": short label → the page's full label."""
     out = {}
-    names = [n for n, k in cands.kinds.items() if k not in SHAPES_WITHOUT_NAMES]
+    names = [n for n in cands.counts if cands.kinds.get(n, "") not in SHAPES_WITHOUT_NAMES]
     for name in names:
         short = without_honorific(name)
         if not looks_like_name(short):
