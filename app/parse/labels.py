@@ -282,6 +282,7 @@ def candidates(paragraphs: list[str]) -> Candidates:
             if embed and plausible_name(embed.group("label")):
                 counts[embed.group("label")] += 1
                 kinds[embed.group("label")] = "embed"
+                marked.add(embed.group("label"))
             for _, name in mid_line_labels(line):
                 counts[name] += 1
                 inline[name] += 1

@@ -151,7 +151,8 @@ def body_sentence(p: str) -> bool:
         return True
     question = p.rstrip().endswith(("?", "？")) and len(p) > 60
     sentences = len(re.findall(r"[.!?。！？](?:\s|$)", p.rstrip()))
-    return question or sentences >= 2 or (len(p) > 120 and p.rstrip()[-1:] in ".。")
+    sentence = p.rstrip()[-1:] in ".。" and not p.rstrip().endswith("...") and len(p.split()) > 3
+    return question or sentences >= 2 or sentence
 
 
 def split_head(paragraphs: list[str], front_title: str = "", meta: str = "") -> Head:
