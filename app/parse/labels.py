@@ -64,6 +64,10 @@ UNIDENTIFIED = re.compile(
     r"(?:\s*#?\d{1,2})?)\s*[:：]\s*(?P<rest>.*)$",
     re.S | re.I,
 )
+# "“…”(리시 수낵 영국 총리)": a quotation with its speaker after it, in brackets.
+TRAILING = re.compile(
+    r"^(?P<rest>[“\"«„「『].+[”\"»“」』])\s*[(（](?P<label>[^()（）\n]{1,40})[)）]$", re.S
+)
 # Captions mark a change of speaker with ">>" (with or without a name after it).
 CAPTION_CHANGE = re.compile(r"^>>\s*(?P<rest>.*)$", re.S)
 # "P. ¿…?" / "R. …" (Spanish press), "Q. …" / "A. …", "F. …" / "A. …": a role letter.
@@ -108,7 +112,7 @@ def plausible_name(name: str) -> bool:
     ):
         return False
     if HAN_CHAR.search(name) or re.search(r"[\u3040-\u30ff\uac00-\ud7af]", name):
-        return len(name) <= 12
+        return len(name) <= (20 if " " in name else 12)
     return len(name.split()) <= 5
 
 
@@ -151,6 +155,9 @@ def special_label(p: str) -> tuple[Label, str] | None:
         ts = seconds(m.group("ts")) if m.group("ts") else None
         label = Label(m.group("label"), timestamp=ts, marked=True, kind="diarisation")
         return label, m.group("rest").strip()
+    m = TRAILING.match(p)
+    if m and plausible_name(m.group("label")):
+        return Label(m.group("label").strip(), kind="trailing"), m.group("rest").strip()
     m = UNIDENTIFIED.match(p)
     if m:
         return Label(m.group("label"), marked=True, kind="unknown"), m.group("rest").strip()
@@ -405,6 +412,11 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
             continue
         if kind == "diarisation":
             accepted[name] = (ctx.anonymous(name), "", "diarisation")
+            continue
+        if kind == "trailing":  # a page of "“…”(name)" quotations credits them all
+            if sum(cands.counts[x] for x, k in cands.kinds.items() if k == "trailing") >= 2:
+                accepted[name] = (ctx.resolve(name)[0], "", "label")
+                cands.marked.add(name)
             continue
         if kind == "embed":  # the post's author, as the embed credits them
             accepted[name] = (ctx.resolve(name)[0], "", "label")
