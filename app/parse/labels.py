@@ -64,6 +64,8 @@ UNIDENTIFIED = re.compile(
     r"(?:\s*#?\d{1,2})?)\s*[:：]\s*(?P<rest>.*)$",
     re.S | re.I,
 )
+# "△(샘 올트먼) 반대가 …": a Korean answer mark with the speaker in brackets.
+MARKED_NAME = re.compile(r"^[△▲▶☞]\s*[(（](?P<label>[^()（）\n]{1,20})[)）]\s*(?P<rest>.*)$", re.S)
 # "“…”(리시 수낵 영국 총리)": a quotation with its speaker after it, in brackets.
 TRAILING = re.compile(
     r"^(?P<rest>[“\"«„「『].+[”\"»“」』])\s*[(（](?P<label>[^()（）\n]{1,40})[)）]$", re.S
@@ -155,6 +157,9 @@ def special_label(p: str) -> tuple[Label, str] | None:
         ts = seconds(m.group("ts")) if m.group("ts") else None
         label = Label(m.group("label"), timestamp=ts, marked=True, kind="diarisation")
         return label, m.group("rest").strip()
+    m = MARKED_NAME.match(p)
+    if m and plausible_name(m.group("label")):
+        return Label(m.group("label").strip(), marked=True), m.group("rest").strip()
     m = TRAILING.match(p)
     if m and plausible_name(m.group("label")):
         return Label(m.group("label").strip(), kind="trailing"), m.group("rest").strip()
@@ -281,6 +286,8 @@ def candidates(paragraphs: list[str]) -> Candidates:
                     and not label.note[:1].isdigit()
                     and not label.note[:1].islower()
                 )
+                # "アルトマン氏" alone on its line: a name with its honorific, then the words
+                titled = titled or (not found[1] and without_honorific(label.name) != label.name)
                 if label.marked or label.continued or label.timestamp is not None or titled:
                     marked.add(label.name)
                 if label.marked and label.timestamp is None and at.startswith("**"):

@@ -21,6 +21,7 @@ from app.parse.segment import (
     alternate_unlabelled,
     blocks,
     merge_caption_lines,
+    name_lines,
     publisher_of,
     speech_after_intro,
     split_head,
@@ -79,7 +80,7 @@ def parse_item(item: Item, front: dict, registry: Registry, many: bool) -> Parse
     head = split_head(item.paragraphs, "" if many else front.get("title", ""), item.meta)
     body_text = "\n\n".join(head.body)
     ctx = Context(registry, head.title + "\n" + body_text, head.publisher)
-    head.body = merge_caption_lines(head.body)
+    head.body = merge_caption_lines(name_lines(head.body))
     labels = labels_of_page(candidates(head.body), ctx, sequence_of(head.body))
     head.body = split_at_labels(head.body, set(labels))
     bl = typography_qa(blocks(head.body, set(labels)))

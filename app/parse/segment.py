@@ -10,8 +10,18 @@ import re
 from dataclasses import dataclass, field
 
 from app.parse.dates import find_dates
-from app.parse.labels import EMBED_CREDIT, LEADING_TIMESTAMP, TIMESTAMP, Label, parse_label, seconds
-from app.text import HAN_CHAR
+from app.parse.labels import (
+    EMBED_CREDIT,
+    LEADING_TIMESTAMP,
+    TIMESTAMP,
+    Label,
+    looks_like_name,
+    parse_label,
+    plausible_name,
+    seconds,
+)
+from app.parse.speakers import without_honorific
+from app.text import CJK_CHAR, HAN_CHAR
 
 QUOTE_OPEN = '"„“«‚‘「『'
 SENTENCE_END = ".!?。！？:：;；…\"”'’」』)）,，"
@@ -244,6 +254,25 @@ def blocks(paragraphs: list[str], names: set[str]) -> list[Block]:
 CUE = re.compile(r"^\[(applause|music|laughter|musik|applaus|掌声|音乐|笑声)\]$", re.I)
 
 
+def name_lines(paragraphs: list[str]) -> list[str]:
+    """ "藤井キャスター" alone above 「…」: a Japanese write-up's speaker line; printed with
+    a colon here so that it is read as a label alone on its line."""
+    out = list(paragraphs)
+    for i, p in enumerate(paragraphs[:-1]):
+        name = without_honorific(p)
+        if (
+            len(p) <= 30
+            and "\n" not in p
+            and CJK_CHAR.search(p)
+            and p[-1:] not in "。、.!?！？:：」"
+            and paragraphs[i + 1].startswith(("「", "『"))
+            and plausible_name(p)
+            and looks_like_name(name)
+        ):
+            out[i] = p + "："
+    return out
+
+
 def merge_caption_lines(paragraphs: list[str]) -> list[str]:
     """Auto-captions (YouTube "Show transcript"): a bare timestamp above every few words.
     Five or more such timestamps make one running text; the timestamps and sound cues go."""
@@ -303,7 +332,7 @@ def typography_qa(blocks_: list[Block]) -> list[Block]:
     says how it was known."""
     if any(b.label for b in blocks_):
         return barred_questions(blocks_)
-    pairs = dash_dialogue(blocks_)
+    pairs = dash_dialogue(blocks_) or marked_answers(blocks_)
     if not pairs:
         asks = [
             i
@@ -332,10 +361,21 @@ def barred_questions(blocks_: list[Block]) -> list[Block]:
     asks = [
         i
         for i, b in enumerate(blocks_[:-1])
-        if not b.label and not b.heading and b.text.startswith(ASKING_BARS) and blocks_[i + 1].label
+        if not b.label
+        and not b.heading
+        and (b.text.startswith(ASKING_BARS) or DASH_LEAD.match(b.text))
+        and blocks_[i + 1].label
     ]
-    if len(asks) < 2:
+    if len(asks) < 2:  # (a dash before a labelled answer asks too: Korean 일문일답)
         return blocks_
+    # the page's way of asking, established: every such paragraph asks
+    asks = [
+        i
+        for i, b in enumerate(blocks_)
+        if not b.label
+        and not b.heading
+        and (b.text.startswith(ASKING_BARS) or DASH_LEAD.match(b.text))
+    ]
     out = list(blocks_)
     for i in asks:
         out[i] = relabel(out[i], ASKER)
@@ -345,8 +385,21 @@ def barred_questions(blocks_: list[Block]) -> list[Block]:
 def relabel(b: Block, who: str) -> Block:
     """The block under an inferred label; the dash or bold that marked it is layout."""
     text = QUESTION_LINE.match(b.raw).group("text") if b.heading else b.text
-    text = DASH_LEAD.sub("", text, count=1)
+    text = ANSWER_MARK.sub("", DASH_LEAD.sub("", text, count=1), count=1)
     return Block(text, label=Label(who, kind="alternation"), raw=b.raw)
+
+
+ANSWER_MARK = re.compile(r"^[▶△☞➡→]\s*(?=\S)")
+
+
+def marked_answers(blocks_: list[Block]) -> list[tuple[int, int | None]]:
+    """ "- 질문 …" then "▶ 답 …": a dash asks, an arrow or triangle answers."""
+    pairs = [
+        (i, i + 1)
+        for i, b in enumerate(blocks_[:-1])
+        if not b.heading and DASH_LEAD.match(b.text) and ANSWER_MARK.match(blocks_[i + 1].text)
+    ]
+    return pairs if len(pairs) >= 2 else []
 
 
 def dash_dialogue(blocks_: list[Block]) -> list[tuple[int, int | None]]:

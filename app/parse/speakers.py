@@ -376,6 +376,25 @@ class Context:
         name = found.pop()
         return self.registry.person(name) or Person(name, slugify(name))
 
+    def by_cjk_surname(self, label: str) -> Person | None:
+        """ "藤井キャスター" on a page that writes "藤井貴彦キャスター"; "アルトマン氏" on one
+        that writes "サム・アルトマン氏": the full name the page prints with the same title."""
+        bare = without_honorific(label)
+        suffix = label[len(bare) :] if label.startswith(bare) else ""
+        if not suffix or not CJK_CHAR.search(bare):
+            return None
+        full = re.compile(
+            rf"(?:[\u30a0-\u30ff]{{1,8}}・){re.escape(bare)}(?={re.escape(suffix)})|"
+            rf"(?<![\u4e00-\u9fff]){re.escape(bare)}[\u4e00-\u9fff]{{1,3}}(?={re.escape(suffix)})"
+        )
+        names = {m.group(0) for m in full.finditer(self.text)}
+        if len(names) != 1:
+            return None
+        name = names.pop()
+        return self.registry.person(name) or Person(
+            name, slugify(name) or self.anonymous(name).slug
+        )
+
     def resolve(self, label: str) -> tuple[Person | None, str, str]:
         """(person, role word, how it was known) for a label; person None when nothing
         says who it is. How: label | surname | initials ("" when unknown)."""
@@ -399,6 +418,8 @@ class Context:
                 how = "surname"
             if not found and (found := self.by_initials(name)):
                 how = "initials"
+            if not found and (found := self.by_cjk_surname(label)):
+                how = "surname"
             if found:
                 return found, self.named_role(found), how
         return None, "", ""
