@@ -33,7 +33,8 @@ INTERFACE = re.compile(
     r"Transkript herunterladen|Link kopieren|"
     r"공유하기|글자크기( 설정)?|도구모음|기자정보, 기사등록일|URL이 복사되었습니다\..{0,40}|"
     r"스크랩|인쇄하기|本文印刷|この記事をはてなブックマークに追加|シェア|ツイート|"
-    r"分享|复制链接|字号|打印)$",
+    r"分享|复制链接|字号|打印|Close|Menu|Chapters|Contents|Table of contents|Show notes|"
+    r"Inhaltsverzeichnis|目录|目次|목차|.{4,80}[(（]全\d+(記事|回)[)）])$",
     re.I,
 )
 # Photo credits in Korean, Japanese and Chinese papers: "[사진=로이터]", "…/사진=김상희 기자".
@@ -62,8 +63,18 @@ CHATBOT_LEFTOVER = re.compile(
 )
 
 
+# "ARTIFICIAL-INTELLIGENCEALIGNMENTETHICS…": a row of tags run together.
+TAG_RUN = re.compile(r"^[A-Z][A-Z-]{24,}$")
+# A button's icon or a list bullet in front of its word: "🧾️ Download transcript".
+ICON = re.compile(r"^[^\w\s(\[<「“\"'«]+\s*")
+
+
 def kind_of(line: str) -> str | None:
     """Why a line is boilerplate, or None when it may be someone's words."""
+    if TAG_RUN.match(line):
+        return "tags"
+    if ICON.match(line) and INTERFACE.match(ICON.sub("", line)):
+        return "interface"
     if STAGE_DIRECTION.match(line):
         return "stage direction"
     if NOTICE.match(line) and len(line) < 400:

@@ -79,7 +79,8 @@ def item_slug(title: str) -> str:
 def parse_item(item: Item, front: dict, registry: Registry, many: bool) -> ParsedDocument:
     head = split_head(item.paragraphs, "" if many else front.get("title", ""), item.meta)
     body_text = "\n\n".join(head.body)
-    ctx = Context(registry, head.title + "\n" + body_text, head.publisher)
+    byline = f"by {head.author}\n" if head.author else ""
+    ctx = Context(registry, head.title + "\n" + byline + body_text, head.publisher, head.author)
     head.body = merge_caption_lines(name_lines(head.body))
     labels = labels_of_page(candidates(head.body), ctx, sequence_of(head.body))
     head.body = split_at_labels(head.body, set(labels))
@@ -245,6 +246,6 @@ def summary_people(doc: ParsedDocument, ctx: Context, askers: dict, guests: dict
             target[p.slug] = p
     if by or with_:
         return None
-    span = classify.author_span(doc.title, doc.text)
+    span = classify.author_span(doc.title, doc.text) or ctx.author
     found = ctx.registry.mentioned_people(span) if span else []
     return found[0] if found else None

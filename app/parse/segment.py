@@ -56,6 +56,7 @@ class Head:
     publisher: str = ""
     date_iso: str = ""
     date_text: str = ""
+    author: str = ""  # "by Matthew Mikolay" above the text
     body: list[str] = field(default_factory=list)
 
 
@@ -130,6 +131,13 @@ TITLE_LIKE_MIN_WORDS = 4
 AUTHOR_LINE = re.compile(r"^(by|von|ein interview von|interview:|text:|作者|文\s*[|｜/])\b", re.I)
 
 
+# A byline that is only a name: "by Matthew Mikolay", "Von Anna Müller", "Par Jean Dupont".
+AUTHOR_ONLY = re.compile(
+    r"^(?i:by|von|par|por|text(?: von)?|interview(?: von)?)\s+"
+    r"(?P<name>[A-ZÄÖÜÉ][\w'’.-]+(?:\s+(?:de|van|von|der)?\s*[A-ZÄÖÜÉ][\w'’.-]+){1,3})$"
+)
+
+
 def headline_like(p: str) -> bool:
     if len(p) > 200 or AUTHOR_LINE.match(p) or "\n" in p:
         return False
@@ -186,6 +194,10 @@ def split_head(paragraphs: list[str], front_title: str = "", meta: str = "") -> 
         if found:
             head.publisher = head.publisher or found[0]
             head.date_iso, head.date_text = found[1], found[2]
+            continue
+        author = AUTHOR_ONLY.match(p) if i < 6 and not head.author else None
+        if author:
+            head.author = author.group("name")
             continue
         kept.append(p)
     head.body = kept

@@ -205,6 +205,7 @@ class Context:
     registry: Registry
     text: str
     publisher: str = ""
+    author: str = ""  # the page's byline name, when it prints one alone
 
     def __post_init__(self):
         self.people = self.registry.mentioned_people(self.text)
