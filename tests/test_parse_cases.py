@@ -29,6 +29,8 @@ def test_case(page: Path):
     for got, (speaker, role, timestamp, start) in zip(turns, expected["turns"]):
         assert (got.speaker.name, got.role, got.timestamp) == (speaker, role, timestamp)
         assert got.text.startswith(start), got.text
+    if "evidence" in expected:  # how each turn's speaker was known
+        assert [p.evidence for p in turns] == expected["evidence"]
     narration = [p.text for p in doc.passages if not p.speaker]
     assert len(narration) == len(expected["narration_starts"])
     for got, start in zip(narration, expected["narration_starts"]):

@@ -158,6 +158,8 @@ def describe(doc: ParsedDocument, ctx: Context, front: dict, labels: dict, peopl
         for name, p in people.items()
         if labels[name][1] == "interviewer" or p.is_organization
     }
+    if not hosts and not askers and (asker := the_one_who_asks(doc.passages)):
+        askers[asker.slug] = asker
     show = show or show_hosted_by(ctx, list(hosts.values()) + list(askers.values()))
     guests = {p.slug: p for p in people.values() if p.slug not in hosts and p.slug not in askers}
     for pas in doc.passages:
@@ -229,6 +231,26 @@ def authored(passages: list[ParsedPassage], author: Person) -> list[ParsedPassag
             if piece.strip()
         ]
     return out
+
+
+def the_one_who_asks(passages: list[ParsedPassage]) -> Person | None:
+    """Of two people taking turns, the one whose turns are questions (and whose partner's
+    are not) is the interviewer, even when nothing names their role."""
+    turns: dict[str, list[ParsedPassage]] = {}
+    for p in passages:
+        if p.speaker and not p.speaker.anonymous and p.role == "turn":
+            turns.setdefault(p.speaker.slug, []).append(p)
+    if len(turns) != 2 or min(map(len, turns.values())) < 2:
+        return None
+
+    def asking(ps):
+        return sum(p.text.rstrip().endswith(("?", "？")) for p in ps) / len(ps)
+
+    (a, pa), (b, pb) = turns.items()
+    for mine, theirs in ((pa, pb), (pb, pa)):
+        if asking(mine) >= 0.6 and asking(theirs) <= 0.2:
+            return mine[0].speaker
+    return None
 
 
 def show_hosted_by(ctx: Context, people: list[Person]):

@@ -93,7 +93,9 @@ TITLE_WORDS = re.compile(
     r"^(?:(?:Author|Dame|Sir|Professor|Prof|Dr|Doctor|Senator|President|Chairman|Host|"
     r"Moderator|Journalist|Reporter|Editor|Herr|Frau|Mr|Mrs|Ms|Madame|Monsieur) )+(?=\S+ \S)"
 )
-NAME_IN_TEXT = re.compile(r"\b([A-Z][a-z]+(?:[- ][A-Z][a-z]+){1,2})\b")
+NAME_IN_TEXT = re.compile(
+    r"\b([A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž]+(?:[- ][A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž]+){1,2})\b"
+)
 
 
 @dataclass
