@@ -50,7 +50,9 @@ def parse_bytes(name: str, data: bytes, registry: Registry) -> list[ParsedDocume
     sha = hashlib.sha256(data).hexdigest()
     docs: list[ParsedDocument] = []
     for item in items:
-        doc = parse_item(item, cleaned.front_matter, registry, many=len(items) > 1)
+        doc = parse_item(
+            item, cleaned.front_matter, registry, many=len(items) > 1, credit=cleaned.source_credit
+        )
         doc.key = f"{name}#{item_slug(doc.title)}" if len(items) > 1 else name
         if any(d.key == doc.key for d in docs):  # two entries with one title
             doc.key += f"-{len(docs) + 1}"
@@ -76,11 +78,15 @@ def item_slug(title: str) -> str:
     return "-".join(filter(None, [ascii_, digest])) if cjk or not ascii_ else ascii_
 
 
-def parse_item(item: Item, front: dict, registry: Registry, many: bool) -> ParsedDocument:
+def parse_item(
+    item: Item, front: dict, registry: Registry, many: bool, credit: str = ""
+) -> ParsedDocument:
     head = split_head(item.paragraphs, "" if many else front.get("title", ""), item.meta)
     body_text = "\n\n".join(head.body)
     byline = f"by {head.author}\n" if head.author else ""
-    ctx = Context(registry, head.title + "\n" + byline + body_text, head.publisher, head.author)
+    ctx = Context(
+        registry, head.title + "\n" + byline + body_text, head.publisher, head.author, credit
+    )
     head.body = merge_caption_lines(name_lines(head.body))
     labels = labels_of_page(candidates(head.body), ctx, sequence_of(head.body))
     head.body = split_at_labels(head.body, set(labels))

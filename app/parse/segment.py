@@ -167,7 +167,7 @@ def body_sentence(p: str) -> bool:
         return True
     if DASH_LEAD.match(p) or "\n" in p:
         return True
-    question = p.rstrip().endswith(("?", "？")) and len(p) > 60
+    question = p.rstrip().endswith(("?", "？")) and len(p) > (20 if CJK_CHAR.search(p) else 60)
     sentences = len(re.findall(r"[.!?。！？](?:\s|$)", p.rstrip()))
     sentence = p.rstrip()[-1:] in ".。" and not p.rstrip().endswith("...") and len(p.split()) > 3
     return question or sentences >= 2 or sentence
@@ -432,20 +432,31 @@ def dash_dialogue(blocks_: list[Block]) -> list[tuple[int, int | None]]:
 
 
 def alternating_questions(blocks_: list[Block]) -> list[int]:
-    """Question, answer, question, answer … from the first question to the end: a plain
-    "?" is only a question mark of layout when the page keeps that rhythm throughout."""
-    body = [i for i, b in enumerate(blocks_) if not b.heading]
-    first = next((n for n, i in enumerate(body) if plain_question(blocks_[i])), None)
-    if first is None:
+    """Question, answer, question, answer …: a plain "?" is only a question mark of layout
+    where the page keeps that rhythm. Runs of it (between headings, after an intro) count
+    when each holds two exchanges or more and the page three or more in all; the last run
+    must be one of them, for a Q&A does not turn back into an article."""
+    runs: list[list[int]] = []
+    run: list[int] = []
+    expect_question = True
+    for i, b in enumerate(blocks_):
+        if b.heading:
+            continue
+        if plain_question(b) == expect_question:
+            run.append(i)
+            expect_question = not expect_question
+            continue
+        runs.append(run)
+        run = [i] if plain_question(b) else []
+        expect_question = not plain_question(b)
+    runs.append(run)
+    asks = [r[0::2] for r in runs]
+    good = [a for a, r in zip(asks, runs) if len(a) >= 2 and len(r) >= 2 * len(a)]
+    found = [i for a in good for i in a]
+    last = next((r for r in reversed(runs) if r), [])
+    if len(found) < 3 or not last or last[0] not in found:
         return []
-    run = body[first:]
-    asks = run[0::2]
-    if len(asks) < 3 or any(plain_question(blocks_[i]) for i in run[1::2]):
-        return []
-    if not all(plain_question(blocks_[i]) for i in asks[:-1]) or len(run) < 2 * len(asks) - 1:
-        return []
-    last = asks[-1]
-    return asks if plain_question(blocks_[last]) and last + 1 < len(blocks_) else asks[:-1]
+    return found
 
 
 def starts_quoted(text: str) -> bool:

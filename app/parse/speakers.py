@@ -208,6 +208,7 @@ class Context:
     text: str
     publisher: str = ""
     author: str = ""  # the page's byline name, when it prints one alone
+    credit: str = ""  # the source credit lines clean took out ("Source: Bloomberg")
 
     def __post_init__(self):
         self.people = self.registry.mentioned_people(self.text)
@@ -360,7 +361,7 @@ class Context:
 
     def source_outlet(self) -> Person | None:
         """The outlet a reprint credits ("Source: Bloomberg"): an unnamed host is its voice."""
-        m = SOURCE_LINE.search(self.text)
+        m = SOURCE_LINE.search(self.credit) or SOURCE_LINE.search(self.text)
         if not m or not looks_like_outlet(m.group("name")):
             return None
         name = m.group("name").strip()
