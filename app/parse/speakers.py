@@ -333,7 +333,19 @@ class Context:
                 slugify(self.publisher) or self.placeholder("interviewer").slug,
                 is_organization=True,
             )
-        return self.placeholder("interviewer")
+        return self.outlet_interviewing() or self.placeholder("interviewer")
+
+    def outlet_interviewing(self) -> Person | None:
+        """ "En esta entrevista con GranadaDigital", "im Gespräch mit der Zeit": after such
+        words a person is the guest, but an outlet (the registry's, or one word that is no
+        name of the page) is the one asking."""
+        for m in INTERVIEW_WITH.finditer(self.text):
+            name = m.group("name")
+            outlet = self.registry.outlet(name)
+            if outlet or (" " not in name and not self.registry.person(name) and len(name) > 3):
+                found = outlet.name if outlet else name
+                return Person(found, slugify(found), is_organization=True, in_registry=bool(outlet))
+        return None
 
     def placeholder(self, role: str) -> Person:
         """An unnamed host, guest or interviewer of this page ("答：" with no name on the
@@ -446,6 +458,11 @@ CJK_HONORIFIC_NAME = re.compile(
 )
 INTERVIEW_CUE = re.compile(
     r"(?:に|へ|と|에게|와|과)?\s?(?:お話|話を|聞|伺|インタビュー|対談|인터뷰|물었)"
+)
+INTERVIEW_WITH = re.compile(
+    r"(?i:entrevista con|interview with|in an interview with|im Gespräch mit|"
+    r"im Interview mit|entretien avec|intervista con)\s+(?i:(?:the|der|dem|la|le|el)\s+)?"
+    r"(?P<name>[A-Z][\w.&'-]+(?:\s+[A-Z][\w.&'-]+){0,2})"
 )
 # The byline of a Japanese, Chinese or Korean interviewer: "文● 遠藤諭", "聞き手：…", "민경영 기자".
 CJK_JOURNALIST = re.compile(
