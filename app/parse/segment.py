@@ -168,7 +168,7 @@ def body_sentence(p: str) -> bool:
     if DASH_LEAD.match(p) or "\n" in p:
         return True
     question = p.rstrip().endswith(("?", "？")) and len(p) > (20 if CJK_CHAR.search(p) else 60)
-    sentences = len(re.findall(r"[.!?。！？](?:\s|$)", p.rstrip()))
+    sentences = len(re.findall(r"[.!?](?:\s|$)|[。！？]", p.rstrip()))
     sentence = p.rstrip()[-1:] in ".。" and not p.rstrip().endswith("...") and len(p.split()) > 3
     return question or sentences >= 2 or sentence
 
