@@ -121,7 +121,11 @@ def plausible_name(name: str) -> bool:
 def looks_like_name(label: str) -> bool:
     """Capitalised words ("Jo Ling Kent", "SPIEGEL") or a short CJK name: not a clause."""
     if re.search(HAN_CHAR, label) or re.search(r"[\u3040-\u30ff\uac00-\ud7af]", label):
-        return len(label) <= (10 if "・" in label or " " in label else 6)
+        if "・" in label or " " in label:
+            return len(label) <= 10
+        # a Chinese name has two to four characters; a longer run of Han is a clause
+        all_han = all(HAN_CHAR.fullmatch(c) for c in label)
+        return len(label) <= (4 if all_han else 6)
     words = label.replace("’", "'").split()
     particles = {"de", "van", "von", "der", "da", "di", "del", "le", "la", "bin", "al"}
     return 1 <= len(words) <= 4 and all(w[0].isupper() or w in particles for w in words)
