@@ -548,3 +548,17 @@ def sequence_of(paragraphs: list[str]) -> list[tuple[str, str]]:
         if found:
             out.append((found[0].name, found[1]))
     return out
+
+
+def labels_of_turns(turns: list[tuple[str, bool, str]], ctx) -> dict:
+    """The same induction for the speaker names a transcript format hands over (voice tags,
+    speaker fields, "Name:" prefixes): (name, whether the format itself marks it as a
+    speaker, the turn's words) in order → name → (person or None, role word, how)."""
+    counts = Counter(name for name, _, _ in turns)
+    marked = {name for name, explicit, _ in turns if explicit}
+    kinds = {}
+    for name in counts:
+        found = parse_label(name + ":")
+        kinds[name] = found[0].kind if found and found[0].name == name else ""
+    cands = Candidates(counts, marked, kinds, Counter(), set(), {})
+    return labels_of_page(cands, ctx, [(name, text) for name, _, text in turns])
