@@ -50,11 +50,14 @@ BRACKET_TAG = re.compile(
     r"^(?:\[(?P<a>[^\]\n]{1,60})\]|<(?P<b>[^>\n]{1,30})>|【(?P<c>[^】\n]{1,30})】)\s*[:：]?\s*(?P<rest>.*)$",
     re.S,
 )
-# Machine diarisation: "SPEAKER 1", "Speaker A", "Sprecher 2", "说话人1", "화자 2".
+# Machine diarisation: "SPEAKER 1", "Speaker A", "Sprecher 2", "说话人1", "화자 2"; numbered
+# voices of generated shows ("Host A", "Guest 2") are as anonymous.
 DIARISATION = re.compile(
     r"^(?P<label>(?:speaker|sprecher(?:in)?|locuteur|intervenant|hablante|orador|"
-    r"说话人|發言人|发言人|話者|発言者|화자)[ _]?(?:\d{1,2}|[A-Z])\b)"
-    rf"(?:\s*[\[(]?(?P<ts>{TS})[\])]?)?\s*[:：]?\s*(?P<rest>.*)$",
+    r"host|guest|caller|participant|panelist|voice|teilnehmer(?:in)?|gast|"
+    r"说话人|發言人|发言人|話者|発言者|화자)[ _]?(?:\d{1,2}|(?-i:[A-Z]))\b)"
+    # then a time, a colon or the end of the line: "Host a party" is a sentence
+    rf"(?:\s*[\[(]?(?P<ts>{TS})[\])]?)?(?:\s*[:：]|[ \t]*(?=\n|$)|(?<=[)\]]))\s*(?P<rest>.*)$",
     re.S | re.I,
 )
 # "UNIDENTIFIED FEMALE:", "UNKNOWN SPEAKER:", "(UNVERSTÄNDLICH)": transcripts that cannot say.
