@@ -246,6 +246,11 @@ def colon_label(p: str) -> tuple[Label, str] | None:
     if not plausible_name(name):
         return None
     label.name = name
+    # "**Speaker 2:**", "**UNIDENTIFIED MALE:**": in bold they are still anonymous voices
+    if DIARISATION.match(name + ":"):
+        label.kind, label.marked = "diarisation", True
+    elif UNIDENTIFIED.match(name + ":"):
+        label.kind, label.marked = "unknown", True
     return label, m.group("rest").strip()
 
 
