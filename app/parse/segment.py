@@ -117,12 +117,17 @@ BYLINE_NOISE = re.compile(
 )
 
 
+JOURNALISTS_BYLINE = re.compile(r"기자|記者|记者|\breporter", re.I)
+
+
 def publisher_of(rest: str) -> str:
     """The name left in a byline once its furniture is gone: "来源：智东西 作者：程茜" is
     智东西, "Posted on … by Lex Fridman" is Lex Fridman; counters and issue numbers go."""
     m = re.search(r"(?:来源|Quelle|Source)\s*[:：]\s*(\S+)", rest, re.I)
     if m:
         return m.group(1)
+    if JOURNALISTS_BYLINE.search(rest):
+        return ""  # "김상희 기자, 백재원 기자 기사 입력": reporters' names, not the outlet
     rest = re.sub(r"\s+", " ", BYLINE_NOISE.sub(" ", rest)).strip(" -–—:：")
     return "" if re.search(r"\d", rest) else rest
 
@@ -344,7 +349,10 @@ def typography_qa(blocks_: list[Block]) -> list[Block]:
     says how it was known."""
     if any(b.label for b in blocks_):
         return barred_questions(blocks_)
-    pairs = dash_dialogue(blocks_) or marked_answers(blocks_)
+    # "다음은 일문일답.", "以下为问答实录", "Das Interview im Wortlaut": the page says a Q&A
+    # follows, so one marked exchange is enough
+    least = 1 if any(QA_ANNOUNCED.search(b.text) for b in blocks_ if len(b.text) < 200) else 3
+    pairs = dash_dialogue(blocks_) or marked_answers(blocks_, least)
     if not pairs:
         asks = [
             i
@@ -357,7 +365,7 @@ def typography_qa(blocks_: list[Block]) -> list[Block]:
         if len(asks) < 3:
             asks = alternating_questions(blocks_)
         pairs = [(i, i + 1) for i in asks if i + 1 < len(blocks_) and not blocks_[i + 1].heading]
-    if len(pairs) < 3:
+    if len(pairs) < least:
         return blocks_
     out = list(blocks_)
     for i, j in pairs:
@@ -404,14 +412,22 @@ def relabel(b: Block, who: str) -> Block:
 ANSWER_MARK = re.compile(r"^[▶△☞➡→]\s*(?=\S)")
 
 
-def marked_answers(blocks_: list[Block]) -> list[tuple[int, int | None]]:
+QA_ANNOUNCED = re.compile(
+    r"일문일답|문답이다|以下(?:是|为)(?:问答|对话|访谈|采访)|问答实录|一問一答|"
+    r"\bim Wortlaut\b|\b(?:the|our) (?:full |edited )?(?:Q&A|interview|conversation)[:.]?$|"
+    r"\bentrevista completa\b|\bl'entretien intégral\b",
+    re.I,
+)
+
+
+def marked_answers(blocks_: list[Block], least: int = 2) -> list[tuple[int, int | None]]:
     """ "- 질문 …" then "▶ 답 …": a dash asks, an arrow or triangle answers."""
     pairs = [
         (i, i + 1)
         for i, b in enumerate(blocks_[:-1])
         if not b.heading and DASH_LEAD.match(b.text) and ANSWER_MARK.match(blocks_[i + 1].text)
     ]
-    return pairs if len(pairs) >= 2 else []
+    return pairs if len(pairs) >= least else []
 
 
 def dash_dialogue(blocks_: list[Block]) -> list[tuple[int, int | None]]:
