@@ -511,6 +511,8 @@ def turns(blocks_: list[Block], speaker_labels: set[str]) -> list[RawTurn]:
             current = RawTurn(b.label, [b.text] if b.text else [], section)
             current.timestamp = b.label.timestamp
             out.append(current)
+            if b.label.kind == "trailing":
+                current = None  # credited after its words: what follows is not theirs
             continue
         text = b.raw or b.text
         if b.timestamp is not None and current is not None and current.label:
