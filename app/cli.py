@@ -211,7 +211,8 @@ def check_corpus(
         f"pages read {len(report.read)}, skipped {len(report.pages) - len(report.read)}; "
         f"turns expected {report.expected}, found {report.found}; "
         f"right {report.share('right'):.1%}, wrong {report.share('wrong'):.1%}; "
-        f"boilerplate passages {report.boilerplate_passages}"
+        f"boilerplate passages {report.boilerplate_passages}; of turns whose speaker the page "
+        f"names: right {report.share_nameable('right'):.1%}"
     )
 
 

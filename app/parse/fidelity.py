@@ -34,6 +34,7 @@ class TurnCheck:
     at_start: bool  # the golden turn begins a passage (not run into another)
     located: bool  # its first words are in some passage at all
     verdict: str  # right | wrong | missed (a person expected, nobody named) | lost
+    nameable: bool = True  # the page names the expected person somewhere (or expects nobody)
 
 
 @dataclass
@@ -69,6 +70,12 @@ class CorpusReport:
 
     def share(self, verdict: str) -> float:
         return self.total(verdict) / self.expected if self.expected else 0.0
+
+    def share_nameable(self, verdict: str) -> float:
+        """Among the turns whose speaker the page names at all: an outlet known only from
+        the URL, an interviewer named only on another page cannot be found by any parser."""
+        turns = [t for p in self.read for t in p.turns if t.nameable]
+        return sum(t.verdict == verdict for t in turns) / len(turns) if turns else 0.0
 
     @property
     def boilerplate_passages(self) -> int:
@@ -125,6 +132,7 @@ def check_page(page: Path, registry: Registry) -> PageReport:
         docs, report.error = [], str(exc)
     passages = [p for d in docs for p in d.passages]
     texts = [squash(p.text) for p in passages]
+    page_text = page.read_bytes().decode("utf-8", "replace")
     cursor = 0
     for turn in golden["turns"]:
         at, at_start = locate(turn["starts"], texts, cursor)
@@ -141,6 +149,7 @@ def check_page(page: Path, registry: Registry) -> PageReport:
                 at_start,
                 found is not None,
                 verdict,
+                named_on_page(expected, page_text, golden.get("people", {}), registry),
             )
         )
     for text in golden.get("boilerplate", []):
@@ -164,6 +173,16 @@ def judge(expected: str | None, found: ParsedPassage | None, labels: dict, regis
         # that this page's label is the expected person.
         return "right" if labels.get(found.label) == expected else "wrong"
     return "wrong"
+
+
+def named_on_page(expected: str | None, text: str, labels: dict, registry: Registry) -> bool:
+    if expected is None:
+        return True
+    known = registry.person(expected) or registry.outlet(expected)
+    names = [expected, expected.split(" (")[0], *(known.aliases if known else [])]
+    names += [label for label, who in labels.items() if who == expected]
+    folded = name_key(text)
+    return any(name_key(n) in folded for n in names if n)
 
 
 def golden_path(page: Path) -> Path:
