@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from app.config import ROOT
+from app.parse import boilerplate
 from app.parse.pipeline import parse_bytes
 from app.parse.speakers import Registry
 
@@ -100,3 +101,39 @@ def test_chatbot_leftovers_are_not_passages(registry):
     everything = "\n".join(p.text for p in doc.passages)
     assert "Skalierung" in everything
     assert "Ich hoffe" not in everything and "Let me know" not in everything
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("(BEGIN VIDEO CLIP)", "stage direction"),
+        ("THIS IS A RUSH TRANSCRIPT. THIS COPY MAY NOT BE IN ITS FINAL FORM.", "transcript notice"),
+        ("🧾️ Download transcript", "interface"),
+        ("기자정보, 기사등록일", "interface"),
+        ("[사진=로이터·연합뉴스]", "caption"),
+        ("© 2007 Computer History Museum", "credit"),
+        ("ARTIFICIAL-INTELLIGENCEALIGNMENTETHICS", "tags"),
+        ("Let me know if you would like more details on any part.", "chatbot leftover"),
+        ("希望这份总结对您有帮助!", "chatbot leftover"),
+        ("Ich hoffe, diese Zusammenfassung hilft dir.", "chatbot leftover"),
+    ],
+)
+def test_kinds_of_boilerplate_lines(line, kind):
+    assert boilerplate.kind_of(line) == kind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Let me be clear about what we know.",
+        "Copy that, he said, and went back to work.",
+        "We hope this summary of the research is useful to policymakers.",
+    ],
+)
+def test_words_of_a_speaker_are_not_boilerplate(line):
+    assert boilerplate.kind_of(line) is None
+
+
+def test_scraper_metadata_runs_go():
+    lines = ["youtube_url: https://example.org/v", "video_id: 1em", "view_count: 0", "", "Hello."]
+    assert boilerplate.metadata_runs(lines) == {0, 1, 2}

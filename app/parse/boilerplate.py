@@ -27,14 +27,19 @@ NOTICE = re.compile(
     re.I,
 )
 # Buttons and counters of the page: short lines of interface words.
-INTERFACE = re.compile(
-    r"^(Download transcript|Copy link|Copy transcript|Show (full )?transcript|Read more|"
+INTERFACE_WORDS = (
+    r"Download transcript|Copy link|Copy transcript|Show (?:full )?transcript|Read more|"
     r"Discussion\s*\(\d+\)|Listen now|Play episode|Watch on YouTube.{0,3}|youtube thumbnail|"
-    r"Transkript herunterladen|Link kopieren|"
-    r"공유하기|글자크기( 설정)?|도구모음|기자정보, 기사등록일|URL이 복사되었습니다\..{0,40}|"
-    r"스크랩|인쇄하기|本文印刷|この記事をはてなブックマークに追加|シェア|ツイート|"
-    r"分享|复制链接|字号|打印|Close|Menu|Chapters|Contents|Table of contents|Show notes|"
-    r"Inhaltsverzeichnis|目录|目次|목차|.{4,80}[(（]全\d+(記事|回)[)）])$",
+    r"Transkript herunterladen|Link kopieren|Close|Menu|Chapters|Contents|Table of contents|"
+    r"Show notes|Inhaltsverzeichnis|"
+    r"공유하기|글자크기(?: 설정)?|도구모음|기자정보|기사등록일|URL이 복사되었습니다\..{0,40}|스크랩|"
+    r"인쇄하기|목차|本文印刷|この記事をはてなブックマークに追加|シェア|ツイート|目次|"
+    r"分享|复制链接|字号|打印|目录"
+)
+# A line of one to four of them: "기자정보, 기사등록일", "Share · Print"; or a series counter.
+INTERFACE = re.compile(
+    rf"^(?:{INTERFACE_WORDS})(?:\s*[,·|/]?\s*(?:{INTERFACE_WORDS})){{0,3}}$|"
+    r"^.{4,80}[(（]全\d+(?:記事|回)[)）]$",
     re.I,
 )
 # Photo credits in Korean, Japanese and Chinese papers: "[사진=로이터]", "…/사진=김상희 기자".
