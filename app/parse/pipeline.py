@@ -11,7 +11,8 @@ from app.parse.clean import clean
 from app.parse.dates import first_date
 from app.parse.decode import decode_bytes
 from app.parse.documents import ParsedDocument, ParsedPassage, Person
-from app.parse.labels import candidates, labels_of_page, sequence_of, split_at_labels
+from app.parse.induction import candidates, labels_of_page, sequence_of
+from app.parse.labels import split_at_labels
 from app.parse.segment import (
     ANSWERER,
     ASKER,
