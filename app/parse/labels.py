@@ -82,6 +82,7 @@ ROLE_LETTER = re.compile(
 )
 # Japanese: a name, then the words in 「…」.
 NAME_QUOTE = re.compile(r"^(?P<label>[^\s「」:：]{1,12}?)\s*(?P<rest>「.*)$", re.S)
+DASH_LEAD = re.compile(r"^(?:──|――|ーー|—|–|-(?!-))\s?(?=\S)")
 DASHED = re.compile(r"^[-–—]\s?(?P<rest>\S.*)$", re.S)
 # "— Sam Altman (@sama) February 10, 2025": an embedded post, credited below its words.
 EMBED_CREDIT = re.compile(r"^[—–-]\s*(?P<label>[^(@\n]{2,40}?)\s*\(@\w{1,30}\)")

@@ -7,6 +7,13 @@ import re
 from dataclasses import replace
 
 from app.parse import classify
+from app.parse.alternation import (
+    ANSWERER,
+    ASKER,
+    alternate_unlabelled,
+    speech_after_intro,
+    typography_qa,
+)
 from app.parse.clean import clean
 from app.parse.dates import first_date
 from app.parse.decode import decode_bytes
@@ -14,22 +21,17 @@ from app.parse.documents import ParsedDocument, ParsedPassage, Person
 from app.parse.induction import candidates, labels_of_page, sequence_of
 from app.parse.labels import split_at_labels
 from app.parse.segment import (
-    ANSWERER,
-    ASKER,
     Head,
     Item,
     RawTurn,
-    alternate_unlabelled,
     blocks,
     merge_caption_lines,
     name_lines,
     publisher_of,
-    speech_after_intro,
     split_head,
     split_items,
     strip_markup,
     turns,
-    typography_qa,
 )
 from app.parse.speakers import Context, Registry, person_for
 from app.text import has_han, name_key, slugify
