@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.parse.documents import ParsedPassage, Person
+from app.parse.names import without_honorific
 from app.parse.pipeline import parse_bytes
-from app.parse.speakers import Registry, without_honorific
+from app.parse.registry import Registry
 from app.text import name_key
 
 # The module that reads each non-text format; a format counts once its reader exists.

@@ -19,7 +19,8 @@ from app.parse.labels import (
     parse_label,
     plausible_name,
 )
-from app.parse.speakers import person_for, role_of, without_honorific
+from app.parse.names import role_of, without_honorific
+from app.parse.speakers import person_for
 from app.text import CJK_CHAR as CJK
 
 

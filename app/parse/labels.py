@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.parse.speakers import without_honorific
+from app.parse.names import without_honorific
 from app.text import HAN_CHAR
 
 TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}"

@@ -23,7 +23,7 @@ from app.parse.labels import (
     plausible_name,
     seconds,
 )
-from app.parse.speakers import without_honorific
+from app.parse.names import without_honorific
 from app.text import CJK_CHAR, HAN_CHAR
 
 QUOTE_OPEN = '"„“«‚‘「『'

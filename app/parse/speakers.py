@@ -1,203 +1,32 @@
 """Resolve speaker labels to people: the registry in data/, role words, the page's own words.
 
-A label is only a speaker when there is evidence: it names someone (registry or the page),
-it is a role word or an outlet, it carries a timestamp or bold label markup, or it recurs
-as a label with the shape of a name. "In dieser Situation:" or "我们的理念就是:" has none.
+`Context` holds what one page says about who is who: the registry people and shows it
+names, names it writes, its journalist, byline author and credited outlet. A label
+resolves through the registry (names and aliases in every script), the page's names,
+first names, surnames, initials, honorifics and titles (`names.py`), or a role word; how
+it was found travels with it as the passage's evidence. Unnamed voices (`Interviewer`,
+`Speaker 2`) are people of their page only.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass, replace
 
 from app.parse.documents import Person
-from app.text import CJK_CHAR, HAN, HANGUL_CHAR, KANA, name_key, slugify
-
-KANA_OR_HAN = re.compile(f"[{KANA}{HAN}]")
-
-ROLE_WORDS = {
-    "host": {
-        "host",
-        "moderator",
-        "moderatorin",
-        "gastgeber",
-        "gastgeberin",
-        "主持人",
-        "主播",
-        "主持",
-        "司会",
-        "진행자",
-        "앵커",
-        "anchor",
-        "animateur",
-        "animatrice",
-        "presentador",
-        "presentadora",
-    },
-    "interviewer": {
-        "interviewer",
-        "interviewerin",
-        "frage",
-        "f",
-        "q",
-        "question",
-        "问",
-        "记者",
-        "reporter",
-        "journalist",
-        "journalistin",
-        "redaktion",
-        "提问",
-        "問",
-        "記者",
-        "聞き手",
-        "インタビュアー",
-        "질문",
-        "기자",
-        "p",
-        "pregunta",
-        "entrevistador",
-        "entrevistadora",
-        "periodista",
-        "journaliste",
-        "intervieweur",
-    },
-    "guest": {
-        "guest",
-        "gast",
-        "嘉宾",
-        "a",
-        "antwort",
-        "answer",
-        "答",
-        "受访者",
-        "回答",
-        "답변",
-        "답",
-        "r",
-        "respuesta",
-        "entrevistado",
-        "entrevistada",
-        "invité",
-        "invitée",
-        "réponse",
-        "ゲスト",
-    },
-}
-# "Author Nina Schick", "Dame Wendy Hall", "Professor Jane Doe": the title is not the name.
-TITLE_WORDS = re.compile(
-    r"^(?:(?:Author|Dame|Sir|Professor|Prof|Dr|Doctor|Senator|President|Chairman|Host|"
-    r"Moderator|Journalist|Reporter|Editor|Herr|Frau|Mr|Mrs|Ms|Madame|Monsieur) )+(?=\S+ \S)"
+from app.parse.names import (
+    TITLE_WORDS,
+    addressed,
+    role_of,
+    without_honorific,
 )
+from app.parse.registry import Registry
+from app.text import CJK_CHAR, name_key, slugify
+
 NAME_IN_TEXT = re.compile(
     r"\b([A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž]+(?:[- ][A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž]+){1,2})\b"
 )
-
-
-@dataclass
-class Show:
-    name: str
-    aliases: list[str]
-    hosts: list[str] = field(default_factory=list)
-    language: str = ""
-    is_outlet: bool = False
-
-
-@dataclass
-class Registry:
-    people: list[Person]
-    shows: list[Show]
-
-    @classmethod
-    def load(cls, data_dir: Path) -> Registry:
-        people_doc = tomllib.loads((data_dir / "people.toml").read_text("utf-8"))
-        shows_doc = tomllib.loads((data_dir / "shows.toml").read_text("utf-8"))
-        people = [
-            Person(
-                p["name"],
-                slugify(p["name"]),
-                list(p.get("aliases", [])),
-                p.get("affiliation", ""),
-                p.get("role", ""),
-                in_registry=True,
-            )
-            for p in people_doc.get("person", [])
-        ]
-        shows = [
-            Show(
-                s["name"],
-                list(s.get("aliases", [s["name"]])),
-                list(s.get("hosts", [])),
-                s.get("language", ""),
-            )
-            for s in shows_doc.get("show", [])
-        ]
-        shows += [
-            Show(
-                s["name"],
-                list(s.get("aliases", [s["name"]])),
-                [],
-                s.get("language", ""),
-                is_outlet=True,
-            )
-            for s in shows_doc.get("outlet", [])
-        ]
-        return cls(people, shows)
-
-    def person(self, name: str) -> Person | None:
-        return named(self.people, name)
-
-    def outlet(self, name: str) -> Show | None:
-        """Publications only: a podcast's name in a label is a title, not an interviewer."""
-        return named([s for s in self.shows if s.is_outlet], name)
-
-    def mentioned_people(self, text: str) -> list[Person]:
-        found = names_in(text, tuple(n for p in self.people for n in [p.name, *p.aliases]))
-        return [p for p in self.people if found & {p.name, *p.aliases}]
-
-    def mentioned_shows(self, text: str) -> list[Show]:
-        found = names_in(text, tuple(a for s in self.shows for a in s.aliases))
-        return [s for s in self.shows if found & set(s.aliases)]
-
-
-def named(entries, name: str):
-    """The entry whose name or one of whose aliases is `name` (folded), or None."""
-    key = name_key(name)
-    return next(
-        (e for e in entries if key == name_key(e.name) or key in (name_key(a) for a in e.aliases)),
-        None,
-    )
-
-
-@lru_cache(maxsize=8)
-def name_pattern(names: tuple[str, ...]) -> re.Pattern:
-    """One pattern for a whole registry: a page is scanned once, not once per alias.
-    Latin names must stand as words ("Lex" is not in "Lexikon"); Chinese ones need not."""
-    ordered = sorted({n for n in names if n}, key=len, reverse=True)
-    return re.compile(
-        "|".join(
-            re.escape(n) if CJK_CHAR.search(n) else rf"(?<!\w){re.escape(n)}(?!\w)" for n in ordered
-        )
-    )
-
-
-def names_in(text: str, names: tuple[str, ...]) -> set[str]:
-    """Which of `names` the text mentions (overlapping mentions count too)."""
-    pattern = name_pattern(names)
-    found, at = set(), 0
-    while m := pattern.search(text, at):
-        found.add(m.group(0))
-        at = m.start() + 1
-    return found
-
-
-def role_of(label: str) -> str | None:
-    key = name_key(label)
-    return next((role for role, words in ROLE_WORDS.items() if key in words), None)
 
 
 @dataclass
@@ -443,13 +272,6 @@ class Context:
         return None, "", ""
 
 
-# Honorifics printed with a name: "Herr Braun", "Mme Dupont", "山田さん", "김 씨", "Dr. Li".
-HONORIFIC_BEFORE = re.compile(
-    r"^(?:herr|frau|dr\.?|prof\.?|professor|mr\.?|mrs\.?|ms\.?|m\.|mme|mlle|monsieur|madame|"
-    r"señor|señora|sr\.|sra\.)\s+",
-    re.I,
-)
-HONORIFIC_AFTER = re.compile(r"\s*(?:さん|氏|先生|様|さま|씨|님|博士|教授|女士|先生)$")
 INITIALS = re.compile(r"^[A-ZÄÖÜ]{2,3}$")
 # A Japanese or Korean name with its honorific: "大塚あみさん", "佐藤先生", "김주하 씨".
 CJK_HONORIFIC_NAME = re.compile(
@@ -481,33 +303,9 @@ SOURCE_LINE = re.compile(
 )
 
 
-def addressed(name: str) -> bool:
-    """ "Frau Keller", "Dr Smith": a title and one name."""
-    words = name.split()
-    return len(words) == 2 and bool(TITLE_WORDS.match(words[0] + " a b"))
-
-
 def looks_like_outlet(name: str) -> bool:
     words = name.split()
     return 1 <= len(words) <= 4 and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
-
-
-JOB_AFTER = re.compile(r"\s*(?:キャスター|アナウンサー|記者|记者|기자|앵커|아나운서|主播|主持人)$")
-
-
-def without_honorific(label: str) -> str:
-    """The name in a label: "Herr Braun" → "Braun", "小川彩佳キャスター" → "小川彩佳",
-    "「チャットGPT」技術幹部 シェイン・グウさん" → "シェイン・グウ" (a Japanese label puts
-    the title before the name)."""
-    name = HONORIFIC_BEFORE.sub("", label).strip()
-    if KANA_OR_HAN.search(name) and not HANGUL_CHAR.search(name) and " " in name:
-        name = name.split()[-1]
-    previous = None
-    while previous != name:
-        previous, name = name, HONORIFIC_AFTER.sub("", name).strip()
-        bare = JOB_AFTER.sub("", name).strip()
-        name = bare if CJK_CHAR.search(bare) else name  # "AI 앵커" is not "AI"
-    return name or label
 
 
 def person_for(label: str, resolved: tuple[Person | None, str]) -> Person:
