@@ -212,7 +212,8 @@ def check_corpus(
         f"turns expected {report.expected}, found {report.found}; "
         f"right {report.share('right'):.1%}, wrong {report.share('wrong'):.1%}; "
         f"boilerplate passages {report.boilerplate_passages}; of turns whose speaker the page "
-        f"names: right {report.share_nameable('right'):.1%}"
+        f"names: right {report.share_nameable('right'):.1%}; titles as the golden files: "
+        f"{sum(p.title_ok for p in report.read)} of {len(report.read)}"
     )
 
 

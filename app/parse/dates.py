@@ -43,6 +43,32 @@ MONTHS = {
     "dezember": 12,
     "okt": 10,
     "dez": 12,
+    # French
+    "janvier": 1,
+    "février": 2,
+    "mars": 3,
+    "avril": 4,
+    "juin": 6,
+    "juillet": 7,
+    "août": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "décembre": 12,
+    # Spanish
+    "enero": 1,
+    "febrero": 2,
+    "marzo": 3,
+    "abril": 4,
+    "mayo": 5,
+    "junio": 6,
+    "julio": 7,
+    "agosto": 8,
+    "septiembre": 9,
+    "setiembre": 9,
+    "octubre": 10,
+    "noviembre": 11,
+    "diciembre": 12,
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 
@@ -56,8 +82,13 @@ PATTERNS = [
         re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I),
         ("mon", "d", "y"),
     ),
-    # 11. November 2024 / 7 August 2025
-    (re.compile(rf"(?<!\d)(\d{{1,2}})\.?\s+({_MONTH})\.?\s+(\d{{4}})\b", re.I), ("d", "mon", "y")),
+    # 11. November 2024 / 7 August 2025 / 12 mars 2024 / 7 de agosto de 2025
+    (
+        re.compile(
+            rf"(?<!\d)(\d{{1,2}})\.?\s+(?:de\s+)?({_MONTH})\.?\s+(?:de\s+)?(\d{{4}})\b", re.I
+        ),
+        ("d", "mon", "y"),
+    ),
     # 22.07.2025
     (re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)"), ("d", "m", "y")),
 ]

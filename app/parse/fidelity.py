@@ -45,6 +45,7 @@ class PageReport:
     boilerplate: list[str] = field(default_factory=list)  # golden strings found in passages
     skipped: str = ""  # why the page was not read
     error: str = ""
+    title_ok: bool = False  # the document's title is the golden one (or none when none)
 
     def count(self, verdict: str) -> int:
         return sum(t.verdict == verdict for t in self.turns)
@@ -132,6 +133,7 @@ def check_page(page: Path, registry: Registry) -> PageReport:
     except ValueError as exc:
         docs, report.error = [], str(exc)
     passages = [p for d in docs for p in d.passages]
+    report.title_ok = bool(docs) and docs[0].title == (golden.get("title") or "")
     texts = [squash(p.text) for p in passages]
     page_text = page.read_bytes().decode("utf-8", "replace")
     cursor = 0

@@ -23,7 +23,7 @@ from app.parse.labels import (
     plausible_name,
     seconds,
 )
-from app.parse.names import without_honorific
+from app.parse.names import role_of, without_honorific
 from app.text import CJK_CHAR, HAN_CHAR
 
 QUOTE_OPEN = '"„“«‚‘「『'
@@ -149,6 +149,8 @@ AUTHOR_ONLY = re.compile(
 def headline_like(p: str) -> bool:
     if len(p) > 200 or AUTHOR_LINE.match(p) or "\n" in p:
         return False
+    if sum(c.isalpha() for c in p) <= 0.6 * len(p):
+        return False  # "4.8 • 5K Ratings", "1:28:46": counters, not words
     if HAN_CHAR.search(p):
         return len(p) >= 6
     deck = p.rstrip()[-1:] in ".。" and len(p) > 60
@@ -161,10 +163,12 @@ def title_index(body: list[str]) -> int:
     Without a byline near the top, -1: the first paragraph, unless it is the body itself."""
     for b, p in enumerate(body[:12]):
         if byline(p):
-            for i in range(b - 1, -1, -1):
-                if headline_like(body[i]):
-                    return i
-            return 0
+            if b == 0:  # a blog's date above its title
+                below = topical_title(body[1:])
+                return below + 1 if below is not None else 0
+            above = [i for i in range(b) if headline_like(body[i])]
+            topical = [i for i in above if topical_score(body, i) >= 0.25]
+            return topical[-1] if topical else (above[-1] if above else 0)
     return -1
 
 
@@ -181,6 +185,44 @@ def body_sentence(p: str) -> bool:
     return question or sentences >= 2 or sentence
 
 
+def topic_words(text: str) -> set[str]:
+    latin = {w.casefold() for w in re.findall(r"[^\W\d_]{4,}", text) if not CJK_CHAR.search(w)}
+    han = re.findall(r"[\u4e00-\u9fff\u30a0-\u30ff\uac00-\ud7af]{2,}", text)
+    return latin | {run[i : i + 2] for run in han for i in range(len(run) - 1)}
+
+
+def topical_title(body: list[str]) -> int | None:
+    """Without a byline, the headline is the short line near the top whose words the text
+    goes on to use; the menus, buttons and dates above it ("Skip to content", "登录…",
+    "Saturday, October 5, 2024") share none of them. Else the first headline-like line;
+    None when the text begins at once."""
+    first = None  # else the first headline-like line that is not a date
+    for i, p in enumerate(body[:8]):
+        if len(p) > 150 or "\n" in p:
+            break  # the text has begun
+        dates = find_dates(p)
+        label = parse_label(p)
+        strong = label and (label[0].marked or label[0].kind or role_of(label[0].name))
+        if body_sentence(p) or strong or (label and len(label[0].name) <= 3):
+            break  # a sentence, "问：…", "Speaker 1 (00:00):": the text has begun
+        if dates and len(dates[0][2]) * 2 >= len(p):
+            continue
+        if len(topic_words(p)) < 2 or not (headline_like(p) or CJK_CHAR.search(p)):
+            continue
+        if topical_score(body, i) >= 0.25:
+            return i
+        first = i if first is None else first
+    return first
+
+
+def topical_score(body: list[str], i: int) -> float:
+    """How many of a line's words the text below it uses (its paragraphs, not the short
+    lines of menus and breadcrumbs that repeat a site's name)."""
+    words = topic_words(body[i])
+    later = "\n".join(p for p in body[i + 1 :] if len(p) >= 40).casefold()
+    return sum(w in later for w in words) / len(words) if words else 0.0
+
+
 def split_head(paragraphs: list[str], front_title: str = "", meta: str = "") -> Head:
     head = Head()
     body = list(paragraphs)
@@ -188,7 +230,10 @@ def split_head(paragraphs: list[str], front_title: str = "", meta: str = "") -> 
         head.title = front_title
     elif body and len(body[0]) <= 300:
         at = title_index(body)
-        if at >= 0 or not body_sentence(body[0]):
+        if at < 0 and (topical := topical_title(body)) is not None:
+            head.title = strip_markup(body[topical])
+            body = body[topical + 1 :]  # what stands above it is the site's header
+        elif at >= 0 or not body_sentence(body[0]):
             at = max(at, 0)
             head.title = strip_markup(body[at])
             body = body[at + 1 :]
@@ -215,6 +260,7 @@ def split_head(paragraphs: list[str], front_title: str = "", meta: str = "") -> 
 def strip_markup(text: str) -> str:
     """Markdown emphasis and heading marks are layout, not words."""
     text = re.sub(r"\*\*(.+?)\*\*", r"\1", text, flags=re.S)
+    text = re.sub(r"</?[a-zA-Z][^<>]{0,200}>", "", text)  # "<a name=x>Name</a>" debris
     return re.sub(r"^#{1,6}\s+", "", text).strip()
 
 
