@@ -10,10 +10,11 @@ colon are left out.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.parse.labels import (
     EMBED_CREDIT,
+    Label,
     looks_like_name,
     mid_line_labels,
     parse_label,
@@ -28,50 +29,54 @@ from app.text import CJK_CHAR as CJK
 class Candidates:
     """Every label shape the page shows, counted, with what marks each."""
 
-    counts: Counter
-    marked: set[str]
-    kinds: dict[str, str]
-    inline: Counter  # seen inside a line, after a sentence: weaker than a paragraph's start
-    bold: set[str]  # marked by bold type only
-    styles: dict[str, str]  # how each label is printed: "dash caps :", "bold  :", …
+    counts: Counter = field(default_factory=Counter)
+    marked: set[str] = field(default_factory=set)
+    kinds: dict[str, str] = field(default_factory=dict)
+    # seen inside a line, after a sentence: weaker than at a paragraph's start
+    inline: Counter = field(default_factory=Counter)
+    bold: set[str] = field(default_factory=set)  # marked by bold type only
+    styles: dict[str, str] = field(default_factory=dict)  # "dash caps :", "bold  :", …
+
+    def add(self, label: Label, printed: str, rest: str) -> None:
+        name = label.name
+        self.counts[name] += 1
+        self.kinds.setdefault(name, label.kind)
+        self.styles.setdefault(name, style_of(printed, name))
+        # "NAME, TITLE:" is marked by its title, but "(2-5 year horizon)" is no title
+        titled = bool(label.note) and not label.note[:1].isdigit() and not label.note[:1].islower()
+        # "アルトマン氏" alone on its line: a name with its honorific, then the words
+        honorific_line = not rest and without_honorific(name) != name
+        if label.marked or label.continued or label.timestamp is not None or titled:
+            self.marked.add(name)
+        if honorific_line:
+            self.marked.add(name)
+        if label.marked and label.timestamp is None and printed.startswith("**"):
+            self.bold.add(name)
+
+    def add_embed(self, name: str) -> None:
+        self.counts[name] += 1
+        self.kinds[name] = "embed"
+        self.marked.add(name)
+
+    def add_inline(self, name: str) -> None:
+        self.counts[name] += 1
+        self.inline[name] += 1
 
 
 def candidates(paragraphs: list[str]) -> Candidates:
-    counts: Counter = Counter()
-    inline: Counter = Counter()
-    marked: set[str] = set()
-    bold: set[str] = set()
-    styles: dict[str, str] = {}
-    kinds: dict[str, str] = {}
+    cands = Candidates()
     for p in paragraphs:
         for n, line in enumerate(p.split("\n")):
-            at = p if n == 0 else line  # the first line keeps the lines below (name + text)
-            found = parse_label(at)
+            printed = p if n == 0 else line  # the first line keeps the lines below it
+            found = parse_label(printed)
             if found:
-                label = found[0]
-                counts[label.name] += 1
-                kinds.setdefault(label.name, label.kind)
-                styles.setdefault(label.name, style_of(at, label.name))
-                titled = (
-                    bool(label.note)
-                    and not label.note[:1].isdigit()
-                    and not label.note[:1].islower()
-                )
-                # "アルトマン氏" alone on its line: a name with its honorific, then the words
-                titled = titled or (not found[1] and without_honorific(label.name) != label.name)
-                if label.marked or label.continued or label.timestamp is not None or titled:
-                    marked.add(label.name)
-                if label.marked and label.timestamp is None and at.startswith("**"):
-                    bold.add(label.name)
+                cands.add(found[0], printed, found[1])
             embed = EMBED_CREDIT.match(line)
             if embed and plausible_name(embed.group("label")):
-                counts[embed.group("label")] += 1
-                kinds[embed.group("label")] = "embed"
-                marked.add(embed.group("label"))
+                cands.add_embed(embed.group("label"))
             for _, name in mid_line_labels(line):
-                counts[name] += 1
-                inline[name] += 1
-    return Candidates(counts, marked, kinds, inline, bold, styles)
+                cands.add_inline(name)
+    return cands
 
 
 def style_of(printed: str, name: str) -> str:
@@ -91,8 +96,9 @@ def style_of(printed: str, name: str) -> str:
     return f"{lead} {'caps' if name.isupper() else ''} {colon}"
 
 
-# Editorial furniture with a label's shape: never a speaker, however often it recurs.
+# Label kinds whose text is not a name another label could be the short form of.
 SHAPES_WITHOUT_NAMES = ("caption", "diarisation", "role letter", "name quote", "unknown")
+# Editorial furniture with a label's shape: never a speaker, however often it recurs.
 NOT_SPEAKERS = {
     "source",
     "quelle",
@@ -292,5 +298,5 @@ def labels_of_turns(turns: list[tuple[str, bool, str]], ctx) -> dict:
     for name in counts:
         found = parse_label(name + ":")
         kinds[name] = found[0].kind if found and found[0].name == name else ""
-    cands = Candidates(counts, marked, kinds, Counter(), set(), {})
+    cands = Candidates(counts, marked, kinds)
     return labels_of_page(cands, ctx, [(name, text) for name, _, text in turns])
