@@ -154,37 +154,10 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
     two labels that alternate, the first asking, are a conversation even if each is
     printed only once."""
     accepted: dict[str, tuple] = {}
-    letters = {n for n, k in cands.kinds.items() if k == "role letter"}
-    for name, n in cands.counts.items():
-        kind = cands.kinds.get(name, "")
-        if kind == "caption" or name.casefold().replace("’", "'") in NOT_SPEAKERS:
-            continue
-        if kind == "diarisation":
-            accepted[name] = (ctx.anonymous(name), "", "diarisation")
-            continue
-        if kind == "trailing":  # a page of "“…”(name)" quotations credits them all
-            if sum(cands.counts[x] for x, k in cands.kinds.items() if k == "trailing") >= 2:
-                accepted[name] = (ctx.resolve(name)[0], "", "label")
-                cands.marked.add(name)
-            continue
-        if kind == "embed":  # the post's author, as the embed credits them
-            accepted[name] = (ctx.resolve(name)[0], "", "label")
-            continue
-        if kind == "unknown":  # "UNIDENTIFIED MALE:": a turn of someone the page cannot name
-            accepted[name] = (None, "", "unknown")
-            continue
-        if kind == "role letter" and not {"interviewer", "guest"} <= set(map(role_of, letters)):
-            continue  # "P. Diddy", "A. Smith": a role letter only counts with its partner
-        person, role, how = ctx.resolve(name)
-        namelike = looks_like_name(without_honorific(name))
-        if cands.inline[name] == n and n < 2 and not (person and person.in_registry):
-            continue
-        if kind == "name quote" and not (person or n >= 2):
-            continue
-        # Bold alone, once, names nobody: a bold list item ("**Key Concept**: …").
-        bold_once = n == 1 and name in cands.bold and name not in cands.marked - cands.bold
-        if person or role or (namelike and ((name in cands.marked and not bold_once) or n >= 2)):
-            accepted[name] = (person, role, how or "label")
+    for name in cands.counts:
+        found = judge(name, cands, ctx)
+        if found:
+            accepted[name] = found
     accepted.update(conversation_pair(sequence, accepted, cands))
     accepted.update(same_style(accepted, cands, ctx))
     for short, full in short_forms(cands).items():
@@ -194,6 +167,38 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
             accepted[short] = (person, "", "surname")
             accepted.setdefault(full, (person, "", "label"))
     return prune(accepted, cands, ctx, sequence)
+
+
+def judge(name: str, cands: Candidates, ctx) -> tuple | None:
+    """One candidate on its own evidence: (person or None, role word, how), or None."""
+    kind, n = cands.kinds.get(name, ""), cands.counts[name]
+    if kind == "caption" or name.casefold().replace("’", "'") in NOT_SPEAKERS:
+        return None
+    if kind == "diarisation":
+        return ctx.anonymous(name), "", "diarisation"
+    if kind == "unknown":  # "UNIDENTIFIED MALE:": a turn of someone the page cannot name
+        return None, "", "unknown"
+    if kind == "embed":  # the post's author, as the embed credits them
+        return ctx.resolve(name)[0], "", "label"
+    if kind == "trailing":  # a page of "“…”(name)" quotations credits them all
+        if sum(cands.counts[x] for x, k in cands.kinds.items() if k == "trailing") < 2:
+            return None
+        cands.marked.add(name)
+        return ctx.resolve(name)[0], "", "label"
+    letters = {x for x, k in cands.kinds.items() if k == "role letter"}
+    if kind == "role letter" and not {"interviewer", "guest"} <= set(map(role_of, letters)):
+        return None  # "P. Diddy", "A. Smith": a role letter only counts with its partner
+    person, role, how = ctx.resolve(name)
+    if cands.inline[name] == n and n < 2 and not (person and person.in_registry):
+        return None  # once, inside a line: too weak unless the registry knows the name
+    if kind == "name quote" and not (person or n >= 2):
+        return None
+    # Bold alone, once, names nobody: a bold list item ("**Key Concept**: …").
+    bold_once = n == 1 and name in cands.bold and name not in cands.marked - cands.bold
+    marked = name in cands.marked and not bold_once
+    if person or role or (looks_like_name(without_honorific(name)) and (marked or n >= 2)):
+        return person, role, how or "label"
+    return None
 
 
 def same_style(accepted: dict, cands: Candidates, ctx) -> dict:
