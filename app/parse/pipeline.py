@@ -90,19 +90,7 @@ def parse_item(
     ctx = Context(
         registry, head.title + "\n" + byline + body_text, head.publisher, head.author, credit
     )
-    head.body = merge_caption_lines(name_lines(head.body))
-    labels = labels_of_page(candidates(head.body), ctx, sequence_of(head.body))
-    head.body = split_at_labels(head.body, set(labels))
-    bl = typography_qa(blocks(head.body, set(labels)))
-    if any(b.label and b.label.kind == "alternation" for b in bl):
-        labels = {**labels, **{name: ctx.resolve(name) for name in (ASKER, ANSWERER)}}
-    raw = alternate_unlabelled(turns(bl, set(labels)))
-    if not labels:
-        guest = ctx.main_guest()
-        raw, who = speech_after_intro(raw, guest.name if guest else "")
-        if who:
-            person = guest if guest and guest.name == who else ctx.resolve(who)[0]
-            labels = {who: (person, "", "byline")}
+    head.body, raw, labels = speaking_turns(head.body, ctx)
     people = {
         name: None if resolved[2] == "unknown" else person_for(name, resolved[:2])
         for name, resolved in labels.items()
@@ -124,6 +112,26 @@ def parse_item(
     doc.passages = [passage(t, people, labels) for t in raw]
     describe(doc, ctx, front, labels, {n: p for n, p in people.items() if p})
     return doc
+
+
+def speaking_turns(paragraphs: list[str], ctx: Context) -> tuple[list[str], list[RawTurn], dict]:
+    """The page's own labels learnt, the page cut at them into turns; without labels, Q&A
+    typography or a speech's announcement. Returns the paragraphs as cut, the turns, and
+    label → (person or None, role word, how it was known)."""
+    paragraphs = merge_caption_lines(name_lines(paragraphs))
+    labels = labels_of_page(candidates(paragraphs), ctx, sequence_of(paragraphs))
+    paragraphs = split_at_labels(paragraphs, set(labels))
+    bl = typography_qa(blocks(paragraphs, set(labels)))
+    if any(b.label and b.label.kind == "alternation" for b in bl):
+        labels = {**labels, **{name: ctx.resolve(name) for name in (ASKER, ANSWERER)}}
+    raw = alternate_unlabelled(turns(bl, set(labels)))
+    if not labels:
+        guest = ctx.main_guest()
+        raw, who = speech_after_intro(raw, guest.name if guest else "")
+        if who:
+            person = guest if guest and guest.name == who else ctx.resolve(who)[0]
+            labels = {who: (person, "", "byline")}
+    return paragraphs, raw, labels
 
 
 def front_date(front: dict) -> str:
