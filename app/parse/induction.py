@@ -36,6 +36,15 @@ class Candidates:
     inline: Counter = field(default_factory=Counter)
     bold: set[str] = field(default_factory=set)  # marked by bold type only
     styles: dict[str, str] = field(default_factory=dict)  # "dash caps :", "bold  :", …
+    timed: set[str] = field(default_factory=set)  # printed with a time
+
+    def chapters(self) -> set[str]:
+        """ "Introduction 00:00", "Scaling laws 04:12", …: three or more timed names, each
+        once, are a table of contents; speakers come back."""
+        timed = [n for n in self.timed if self.kinds.get(n) != "diarisation"]
+        if len(timed) >= 3 and all(self.counts[n] == 1 for n in timed):
+            return set(timed)
+        return set()
 
     def add(self, label: Label, printed: str, rest: str) -> None:
         name = label.name
@@ -52,6 +61,8 @@ class Candidates:
             self.marked.add(name)
         if label.marked and label.timestamp is None and printed.startswith("**"):
             self.bold.add(name)
+        if label.timestamp is not None:
+            self.timed.add(name)
 
     def add_embed(self, name: str) -> None:
         self.counts[name] += 1
@@ -154,8 +165,9 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
     two labels that alternate, the first asking, are a conversation even if each is
     printed only once."""
     accepted: dict[str, tuple] = {}
+    chapters = cands.chapters()
     for name in cands.counts:
-        found = judge(name, cands, ctx)
+        found = None if name in chapters else judge(name, cands, ctx)
         if found:
             accepted[name] = found
     accepted.update(conversation_pair(sequence, accepted, cands))

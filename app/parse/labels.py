@@ -42,7 +42,7 @@ NAME_THEN_TIMESTAMP = re.compile(
 )
 # "00:12:34\nDwarkesh Patel\ntext": the time line above the name line.
 TIMESTAMP_THEN_NAME = re.compile(
-    rf"^[\[(]?(?P<ts>{TS})[\])]?\n(?P<label>[^\n]{{1,40}})\n(?P<rest>.*)$", re.S
+    rf"^[\[(]?(?P<ts>{TS})[\])]?\n(?P<label>[^\n]{{1,40}})(?:\n(?P<rest>.*))?$", re.S
 )
 # "[Host] text", "<Interviewer> text", "【主持人】text": a role tag in brackets.
 BRACKET_TAG = re.compile(
@@ -54,7 +54,7 @@ BRACKET_TAG = re.compile(
 DIARISATION = re.compile(
     r"^(?P<label>(?:speaker|sprecher(?:in)?|locuteur|intervenant|hablante|orador|"
     r"host|guest|caller|participant|panelist|voice|teilnehmer(?:in)?|gast|"
-    r"说话人|發言人|发言人|話者|発言者|화자)[ _]?(?:\d{1,2}|(?-i:[A-Z]))\b)"
+    r"说话人|發言人|发言人|話者|発言者|화자)[ _]?(?:\d{1,2}(?!\d|:\d)|(?-i:[A-Z]))\b)"
     # then a time, a colon or the end of the line: "Host a party" is a sentence
     rf"(?:\s*[\[(]?(?P<ts>{TS})[\])]?)?(?:\s*[:：]|[ \t]*(?=\n|$)|(?<=[)\]]))\s*(?P<rest>.*)$",
     re.S | re.I,
@@ -66,6 +66,8 @@ UNIDENTIFIED = re.compile(
     r"(?:\s*#?\d{1,2})?)\s*[:：]\s*(?P<rest>.*)$",
     re.S | re.I,
 )
+# "Speaker" with no number: a transcript tool that does not tell voices apart.
+VOICE_ALONE = re.compile(r"^(?:speaker|sprecher(?:in)?|locuteur|hablante|说话人|話者|화자)$", re.I)
 # "△(샘 올트먼) 반대가 …": a Korean answer mark with the speaker in brackets.
 MARKED_NAME = re.compile(r"^[△▲▶☞]\s*[(（](?P<label>[^()（）\n]{1,20})[)）]\s*(?P<rest>.*)$", re.S)
 # "“…”(리시 수낵 영국 총리)": a quotation with its speaker after it, in brackets.
@@ -148,8 +150,20 @@ def parse_label(p: str) -> tuple[Label, str] | None:
     for shape in (special_label, timestamp_label, colon_label):
         found = shape(p)
         if found:
-            return found
+            return anonymous_voice(found[0]), found[1]
     return None
+
+
+def anonymous_voice(label: Label) -> Label:
+    """ "**Speaker 2:**", "Speaker 00:00:10", "UNIDENTIFIED MALE:": in any shape these are
+    voices nobody names: diarisation labels, or no one at all."""
+    if label.kind:
+        return label
+    if DIARISATION.match(label.name + ":"):
+        label.kind, label.marked = "diarisation", True
+    elif UNIDENTIFIED.match(label.name + ":") or VOICE_ALONE.match(label.name):
+        label.kind, label.marked = "unknown", True
+    return label
 
 
 def special_label(p: str) -> tuple[Label, str] | None:
@@ -212,7 +226,7 @@ def timestamp_label(p: str) -> tuple[Label, str] | None:
         name = above.group("label").strip()
         if looks_like_name(name):
             label = Label(name, timestamp=seconds(above.group("ts")), marked=True)
-            return label, above.group("rest").strip()
+            return label, (above.group("rest") or "").strip()
     own = NAME_THEN_TIMESTAMP.match(p)
     if own and plausible_name(own.group("label").strip()):
         rest = "\n".join(x for x in (own.group("same"), own.group("rest")) if x)
@@ -245,11 +259,6 @@ def colon_label(p: str) -> tuple[Label, str] | None:
     if not plausible_name(name):
         return None
     label.name = name
-    # "**Speaker 2:**", "**UNIDENTIFIED MALE:**": in bold they are still anonymous voices
-    if DIARISATION.match(name + ":"):
-        label.kind, label.marked = "diarisation", True
-    elif UNIDENTIFIED.match(name + ":"):
-        label.kind, label.marked = "unknown", True
     return label, m.group("rest").strip()
 
 

@@ -31,6 +31,7 @@ from app.parse.segment import (
     split_head,
     split_items,
     strip_markup,
+    time_and_name_lines,
     turns,
 )
 from app.parse.speakers import Context, Registry, person_for
@@ -118,7 +119,7 @@ def speaking_turns(paragraphs: list[str], ctx: Context) -> tuple[list[str], list
     """The page's own labels learnt, the page cut at them into turns; without labels, Q&A
     typography or a speech's announcement. Returns the paragraphs as cut, the turns, and
     label → (person or None, role word, how it was known)."""
-    paragraphs = merge_caption_lines(name_lines(paragraphs))
+    paragraphs = merge_caption_lines(name_lines(time_and_name_lines(paragraphs)))
     labels = labels_of_page(candidates(paragraphs), ctx, sequence_of(paragraphs))
     paragraphs = split_at_labels(paragraphs, set(labels))
     bl = typography_qa(blocks(paragraphs, set(labels)))

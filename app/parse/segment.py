@@ -308,7 +308,8 @@ def blocks(paragraphs: list[str], names: set[str]) -> list[Block]:
             out.append(Block(p, raw=p, boundary=True))
         elif parsed and parsed[0].kind == "caption":
             out.append(Block(parsed[1], raw=parsed[1], boundary=True))
-        elif is_heading(p, following):
+        elif is_heading(p, following) and not (out and out[-1].label and not out[-1].text):
+            # (the words right under a label alone on its line are speech, however short)
             m = MARKDOWN_HEADING.match(p) or BOLD_LINE.match(p)
             out.append(Block(m.group("text").strip() if m else p, heading=True, raw=p))
         else:
@@ -318,6 +319,38 @@ def blocks(paragraphs: list[str], names: set[str]) -> list[Block]:
 
 
 CUE = re.compile(r"^\[(applause|music|laughter|musik|applaus|掌声|音乐|笑声)\]$", re.I)
+
+
+TIME_ALONE = re.compile(r"^[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}[\])]?$")
+
+
+def time_and_name_lines(paragraphs: list[str]) -> list[str]:
+    """ "Dwarkesh Patel" on one line and "00:12:34" on the next (or the other way round):
+    one label, put together as "Dwarkesh Patel 00:12:34" so that it reads as one."""
+    out: list[str] = []
+    i = 0
+    while i < len(paragraphs):
+        p, following = paragraphs[i], paragraphs[i + 1] if i + 1 < len(paragraphs) else ""
+        if TIME_ALONE.match(p) and name_line(following):
+            out.append(f"{following} {p.strip('[]()')}")
+            i += 2
+        elif name_line(p) and TIME_ALONE.match(following):
+            out.append(f"{p} {following.strip('[]()')}")
+            i += 2
+        else:
+            out.append(p)
+            i += 1
+    return out
+
+
+def name_line(p: str) -> bool:
+    return (
+        0 < len(p) <= 40
+        and "\n" not in p
+        and not re.search(r"[:：.!?。！？,，]$", p)
+        and plausible_name(p)
+        and looks_like_name(without_honorific(p))
+    )
 
 
 def name_lines(paragraphs: list[str]) -> list[str]:
