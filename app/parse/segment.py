@@ -231,11 +231,11 @@ def split_head(paragraphs: list[str], front_title: str = "", meta: str = "") -> 
     elif body and len(body[0]) <= 300:
         at = title_index(body)
         if at < 0 and (topical := topical_title(body)) is not None:
-            head.title = strip_markup(body[topical])
+            head.title = title_text(body[topical])
             body = body[topical + 1 :]  # what stands above it is the site's header
         elif at >= 0 or not body_sentence(body[0]):
             at = max(at, 0)
-            head.title = strip_markup(body[at])
+            head.title = title_text(body[at])
             body = body[at + 1 :]
     if meta and (found := byline(meta)):  # an index entry's "date · N min · author"
         head.publisher, head.date_iso, head.date_text = found
@@ -257,10 +257,15 @@ def split_head(paragraphs: list[str], front_title: str = "", meta: str = "") -> 
     return head
 
 
+def title_text(p: str) -> str:
+    """A headline without its markup, and without the anchors a scraper left in it
+    ("<a name=tanenbaum>Andrew Tanenbaum</a>"); other tags are words of the page."""
+    return re.sub(r"<a\s[^<>]{0,200}>|</a>", "", strip_markup(p)).strip()
+
+
 def strip_markup(text: str) -> str:
     """Markdown emphasis and heading marks are layout, not words."""
     text = re.sub(r"\*\*(.+?)\*\*", r"\1", text, flags=re.S)
-    text = re.sub(r"</?[a-zA-Z][^<>]{0,200}>", "", text)  # "<a name=x>Name</a>" debris
     return re.sub(r"^#{1,6}\s+", "", text).strip()
 
 
