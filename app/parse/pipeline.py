@@ -219,7 +219,9 @@ def describe(doc: ParsedDocument, ctx: Context, front: dict, labels: dict, peopl
             p.aliases.append(name)
     if not doc.passages:
         doc.warnings.append("no passages")
-    unresolved = [n for n, (p, r, _) in labels.items() if p is None and not r]
+    unresolved = [
+        n for n, (p, r, how) in labels.items() if p is None and not r and how != "unknown"
+    ]
     if unresolved:
         doc.warnings.append("labels not found in registry or page: " + ", ".join(unresolved))
 
