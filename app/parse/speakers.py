@@ -153,6 +153,15 @@ class Context:
         for m in CJK_HONORIFIC_NAME.finditer(self.text):
             if m.start() < len(title) or INTERVIEW_CUE.match(self.text, m.end()):
                 return m.group("name")
+        return self.korean_name_with_title()
+
+    def korean_name_with_title(self) -> str:
+        """ "서리빈 포항공과대학교 … 교수" and later "서 교수는": a Korean article names a
+        person in full with a title once, then by surname and title."""
+        for m in KOREAN_NAME_TITLE.finditer(self.text):
+            name, title = m.group("name"), m.group("title")
+            if f"{name[0]} {title}" in self.text:
+                return name
         return ""
 
     def interviewer(self) -> Person:
@@ -285,6 +294,11 @@ INTERVIEW_WITH = re.compile(
     r"(?i:entrevista con|interview with|in an interview with|im Gespräch mit|"
     r"im Interview mit|entretien avec|intervista con)\s+(?i:(?:the|der|dem|la|le|el)\s+)?"
     r"(?P<name>[A-Z][\w.&'-]+(?:\s+[A-Z][\w.&'-]+){0,2})"
+)
+# (a lookahead, so that "전문가 서리빈 … 교수" is tried from each word on)
+KOREAN_NAME_TITLE = re.compile(
+    r"(?<![\uac00-\ud7af])(?=(?P<name>[\uac00-\ud7af]{3})\s(?:\S{1,20}\s){0,4}?"
+    r"(?P<title>교수|대표|회장|박사|총리|장관|창업자|의원|사장|소장|원장|위원장|이사|CEO))"
 )
 # The byline of a Japanese, Chinese or Korean interviewer: "文● 遠藤諭", "聞き手：…", "민경영 기자".
 CJK_JOURNALIST = re.compile(
