@@ -69,7 +69,7 @@ class Context:
             name = outlet.name if outlet else label
             return Person(
                 name,
-                slugify(name),
+                slug_of(name),
                 [label] if label != name else [],
                 is_organization=True,
                 in_registry=bool(outlet),
@@ -84,7 +84,7 @@ class Context:
         if " " in key or len(key) < 3:
             return None
         page_people = [
-            Person(n, slugify(n)) for n in self.page_names if not self.registry.person(n)
+            Person(n, slug_of(n)) for n in self.page_names if not self.registry.person(n)
         ]
         for candidates in (self.people, page_people):
             found = {p.slug: p for p in candidates if matches(name_key(p.name).split(), key)}
@@ -105,7 +105,7 @@ class Context:
         capitalised phrase seen only once ("Most Vulnerable Professions:") names nobody."""
         return next(
             (
-                Person(n, slugify(n))
+                Person(n, slug_of(n))
                 for n in self.page_names
                 if name_key(n) == name_key(label) and self.folded.count(name_key(n)) >= 2
             ),
@@ -136,7 +136,7 @@ class Context:
         if counted:
             return counted[0][1]
         name = self.introduced_name()
-        return Person(name, slugify(name) or self.anonymous(name).slug) if name else None
+        return Person(name, slug_of(name)) if name else None
 
     def introduced_name(self) -> str:
         """The person the page introduces: "Enrique Herrera (Jódar, 1969) …", a name the
@@ -177,12 +177,15 @@ class Context:
         """ "En esta entrevista con GranadaDigital", "im Gespräch mit der Zeit": after such
         words a person is the guest, but an outlet (the registry's, or one word that is no
         name of the page) is the one asking."""
-        for m in INTERVIEW_WITH.finditer(self.text):
-            name = m.group("name")
+        names = [m.group("name") for m in INTERVIEW_WITH.finditer(self.text)]
+        # "머니투데이는 … 교수와의 인터뷰를 통해": the subject of a Korean sentence that says
+        # it interviewed someone (a word, not the two or three syllables of a name)
+        names += [m.group("name") for m in KOREAN_INTERVIEWING.finditer(self.text)]
+        for name in names:
             outlet = self.registry.outlet(name)
             if outlet or (" " not in name and not self.registry.person(name) and len(name) > 3):
                 found = outlet.name if outlet else name
-                return Person(found, slugify(found), is_organization=True, in_registry=bool(outlet))
+                return Person(found, slug_of(found), is_organization=True, in_registry=bool(outlet))
         return None
 
     def placeholder(self, role: str) -> Person:
@@ -207,7 +210,7 @@ class Context:
         if not m and not cjk:
             return None
         name = m.group("name") if m else cjk[0].group("name") or cjk[0].group("ko")
-        return self.registry.person(name) or Person(name, slugify(name))
+        return self.registry.person(name) or Person(name, slug_of(name))
 
     def source_outlet(self) -> Person | None:
         """The outlet a reprint credits ("Source: Bloomberg"): an unnamed host is its voice."""
@@ -217,7 +220,7 @@ class Context:
         name = m.group("name").strip()
         outlet = self.registry.outlet(name)
         name = outlet.name if outlet else name
-        return Person(name, slugify(name), is_organization=True, in_registry=bool(outlet))
+        return Person(name, slug_of(name), is_organization=True, in_registry=bool(outlet))
 
     def by_initials(self, label: str) -> Person | None:
         """ "SA:" is the one person named on the page whose initials are S. A."""
@@ -228,7 +231,7 @@ class Context:
         if len(found) != 1:
             return None
         name = found.pop()
-        return self.registry.person(name) or Person(name, slugify(name))
+        return self.registry.person(name) or Person(name, slug_of(name))
 
     def by_cjk_surname(self, label: str) -> Person | None:
         """ "藤井キャスター" on a page that writes "藤井貴彦キャスター"; "アルトマン氏" on one
@@ -245,9 +248,7 @@ class Context:
         if len(names) != 1:
             return None
         name = names.pop()
-        return self.registry.person(name) or Person(
-            name, slugify(name) or self.anonymous(name).slug
-        )
+        return self.registry.person(name) or Person(name, slug_of(name))
 
     def resolve(self, label: str) -> tuple[Person | None, str, str]:
         """(person, role word, how it was known) for a label; person None when nothing
@@ -295,6 +296,9 @@ INTERVIEW_WITH = re.compile(
     r"im Interview mit|entretien avec|intervista con)\s+(?i:(?:the|der|dem|la|le|el)\s+)?"
     r"(?P<name>[A-Z][\w.&'-]+(?:\s+[A-Z][\w.&'-]+){0,2})"
 )
+KOREAN_INTERVIEWING = re.compile(
+    r"(?:^|\n|[.!?]\s)(?P<name>[\uac00-\ud7afA-Za-z]{4,12})(?:는|은)\s[^.\n]{0,120}(?:와|과)의\s?인터뷰"
+)
 # (a lookahead, so that "전문가 서리빈 … 교수" is tried from each word on)
 KOREAN_NAME_TITLE = re.compile(
     r"(?<![\uac00-\ud7af])(?=(?P<name>[\uac00-\ud7af]{3})\s(?:\S{1,20}\s){0,4}?"
@@ -322,10 +326,14 @@ def looks_like_outlet(name: str) -> bool:
     return 1 <= len(words) <= 4 and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
 
 
+def slug_of(name: str) -> str:
+    """A speaker's slug: its ASCII words, or a digest for a name in another script."""
+    return slugify(name) or "speaker-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+
+
 def person_for(label: str, resolved: tuple[Person | None, str]) -> Person:
     person, role = resolved
     if person:  # a copy: the registry's people are shared between documents
         return replace(person, aliases=list(person.aliases))
     name = without_honorific(label)
-    slug = slugify(name) or "speaker-" + hashlib.sha1(name.encode()).hexdigest()[:8]
-    return Person(name, slug, aliases=[], role=role)
+    return Person(name, slug_of(name), aliases=[], role=role)
