@@ -21,16 +21,17 @@ from pathlib import Path
 from whoosh import fields
 from whoosh import index as whoosh_index
 
-from app.search.analysis import LangText, analyzer
+from app.search.analysis import CJK_RUN, ArchiveAnalyzer, ExactAnalyzer, GramAnalyzer, LangText
 from app.search.matchers import BM25
-from app.search.postings import Offsets
+from app.search.postings import Offsets, Places
 from app.text import HAN, match_form
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 POINTER = "CURRENT"
 # Raise when the schema or the posting format changes: archives rebuild their index once.
-INDEX_FORMAT = "3"
-SPELLING = "words.txt"  # unstemmed non-Han words, folded, sorted: for "did you mean"
+# 5: the `exact` and `grams` fields, per-language stemmers, CJK words in words.txt.
+INDEX_FORMAT = "5"
+SPELLING = "words.txt"  # unstemmed words, folded, and CJK words, sorted: for "did you mean"
 WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
 LEASES = "leases"
 # Below this many passages one process is faster than starting writer processes.
@@ -44,12 +45,19 @@ def schema() -> fields.Schema:
     # every passage; the unstemmed words go to words.txt instead (see spelling_words).
     # Fields nobody searches are only stored: every indexed value is a posting to write
     # (a NUMERIC is 8), and they were 13 of a passage's ~114 postings.
-    text = fields.TEXT(analyzer=analyzer(), stored=True, chars=True)
+    # `exact` and `grams` (see app.search.analysis) keep positions only.
+    text = fields.TEXT(analyzer=ArchiveAnalyzer(), stored=True, chars=True)
     text.format = Offsets()
+    exact = fields.TEXT(analyzer=ExactAnalyzer())
+    exact.format = Places()
+    grams = fields.TEXT(analyzer=GramAnalyzer())
+    grams.format = Places()
     return fields.Schema(
         id=fields.STORED(),
         text=text,
-        speaker_name=fields.TEXT(analyzer=analyzer(), stored=True),
+        exact=exact,
+        grams=grams,
+        speaker_name=fields.TEXT(analyzer=ArchiveAnalyzer(), stored=True),
         speaker_slug=fields.ID(stored=True, sortable=True),
         interview_slug=fields.ID(stored=True, sortable=True),
         interview_title=fields.STORED(),
@@ -75,6 +83,8 @@ def document(entry: dict) -> dict:
     return {
         "id": str(entry["id"]),
         "text": LangText(text, lang),
+        "exact": LangText(text, lang),
+        "grams": LangText(text, lang),
         "_stored_text": str(text),  # store a plain str: readers need not unpickle LangText
         "speaker_name": entry.get("speaker") or "",
         "speaker_slug": entry.get("speaker_slug") or "",
@@ -143,8 +153,21 @@ def _write(folder: Path, entries, processes_from: int) -> None:
         writer.cancel()
         raise
     writer.commit()
-    spelling = sorted({match_form(w) for w in words if len(w) >= 3})
+    spelling = sorted({match_form(w) for w in words if len(w) >= 3} | cjk_words(folder))
     (folder / SPELLING).write_text("\n".join(spelling), encoding="utf-8")
+
+
+def cjk_words(folder: Path) -> set[str]:
+    """The indexed jieba words and hangul words of two or more characters (read from the
+    index's term list: the analysis ran in the writer processes)."""
+    ix = whoosh_index.open_dir(str(folder))
+    reader = ix.reader()
+    try:
+        found = (w.decode("utf-8") for w in reader.lexicon("text"))
+        return {w for w in found if len(w) >= 2 and CJK_RUN.fullmatch(w)}
+    finally:
+        reader.close()
+        ix.close()
 
 
 def _switch(index_root: Path, name: str) -> None:
