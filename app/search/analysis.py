@@ -246,6 +246,8 @@ class _Fields(Analyzer):
 class ArchiveAnalyzer(_Fields):
     """The `text` field: words (jieba's for Han), folded and stemmed, ordinal positions."""
 
+    __module__ = "app.search.stored"  # the path index files name: see app.search.stored
+
     def tokens(self, value, lang):
         for pos, (start, end, word, is_han) in enumerate(_tokens(str(value), lang)):
             yield pos, start, end, word if is_han else index_form(word, lang)
@@ -254,6 +256,8 @@ class ArchiveAnalyzer(_Fields):
 class ExactAnalyzer(_Fields):
     """The `exact` field: the folded form of each word its stemmer changed, and MARK, at the
     word's position in `text`."""
+
+    __module__ = "app.search.stored"  # the path index files name: see app.search.stored
 
     def tokens(self, value, lang):
         for pos, (start, end, word, is_han) in enumerate(_tokens(str(value), lang)):
@@ -267,6 +271,8 @@ class ExactAnalyzer(_Fields):
 
 class GramAnalyzer(_Fields):
     """The `grams` field: CJK bigrams, each at its character offset as its position."""
+
+    __module__ = "app.search.stored"  # the path index files name: see app.search.stored
 
     def tokens(self, value, lang):
         for at, gram in grams(str(value)):
