@@ -290,6 +290,10 @@ class SearchIndex:
             ("mask", fieldname, key), lambda: bytearray(map(test, self.column(searcher, fieldname)))
         )
 
+    def cached(self, what, build):
+        """A value computed once per live index folder (e.g. from its columns)."""
+        return self._cached(("value", what), build)
+
     def _cached(self, what, build):
         key = (getattr(self._local, "name", ""), what)
         value = self._columns.get(key)

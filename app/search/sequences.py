@@ -18,7 +18,7 @@ hand them to whoosh as a `Computed` matcher, which the block scorer reads direct
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from whoosh import matching
 from whoosh import query as Q
@@ -30,8 +30,7 @@ from app.search.matchers import leaf_scores, scorable, scores, stepped_scores
 TIER = 100.0  # above any BM25 sum of a query's words (the seeds' largest is about 30)
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """One place of a sequence: its offset from the start, and (field, term, unmarked)
     options; `unmarked` counts the term only where `exact` holds no MARK."""
 
