@@ -257,7 +257,7 @@ def _run(index: SearchIndex, searcher, parsed: Parsed, result: SearchResult, fac
             for name, field in FACETS.items()
         }
     if result.total == 0:
-        result.did_you_mean = suggest(index, searcher, parsed.words, result.query)
+        result.did_you_mean = suggest(index, searcher, parsed.words, result.query, parsed.langs)
 
 
 def _counts(codes: list[int], labels: list, docnums: list[int]) -> dict[str, int]:

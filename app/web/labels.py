@@ -1,10 +1,12 @@
 """What readers see instead of codes: language and kind names, roles, clock times, the
-notes a version carries, and the plain-text citation of a passage.
+notes a version carries, the plain-text citation of a passage, and the links to it.
 
 Wording lives here so that pages and their JSON twins say the same thing.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from app.text import HAN_CHAR, HANGUL_CHAR, KANA_CHAR
 from app.web.views import InterviewCard, PassageView, Version
@@ -29,6 +31,22 @@ KINDS = {
 }
 ROLES = ("host", "interviewer", "guest", "author")  # the order participants are listed in
 REMOVED = "This passage was removed from the archive."
+
+
+def link(path: str, params: dict | None = None, **more) -> str:
+    """path?query with the empty values and page 1 left out (short, shareable URLs)."""
+    merged = {**(params or {}), **more}
+    kept = {
+        k: v
+        for k, v in merged.items()
+        if v not in (None, "") and not (k == "page" and str(v) == "1")
+    }
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def passage_url(interview_slug: str, document_key: str, passage_id: str, q: str = "") -> str:
+    """Where a passage stands in its interview: its version shown, the query marked."""
+    return link(f"/interviews/{interview_slug}", version=document_key, q=q) + f"#{passage_id}"
 
 
 def language_name(code: str) -> str:
