@@ -204,6 +204,8 @@ def sequence_scores(searcher, slots, only: dict | None, boost: float = 1.0) -> d
     """Sub docnum -> score of the passages where every slot is filled at start + offset.
     Slots are read rarest first, each only for the passages still in the running."""
     reader = searcher.reader()
+    if len(slots) == 1 and not any(unmarked for _, _, unmarked in slots[0].options):
+        return alone(searcher, slots[0], only, boost)
 
     def frequency(slot):
         return sum(reader.doc_frequency(f, t) for f, t, _ in slot.options)
@@ -234,6 +236,17 @@ def sequence_scores(searcher, slots, only: dict | None, boost: float = 1.0) -> d
         if not starts:
             return {}
     return {d: scored[d] * boost for d in starts or {}}
+
+
+def alone(searcher, slot: Slot, only: dict | None, boost: float) -> dict[int, float]:
+    """A one-place sequence without marks to check: its terms' scores, no positions read
+    (a two-character fragment such as 我们 is one bigram)."""
+    found: dict[int, float] = {}
+    for field, term, _ in slot.options:
+        m = term_matcher(searcher, field, term)
+        for d, score in (any_scores(m, only) if m is not None else {}).items():
+            found[d] = found.get(d, 0.0) + score
+    return {d: score * boost for d, score in found.items()}
 
 
 def _read_marks(searcher, marks: dict[int, set], places: dict) -> None:
