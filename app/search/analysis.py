@@ -227,7 +227,7 @@ class _Fields(Analyzer):
         mode="",
         **kwargs,
     ):
-        lang = kwargs.get("lang") or getattr(value, "lang", "")
+        lang = kwargs.get("lang") or getattr(value, "lang", "") or ""
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for pos, start, end, word in self.tokens(value, lang):
             token.text = word

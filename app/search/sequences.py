@@ -202,30 +202,40 @@ def term_matcher(searcher, field: str, term: str):
 
 def sequence_scores(searcher, slots, only: dict | None, boost: float = 1.0) -> dict:
     """Sub docnum -> score of the passages where every slot is filled at start + offset.
-    Slots are read rarest first, each only for the passages still in the running."""
+    Slots are read rarest first, each only for the passages still in the running. Marks
+    are checked in a second pass over the passages that match without them: the mark is in
+    nearly every passage, and reading it for every candidate of a common word would cost
+    as much as the phrase."""
     reader = searcher.reader()
     if len(slots) == 1 and not any(unmarked for _, _, unmarked in slots[0].options):
         return alone(searcher, slots[0], only, boost)
+    order = sorted(slots, key=lambda s: sum(reader.doc_frequency(f, t) for f, t, _ in s.options))
+    marks: dict[int, set] | None = None
+    if any(unmarked for slot in slots for _, _, unmarked in slot.options):
+        only, marks = match(searcher, order, only, None), {}
+        if not only:
+            return {}
+    return {d: score * boost for d, score in match(searcher, order, only, marks).items()}
 
-    def frequency(slot):
-        return sum(reader.doc_frequency(f, t) for f, t, _ in slot.options)
 
-    marks: dict[int, set] = {}
+def match(searcher, slots, only: dict | None, marks: dict | None) -> dict[int, float]:
+    """One pass of `sequence_scores`; `marks` None: unmarked options are not checked."""
     starts: dict[int, set] | None = None
     scored: dict[int, float] = {}
     candidates = only
-    for slot in sorted(slots, key=frequency):
+    for slot in slots:
         here: dict[int, set] = {}
         for field, term, unmarked in slot.options:
             m = term_matcher(searcher, field, term)
             if m is None:
                 continue
             found, places = positions(m, candidates)
-            if unmarked:
-                _read_marks(searcher, marks, places)
+            known = marks if unmarked else None
+            if known is not None:
+                _read_marks(searcher, known, places)
             for d, ps in places.items():
-                if unmarked:
-                    ps = [p for p in ps if p not in marks[d]]
+                if known is not None:
+                    ps = [p for p in ps if p not in known[d]]
                 if ps:
                     here.setdefault(d, set()).update(p - slot.offset for p in ps)
                     scored[d] = scored.get(d, 0.0) + found[d]
@@ -235,7 +245,7 @@ def sequence_scores(searcher, slots, only: dict | None, boost: float = 1.0) -> d
         starts = candidates = here
         if not starts:
             return {}
-    return {d: scored[d] * boost for d in starts or {}}
+    return {d: scored[d] for d in starts or {}}
 
 
 def alone(searcher, slot: Slot, only: dict | None, boost: float) -> dict[int, float]:
