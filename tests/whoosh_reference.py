@@ -33,7 +33,8 @@ from app.search.query import prepare
 
 
 class Spelled(Q.Query):
-    """A sequence, matched passage by passage on stock postings (see the module's note)."""
+    """A sequence, matched passage by passage on stock postings (see the module's note); an
+    unmarked option does not count where `exact` holds "~" + its term."""
 
     def __init__(self, slots):
         self.slots = slots
@@ -68,19 +69,22 @@ def postings(searcher, field: str, term: str) -> dict[int, tuple[float, list[int
 
 
 def spelled(searcher, slots) -> dict[int, float]:
-    marks = postings(searcher, "exact", "~")
     places = [
-        [(postings(searcher, f, t), unmarked) for f, t, unmarked in options] for _, options in slots
+        [
+            (postings(searcher, f, t), postings(searcher, "exact", "~" + t) if unmarked else {})
+            for f, t, unmarked in options
+        ]
+        for _, options in slots
     ]
     found = {}
     for d in set().union(*(p for slot in places for p, _ in slot)):
         starts, score = None, 0.0
         for (offset, _), slot in zip(slots, places):
             here = set()
-            for posts, unmarked in slot:
+            for posts, marks in slot:
                 if d not in posts:
                     continue
-                marked = set(marks[d][1]) if unmarked and d in marks else set()
+                marked = set(marks[d][1]) if d in marks else set()
                 ps = {p - offset for p in posts[d][1] if p not in marked}
                 if ps:
                     here |= ps

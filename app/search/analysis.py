@@ -10,10 +10,12 @@ for the first two:
   stripped of diacritics (ä -> a: "Kunstliche" finds "Künstliche", casefold makes ß -> ss)
   and stemmed by the passage's language. Japanese and Korean passages have no jieba: their
   Han and kana runs are left to `grams`.
-- `exact`: the folded, unstemmed form of each word whose stem differs from it, and the mark
-  `~` at the same position. A quoted word then matches `exact:form`, or `text:form` where no
-  mark stands (the word was its own stem). Indexing every word unstemmed again would cost
-  2.5x the postings of the changed words alone (measured on the seeds: 5,073 vs 1,986).
+- `exact`: the folded, unstemmed form of each word whose stem differs from it, and its stem
+  marked (`~stem`) at the same position. A quoted word then matches `exact:form`, or
+  `text:form` where no `~form` stands (the word there was its own stem, not a longer word
+  with that stem). Indexing every word unstemmed again would cost 2.5x the postings of the
+  changed words alone (measured on the seeds: 5,073 vs 1,986); one mark for all changed
+  words (`~`) made quotes of common words read a long position list in every passage.
 - `grams`: every run of Han, kana and hangul as overlapping character bigrams (a single
   character for a one-character run), like Lucene's CJKBigramFilter, at positions that are
   the bigram's character offset in the passage: a fragment cut anywhere is a run of bigrams
@@ -56,7 +58,7 @@ STEMMERS = ("de", "en", "fr", "es", "it", "pt", "nl")
 # the Italian stemmer makes "openai" "open", which would find every "opened".
 QUERY_LANGUAGES = ("de", "en")
 NO_JIEBA = ("ja", "ko")  # jieba's dictionary is Chinese: their Han runs are bigrams only
-MARK = "~"  # in `exact`: the word at this position is not its own stem
+MARK = "~"  # in `exact`, before a stem: a word with this stem (not its own) stands here
 
 
 class LangText(str):
@@ -254,8 +256,8 @@ class ArchiveAnalyzer(_Fields):
 
 
 class ExactAnalyzer(_Fields):
-    """The `exact` field: the folded form of each word its stemmer changed, and MARK, at the
-    word's position in `text`."""
+    """The `exact` field: the folded form of each word its stemmer changed, and MARK + its
+    stem, at the word's position in `text`."""
 
     __module__ = "app.search.stored"  # the path index files name: see app.search.stored
 
@@ -264,9 +266,10 @@ class ExactAnalyzer(_Fields):
             if is_han:
                 continue
             form = match_form(word)
-            if stem(form, lang) != form:
+            stemmed = stem(form, lang)
+            if stemmed != form:
                 yield pos, start, end, form
-                yield pos, start, end, MARK
+                yield pos, start, end, MARK + stemmed
 
 
 class GramAnalyzer(_Fields):

@@ -18,7 +18,7 @@ from whoosh import query as Q
 from whoosh.reading import TermNotFound
 
 from app.search import query as parsing
-from app.search.analysis import QUERY_LANGUAGES, stem_languages
+from app.search.analysis import CJK_RUN, QUERY_LANGUAGES, stem_languages
 from app.search.index import SearchIndex
 from app.search.matchers import AnyOf, Phrase, TopAndAll
 from app.search.query import MAX_QUERY, Parsed, prepare
@@ -275,12 +275,13 @@ def page_hits(searcher, hits, start: int, stop: int, terms) -> list[Hit]:
     ]
     kinds = split_terms(terms)
     stored = {d: searcher.stored_fields(d) for d, _ in picked}
-    # a prefix may stand for thousands of indexed words, and a quote needs the words'
-    # unstemmed forms (the index has stems at their places): read the hits instead
-    if kinds.prefixes or kinds.quotes:
+    # a prefix may stand for thousands of indexed words, and a quote of Latin words needs
+    # their unstemmed forms (the index has stems at their places): read the hits instead
+    latin = [w for quote in kinds.quotes for w in quote if not CJK_RUN.fullmatch(w)]
+    if kinds.prefixes or latin:
         tokens = {d: text_tokens(fields.get("text", "")) for d, fields in stored.items()}
     else:
-        read = kinds.words.union(*kinds.phrases) if kinds.phrases else kinds.words
+        read = kinds.words.union(*kinds.phrases, *kinds.quotes)
         tokens = postings_tokens(searcher, list(stored), sorted(read))
     return [
         to_hit(stored[d], score, marks(tokens[d], kinds, stored[d].get("text", "")))

@@ -32,7 +32,8 @@ TIER = 100.0  # above any BM25 sum of a query's words (the seeds' largest is abo
 
 class Slot(NamedTuple):
     """One place of a sequence: its offset from the start, and (field, term, unmarked)
-    options; `unmarked` counts the term only where `exact` holds no MARK."""
+    options; `unmarked` counts the term only where `exact` does not hold MARK + term (a word
+    whose stem is the term stands there)."""
 
     offset: int
     options: tuple[tuple[str, str, bool], ...]
@@ -177,75 +178,128 @@ def any_scores(m, only: dict | None) -> dict[int, float]:
     return scores(m, only) if scorable(m) else stepped_scores(m, only)
 
 
-def positions(m, only: dict | None) -> tuple[dict[int, float], dict[int, list[int]]]:
-    """Score and decoded positions per sub docnum of one term's matcher."""
+def postings(m, only: dict | None) -> tuple[dict[int, float], dict[int, object], object]:
+    """Score and encoded positions per sub docnum of one term's matcher, and the decoder
+    (positions are decoded only for the passages that stay candidates)."""
     if type(m) is W3LeafMatcher and hasattr(m.scorer, "lengths"):
-        values: dict[int, bytes] = {}
-        found = leaf_scores(m, only, values)
-        decode = m.format.decode_positions
-        return found, {d: decode(v) for d, v in values.items()}
+        values: dict[int, object] = {}
+        return leaf_scores(m, only, values), values, m.format.decode_positions
     found, places = {}, {}
-    while m.is_active():  # an inlined posting list
+    while m.is_active():  # an inlined posting list: positions come decoded
         d = m.id()
         if only is None or d in only:
             found[d], places[d] = m.score(), list(m.value_as("positions"))
         m.next()
-    return found, places
+    return found, places, list
+
+
+class Terms:
+    """Each term's matcher of a segment, made once and reset for each reading (making one
+    costs a scorer: a quarter of a millisecond)."""
+
+    def __init__(self, searcher):
+        self.searcher, self.reader, self.made = searcher, searcher.reader(), {}
+
+    def matcher(self, field: str, term: str):
+        key = (field, term)
+        m = self.made.get(key)
+        if m is None:
+            if key not in self.reader:
+                return None
+            m = self.made[key] = Q.Term(field, term).matcher(self.searcher)
+        else:
+            m.reset()
+        return m
+
+    def frequency(self, slot: Slot) -> int:
+        return sum(self.reader.doc_frequency(f, t) for f, t, _ in slot.options)
 
 
 def term_matcher(searcher, field: str, term: str):
-    reader = searcher.reader()
-    if (field, term) not in reader:
-        return None
-    return Q.Term(field, term).matcher(searcher)
+    return Terms(searcher).matcher(field, term)
 
 
 def sequence_scores(searcher, slots, only: dict | None, boost: float = 1.0) -> dict:
     """Sub docnum -> score of the passages where every slot is filled at start + offset.
-    Slots are read rarest first, each only for the passages still in the running. Marks
-    are checked in a second pass over the passages that match without them: the mark is in
-    nearly every passage, and reading it for every candidate of a common word would cost
-    as much as the phrase."""
-    reader = searcher.reader()
+
+    Slots are read rarest first, each only for the passages still in the running, and
+    positions are decoded only for passages that hold the first two. Marks are read last,
+    for the passages that match without them, which are then matched again from the
+    postings already read."""
     if len(slots) == 1 and not any(unmarked for _, _, unmarked in slots[0].options):
         return alone(searcher, slots[0], only, boost)
-    order = sorted(slots, key=lambda s: sum(reader.doc_frequency(f, t) for f, t, _ in s.options))
-    marks: dict[int, set] | None = None
-    if any(unmarked for slot in slots for _, _, unmarked in slot.options):
-        only, marks = match(searcher, order, only, None), {}
-        if not only:
-            return {}
-    return {d: score * boost for d, score in match(searcher, order, only, marks).items()}
-
-
-def match(searcher, slots, only: dict | None, marks: dict | None) -> dict[int, float]:
-    """One pass of `sequence_scores`; `marks` None: unmarked options are not checked."""
+    terms = Terms(searcher)
+    order = sorted(slots, key=terms.frequency)
+    read: list[dict[int, list]] = []
     starts: dict[int, set] | None = None
-    scored: dict[int, float] = {}
     candidates = only
-    for slot in slots:
-        here: dict[int, set] = {}
-        for field, term, unmarked in slot.options:
-            m = term_matcher(searcher, field, term)
-            if m is None:
-                continue
-            found, places = positions(m, candidates)
-            known = marks if unmarked else None
-            if known is not None:
-                _read_marks(searcher, known, places)
-            for d, ps in places.items():
-                if known is not None:
-                    ps = [p for p in ps if p not in known[d]]
-                if ps:
-                    here.setdefault(d, set()).update(p - slot.offset for p in ps)
-                    scored[d] = scored.get(d, 0.0) + found[d]
-        if starts is not None:
-            here = {d: at & starts[d] for d, at in here.items() if d in starts}
-            here = {d: at for d, at in here.items() if at}
-        starts = candidates = here
+    for slot in order:
+        here = read_slot(terms, slot, candidates)
+        read.append(here)
+        if len(read) == 1:
+            candidates = here
+            continue
+        if starts is None:
+            starts = {d: starts_of(order[0], read[0][d]) for d in here if d in read[0]}
+        starts = {
+            d: at for d in here if d in starts and (at := starts[d] & starts_of(slot, here[d]))
+        }
+        candidates = starts
         if not starts:
             return {}
-    return {d: scored[d] for d in starts or {}}
+    docs = dict.fromkeys(candidates or ())
+    marks = read_marks(terms, docs, [t for s in slots for _, t, unmarked in s.options if unmarked])
+    found = {}
+    for d in docs:
+        score = matched(order, [here[d] for here in read], marks.get(d, {}))
+        if score is not None:
+            found[d] = score * boost
+    return found
+
+
+def read_slot(terms: Terms, slot: Slot, only) -> dict[int, list]:
+    """Sub docnum -> [(decode, encoded positions, mark, score)] of a slot's options (`mark`:
+    the term whose positions do not count, or None)."""
+    here: dict[int, list] = {}
+    for field, term, unmarked in slot.options:
+        m = terms.matcher(field, term)
+        if m is None:
+            continue
+        found, values, decode = postings(m, only)
+        for d, value in values.items():
+            here.setdefault(d, []).append(
+                (decode, value, MARK + term if unmarked else None, found[d])
+            )
+    return here
+
+
+def starts_of(slot: Slot, entries: list, marks: dict | None = None) -> set[int]:
+    """Where the phrase would start if this slot is filled as `entries` say; with `marks`
+    (mark term -> positions), unmarked options count only where their mark does not stand."""
+    marks = marks or {}
+    return {
+        p - slot.offset
+        for decode, value, mark, _ in entries
+        for p in decode(value)
+        if p not in marks.get(mark, ())
+    }
+
+
+def matched(slots, entries: list[list], marks: dict) -> float | None:
+    """The score of one passage (the options that fill a place, summed), or None when its
+    places do not line up once the marks are heeded."""
+    starts, score = None, 0.0
+    for slot, options in zip(slots, entries):
+        here = set()
+        for option in options:
+            at = starts_of(slot, [option], marks)
+            if at:
+                here |= at
+                score += option[3]
+        starts = here if starts is None else starts & here
+        if not starts:
+            return None
+    return score
 
 
 def alone(searcher, slot: Slot, only: dict | None, boost: float) -> dict[int, float]:
@@ -259,12 +313,15 @@ def alone(searcher, slot: Slot, only: dict | None, boost: float) -> dict[int, fl
     return {d: score * boost for d, score in found.items()}
 
 
-def _read_marks(searcher, marks: dict[int, set], places: dict) -> None:
-    """The MARK positions of the passages in `places` not read yet."""
-    missing = {d: None for d in places if d not in marks}
-    if not missing:
-        return
-    m = term_matcher(searcher, "exact", MARK)
-    found = positions(m, missing)[1] if m is not None else {}
-    for d in missing:
-        marks[d] = set(found.get(d, ()))
+def read_marks(terms: Terms, docs: dict, forms: list[str]) -> dict[int, dict[str, set]]:
+    """Sub docnum -> {mark term: positions} of these passages for the marks of `forms`
+    (where a word stands whose stem is the form; a rare term, read only for `docs`)."""
+    out: dict[int, dict[str, set]] = {}
+    for form in dict.fromkeys(forms):
+        m = terms.matcher("exact", MARK + form)
+        if m is None or not docs:
+            continue
+        _, values, decode = postings(m, docs)
+        for d, value in values.items():
+            out.setdefault(d, {})[MARK + form] = set(decode(value))
+    return out
