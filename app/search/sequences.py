@@ -215,10 +215,6 @@ class Terms:
         return sum(self.reader.doc_frequency(f, t) for f, t, _ in slot.options)
 
 
-def term_matcher(searcher, field: str, term: str):
-    return Terms(searcher).matcher(field, term)
-
-
 def sequence_scores(searcher, slots, only: dict | None, boost: float = 1.0) -> dict:
     """Sub docnum -> score of the passages where every slot is filled at start + offset.
 
@@ -305,12 +301,17 @@ def matched(slots, entries: list[list], marks: dict) -> float | None:
 def alone(searcher, slot: Slot, only: dict | None, boost: float) -> dict[int, float]:
     """A one-place sequence without marks to check: its terms' scores, no positions read
     (a two-character fragment such as 我们 is one bigram)."""
+    terms = Terms(searcher)
     found: dict[int, float] = {}
     for field, term, _ in slot.options:
-        m = term_matcher(searcher, field, term)
-        for d, score in (any_scores(m, only) if m is not None else {}).items():
+        m = terms.matcher(field, term)
+        scored = any_scores(m, only) if m is not None else {}
+        if not found:
+            found = scored
+            continue
+        for d, score in scored.items():
             found[d] = found.get(d, 0.0) + score
-    return {d: score * boost for d, score in found.items()}
+    return found if boost == 1.0 else {d: score * boost for d, score in found.items()}
 
 
 def read_marks(terms: Terms, docs: dict, forms: list[str]) -> dict[int, dict[str, set]]:
