@@ -112,12 +112,24 @@ def index_form(word: str, lang: str) -> str:
     return stem(match_form(word), lang)
 
 
+@functools.lru_cache(maxsize=1)
+def _widths() -> dict[int, str]:
+    """NFKC of every character that NFKC maps to one other character (full and half width
+    forms, compatibility ideographs), as a str.translate table: NFKC of a whole text may
+    change its length (… becomes ...), which would move every offset after it."""
+    table = {}
+    for code in [*range(0x10000), *range(0x2F800, 0x2FA20)]:
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        if folded != char and len(folded) == 1:
+            table[code] = folded
+    return table
+
+
 def fold_chars(run: str) -> str:
-    """NFKC (width) and Traditional -> Simplified, keeping one character per character, so
-    offsets into the run stay offsets into the original text."""
-    folded = unicodedata.normalize("NFKC", run)
-    if len(folded) != len(run):
-        folded = "".join(f if len(f := unicodedata.normalize("NFKC", c)) == 1 else c for c in run)
+    """Width (NFKC, one character for one) and Traditional -> Simplified, keeping one
+    character per character, so offsets into the run stay offsets into the original."""
+    folded = run.translate(_widths())
     converted = _t2s().convert(folded)
     if len(converted) == len(folded):
         return converted

