@@ -181,10 +181,16 @@ def _tokens(text: str, lang: str) -> tuple:
 
 
 def grams(text: str) -> list[tuple[int, str]]:
-    """(character offset, bigram) for every Han, kana and hangul run of a text."""
+    """(character offset, bigram) for every Han, kana and hangul run of a text (folded once
+    for the whole text: one call to OpenCC instead of one a run)."""
+    runs = list(CJK_RUN.finditer(text))
+    folded = fold_chars(text) if runs else text
     out = []
-    for m in CJK_RUN.finditer(text):
-        out += [(m.start() + start, gram) for start, _, gram in han_bigrams(m.group())]
+    for m in runs:
+        start, end = m.span()
+        if end - start == 1:
+            out.append((start, folded[start]))
+        out += [(at, folded[at : at + 2]) for at in range(start, end - 1)]
     return out
 
 

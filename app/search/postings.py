@@ -103,6 +103,8 @@ class Places(formats.Positions):
             yield word, len(poslist), len(poslist) * self.field_boost, self.encode(poslist)
 
     def encode(self, poslist):
+        if len(poslist) == 1 and poslist[0] < 256:  # most bigrams: once, early
+            return bytes((66, poslist[0]))  # 66: "B"
         deltas = [b - a for a, b in zip([0, *poslist], poslist)]
         top = max(deltas)
         code = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I"
