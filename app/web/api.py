@@ -40,7 +40,7 @@ def stats(session: SessionDep):
     "matched in its exact forms, `~xy` a fragment of Han, kana or hangul "
     "text). Each hit links its passage (`url`) and the passage's place in "
     "its interview (`interview_url`), and gives its snippet as text "
-    "(`snippet`, with `marks`: [start, end] character offsets into it) and "
+    "(`snippet`, with `marks`: [start, end] offsets into it in code points) and "
     "as HTML (`snippet_html`).",
 )
 def search(
