@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from app.parse.names import without_honorific
 from app.text import HAN_CHAR
 
-TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}"
-TIMESTAMP = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})$")
+# "12:34", "01:02:03", "00:00.070" (speech-to-text tools print milliseconds)
+TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+TIMESTAMP = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,]\d{1,3})?$")
 BOLD_LABEL_INSIDE = re.compile(
     r"^\*\*(?P<label>[^*\n]{1,80}?)\s*[:：]\s*\*\*\s*(?P<rest>.*)$", re.S
 )
@@ -230,9 +231,18 @@ def timestamp_label(p: str) -> tuple[Label, str] | None:
     own = NAME_THEN_TIMESTAMP.match(p)
     if own and plausible_name(own.group("label").strip()):
         rest = "\n".join(x for x in (own.group("same"), own.group("rest")) if x)
-        label = Label(own.group("label").strip(), timestamp=seconds(own.group("ts")), marked=True)
+        name, note = without_role(own.group("label").strip())
+        label = Label(name, timestamp=seconds(own.group("ts")), marked=True, note=note)
         return label, rest.strip()
     return None
+
+
+def without_role(name: str) -> tuple[str, str]:
+    """ "David Perell (Host)" → ("David Perell", "Host"): the role printed with a name."""
+    m = PAREN.match(name)
+    if m and not TIMESTAMP.match(m.group("paren").strip()) and looks_like_name(m.group("name")):
+        return m.group("name").strip(), m.group("paren").strip()
+    return name, ""
 
 
 def colon_label(p: str) -> tuple[Label, str] | None:

@@ -22,6 +22,7 @@ from app.parse.labels import (
     parse_label,
     plausible_name,
     seconds,
+    without_role,
 )
 from app.parse.names import role_of, without_honorific
 from app.text import CJK_CHAR, HAN_CHAR
@@ -326,7 +327,7 @@ def blocks(paragraphs: list[str], names: set[str]) -> list[Block]:
 CUE = re.compile(r"^\[(applause|music|laughter|musik|applaus|掌声|音乐|笑声)\]$", re.I)
 
 
-TIME_ALONE = re.compile(r"^[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}[\])]?$")
+TIME_ALONE = re.compile(r"^[\[(]?(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?[\])]?$")
 
 
 def time_and_name_lines(paragraphs: list[str]) -> list[str]:
@@ -349,12 +350,13 @@ def time_and_name_lines(paragraphs: list[str]) -> list[str]:
 
 
 def name_line(p: str) -> bool:
+    name = without_role(p)[0]  # "David Perell (Host)"
     return (
-        0 < len(p) <= 40
+        0 < len(p) <= 50
         and "\n" not in p
         and not re.search(r"[:：.!?。！？,，]$", p)
-        and plausible_name(p)
-        and looks_like_name(without_honorific(p))
+        and plausible_name(name)
+        and looks_like_name(without_honorific(name))
     )
 
 
