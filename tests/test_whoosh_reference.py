@@ -80,6 +80,10 @@ def test_the_reference_index_has_two_segments(index):
     assert len(index.searcher().subsearchers) == 2
 
 
+def in_order(ids, scores) -> list[tuple[float, str]]:
+    return sorted((-round(score, 9), i) for i, score in zip(ids, scores))
+
+
 def test_hits_and_scores_equal_stock_whoosh(index, entries):
     rng = random.Random(17)
     queries = QUERIES + [random_query(rng, entries) for _ in range(120)]
@@ -88,7 +92,12 @@ def test_hits_and_scores_equal_stock_whoosh(index, entries):
     for q, theirs in zip(queries, reference(index, queries)):
         ids, scores, total, every = ours(index, q)
         assert total == len(theirs) and every == {i for i, _ in theirs}, q
-        assert ids == [i for i, _ in theirs[:TOP]], q
+        # in order; passages whose scores differ only in the last bit (ours are summed a
+        # block at a time, whoosh's one posting at a time) may stand in either order
+        if prepare(q).must and theirs:
+            assert in_order(ids, scores) == in_order(*zip(*theirs[:TOP])), q
+        else:  # filters alone: every score a constant, the order whoosh's docnums
+            assert ids == [i for i, _ in theirs[:TOP]], q
         if prepare(q).must:  # filters alone score 0 here, a constant in whoosh's Every
             want = [s for _, s in theirs[:TOP]]
             assert all(math.isclose(a, b, rel_tol=1e-12) for a, b in zip(scores, want)), q
