@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
+import re
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +26,8 @@ from app.parse.decode import DecodeError
 from app.parse.pipeline import PARSER_VERSION, ParseError, parse_bytes
 from app.parse.speakers import Registry
 
-SOURCE_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm"}
+# `archive add` keeps what it fetched beside its snapshot under this suffix: not a source.
+RECORD_SUFFIX = ".fetch.json"
 
 
 class IngestLocked(RuntimeError):
@@ -79,6 +82,8 @@ def writer_lock(db_path: Path):
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
+    """Every file of a folder is a source: the format is told by its content, and what
+    no reader takes is reported with its reason. Hidden files and fetch records are not."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -86,7 +91,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in SOURCE_SUFFIXES
+                and not p.name.endswith(RECORD_SUFFIX)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
@@ -106,7 +111,7 @@ def read_file(path: Path, known_sha: str | None, registry: Registry, report: lis
         report.append(FileReport(name, "unchanged"))
         return None
     try:
-        docs = parse_bytes(name, data, registry)
+        docs = parse_bytes(name, data, registry, **fetch_origin(path))
     except (DecodeError, ParseError) as exc:
         report.append(FileReport(name, "failed", error=str(exc)))
         return None
@@ -123,6 +128,22 @@ def read_file(path: Path, known_sha: str | None, registry: Registry, report: lis
         )
     )
     return docs
+
+
+def fetch_origin(path: Path) -> dict[str, str]:
+    """The source URL and HTTP charset of a snapshot `archive add` made, from its record."""
+    record = path.with_name(path.name + RECORD_SUFFIX)
+    if not record.exists():
+        return {}
+    try:
+        data = json.loads(record.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    charset = re.search(r"charset=\s*\"?([\w.:-]+)", data.get("content_type", ""), re.I)
+    return {
+        "source_url": data.get("final_url") or data.get("url") or "",
+        "http_charset": charset.group(1) if charset else "",
+    }
 
 
 def totals(session: Session) -> dict[str, int]:
