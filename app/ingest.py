@@ -130,6 +130,14 @@ def read_file(path: Path, known_sha: str | None, registry: Registry, report: lis
     return docs
 
 
+def added_pages(settings: Settings, paths: list[Path]) -> set[str]:
+    """Snapshots `archive add` keeps: ingesting another folder does not remove them."""
+    folder = settings.sources_dir
+    if not folder.is_dir() or any(p.resolve() == folder.resolve() for p in paths):
+        return set()
+    return {p.name for p in folder.iterdir() if not p.name.endswith(RECORD_SUFFIX)}
+
+
 def fetch_origin(path: Path) -> dict[str, str]:
     """The source URL and HTTP charset of a snapshot `archive add` made, from its record."""
     record = path.with_name(path.name + RECORD_SUFFIX)
@@ -183,7 +191,7 @@ def ingest(
             if docs is not None:
                 parsed[path.name] = docs
         sync = any(p.is_dir() for p in paths)
-        gone = present - {p.name for p in files} if sync else set()
+        gone = present - {p.name for p in files} - added_pages(settings, paths) if sync else set()
         report.files += [FileReport(name, "removed") for name in sorted(gone)]
         with Session(engine) as session:
             if parsed or gone or reparse:

@@ -69,7 +69,7 @@ def parse_page(name: str, data: bytes, registry: Registry, http_charset="", fetc
     canonical = urljoin(fetched_from, page.url) if page.url else ""
     docs = parse_text(name, Decoded(page.text, page.encoding, page.warnings), registry)
     for doc in docs:
-        doc.publisher = doc.publisher or page.site_name
+        doc.publisher = page.site_name or doc.publisher  # a byline names the writer
         doc.source_urls = [u for u in (canonical, fetched_from) if u] + doc.source_urls
     return docs
 
@@ -112,7 +112,9 @@ def parse_transcript(name: str, data: bytes, fmt: str, registry: Registry) -> Pa
     text = "\n\n".join(t.prefix + t.text for t in found.turns)
     ctx = Context(registry, title + "\n" + text, "")
     named = [
-        Block(t.text, label=Label(t.speaker, t.start, bold=t.explicit))
+        # Only a voice tag or speaker field marks a name; a "Name:" prefix must repeat
+        # or resolve, as on text pages (every cue has a time, so the time marks nothing).
+        Block(t.text, label=Label(t.speaker, bold=t.explicit))
         for t in found.turns
         if t.speaker
     ]
