@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from app.parse import captions, classify, formats
 from app.parse.clean import clean
@@ -56,9 +56,9 @@ def parse_bytes(
     sha = hashlib.sha256(data).hexdigest()
     for doc in docs:
         doc.sha256 = sha
-        doc.source_urls = list(
-            dict.fromkeys(([source_url] if source_url else []) + doc.source_urls)
-        )
+        if source_url and fmt != formats.HTML:  # a page puts its canonical URL first
+            doc.source_urls.insert(0, source_url)
+        doc.source_urls = list(dict.fromkeys(doc.source_urls))
     return docs
 
 
@@ -67,6 +67,8 @@ def parse_page(name: str, data: bytes, registry: Registry, http_charset="", fetc
     The page's canonical URL is its source, then the address it was fetched from."""
     page = extract(data, http_charset)
     canonical = urljoin(fetched_from, page.url) if page.url else ""
+    if urlsplit(canonical).scheme not in ("http", "https"):
+        canonical = ""  # a link the pages will show: never javascript: or data:
     docs = parse_text(name, Decoded(page.text, page.encoding, page.warnings), registry)
     for doc in docs:
         doc.publisher = page.site_name or doc.publisher  # a byline names the writer
