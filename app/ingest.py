@@ -12,16 +12,16 @@ import hashlib
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from app import store
 from app.config import Settings
-from app.models import Document, Interview, Passage, Speaker
 from app.parse.decode import DecodeError
 from app.parse.pipeline import PARSER_VERSION, ParseError, parse_bytes
 from app.parse.speakers import Registry
@@ -154,16 +154,6 @@ def fetch_origin(path: Path) -> dict[str, str]:
     }
 
 
-def totals(session: Session) -> dict[str, int]:
-    count = lambda model: session.exec(select(func.count()).select_from(model)).one()  # noqa: E731
-    return {
-        "documents": count(Document),
-        "interviews": count(Interview),
-        "speakers": count(Speaker),
-        "passages": count(Passage),
-    }
-
-
 def ingest(
     settings: Settings,
     paths: list[Path],
@@ -197,7 +187,7 @@ def ingest(
             if parsed or gone or reparse:
                 stage("writing the archive")
                 apply(session, parsed, gone)
-            report.totals = totals(session)
+            report.totals = store.counts(session)
         report.reindexed = reindex_if_stale(settings, engine, stage=stage)
         engine.dispose()
     return report
@@ -213,7 +203,21 @@ def apply(session: Session, parsed: dict, gone: set[str]) -> None:
     store.set_meta(session, "parser_version", PARSER_VERSION)
     version = int(store.get_meta(session, "content_version") or 0) + 1
     store.set_meta(session, "content_version", str(version))
+    session.flush()
+    pause_point("write")
     session.commit()
+    pause_point("commit")
+
+
+def pause_point(name: str) -> None:
+    """Stop here for good when ARCHIVE_PAUSE_AT names this point ("write": every change is
+    written but not committed; "commit": committed, index not rebuilt), after touching the
+    file ARCHIVE_PAUSE_FILE. The kill tests use it to kill an ingest at a known moment."""
+    if os.environ.get("ARCHIVE_PAUSE_AT") != name:
+        return
+    Path(os.environ["ARCHIVE_PAUSE_FILE"]).touch()
+    while True:
+        time.sleep(60)
 
 
 def reindex_if_stale(

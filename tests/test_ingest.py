@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sqlite3
@@ -149,36 +150,64 @@ def test_second_ingest_is_refused_while_one_writes(tmp_path):
         ingest(settings, [SEEDS])
 
 
-def test_killed_ingest_leaves_the_previous_archive_whole(tmp_path, sources):
-    settings = settings_for(tmp_path / "a" / "archive.db")
-    ingest(settings, [sources])
-    before = counts(settings.db_path)
-    ids = passage_rows(settings.db_path)
-    big = tmp_path / "big"
-    big.mkdir()
-    for n in range(60):  # enough changed files that a kill lands inside the work
+def killed_at(point: str, settings, folder: Path, tmp_path: Path) -> None:
+    """Run `archive ingest folder` until it reaches the pause point, then SIGKILL it."""
+    marker = tmp_path / f"paused-{point}"
+    env = {**os.environ, "ARCHIVE_PAUSE_AT": point, "ARCHIVE_PAUSE_FILE": str(marker)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "ingest", str(folder), "--db", str(settings.db_path)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert proc.poll() is None, "the ingest ended before its pause point"
+        assert time.monotonic() < deadline, "the ingest never reached its pause point"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
+def changed_copies(sources: Path, folder: Path, copies: int) -> None:
+    folder.mkdir()
+    for n in range(copies):
         for f in sources.glob("*.txt"):
             text = f.read_text("utf-8") + f"\n\nKopie {n}\n"
-            (big / f"{n:03d}_{f.name}").write_text(text, "utf-8")
-    for delay in (1.5, 4.0, 7.0):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "ingest", str(big), "--db", str(settings.db_path)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        with sqlite3.connect(settings.db_path) as con:
-            assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
-        after = counts(settings.db_path)
-        if after != before:  # the kill came after the commit: the new archive, complete
-            assert after[0] == 9 + 60 * 9 or after[0] == 60 * 9
-            return
-        assert passage_rows(settings.db_path) == ids
+            (folder / f"{n:03d}_{f.name}").write_text(text, "utf-8")
 
 
+@pytest.mark.slow
+def test_killed_ingest_leaves_the_previous_archive_whole(tmp_path, sources):
+    """Killed with every change written but not committed: the previous archive, whole."""
+    settings = settings_for(tmp_path / "a" / "archive.db")
+    ingest(settings, [sources])
+    before, ids = counts(settings.db_path), passage_rows(settings.db_path)
+    changed_copies(sources, tmp_path / "big", 20)
+    killed_at("write", settings, tmp_path / "big", tmp_path)
+    with sqlite3.connect(settings.db_path) as con:
+        assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert counts(settings.db_path) == before
+    assert passage_rows(settings.db_path) == ids
+    report = ingest(settings, [sources])  # the archive takes the next ingest at once
+    assert not report.failures and passage_rows(settings.db_path) == ids
+
+
+@pytest.mark.slow
+def test_killed_after_commit_the_next_ingest_repairs_the_index(tmp_path, sources):
+    """Killed between the commit and the index switch: the new archive is complete and the
+    stale index is rebuilt by the next ingest, even when no file changed."""
+    settings = settings_for(tmp_path / "a" / "archive.db")
+    ingest(settings, [sources])
+    changed_copies(sources, tmp_path / "big", 3)
+    killed_at("commit", settings, tmp_path / "big", tmp_path)
+    assert counts(settings.db_path)[0] == 3 * 9
+    report = ingest(settings, [tmp_path / "big"])
+    assert report.reindexed and all(f.status == "unchanged" for f in report.files)
+
+
+@pytest.mark.slow
 def test_pages_and_search_keep_answering_while_an_ingest_rewrites(tmp_path, sources):
     """WAL readers and the index switch: a reader sees the old archive or the new, never an
     error or an empty result, while ingests replace files and rebuild the index."""
