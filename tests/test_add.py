@@ -17,6 +17,8 @@ import pytest
 from app.config import ROOT, settings_for
 from app.fetch import add_urls, snapshot_stem
 from app.ingest import ingest
+from app.parse.pipeline import parse_bytes
+from app.parse.speakers import Registry
 
 CASES = Path(__file__).parent / "cases" / "formats"
 PAGE = (CASES / "bold_labels.html").read_bytes()
@@ -166,6 +168,21 @@ def test_redirect_is_followed_and_named_after_the_url_asked(site, settings):
     assert added.name.startswith(snapshot_stem(site.base + "/moved"))
     record = json.loads((settings.sources_dir / (added.name + ".fetch.json")).read_text())
     assert record["final_url"] == site.base + "/interview"
+
+
+def test_a_seed_served_as_text_reads_as_the_file_does(site, settings):
+    seed = ROOT / "seeds" / "000_120461cb871c2243.txt"
+    site.set("/seed", seed.read_bytes(), ctype="text/plain; charset=utf-8")
+    [added] = add_urls(settings, [site.base + "/seed"])
+    assert added.status == "new" and added.name.endswith(".txt")
+    with sqlite3.connect(settings.db_path) as con:
+        rows = con.execute(
+            "select p.text from passage p join document d on d.id = p.document_id "
+            "where d.key = ? order by p.ordinal",
+            (added.name,),
+        ).fetchall()
+    direct = parse_bytes(seed.name, seed.read_bytes(), Registry.load(ROOT / "data"))
+    assert [t for (t,) in rows] == [p.text for d in direct for p in d.passages]
 
 
 def test_subtitles_by_url(site, settings):

@@ -136,6 +136,33 @@ def test_html_gb2312_declared_charset():
     assert_clean(doc)
 
 
+def test_html_names_alone_above_their_speech():
+    turn = "<h4>{0}</h4><p>{1}</p><p>That is what {0} thinks, part {2}.</p>"
+    body = "".join(
+        turn.format(name, text, n)
+        for n, (name, text) in enumerate(
+            [
+                ("Ada Byron", "Where did the idea come from?"),
+                ("Alan Turing", "From a question about machines."),
+                ("Ada Byron", "And then?"),
+                ("Alan Turing", "Then a paper."),
+            ]
+        )
+    )
+    page = f"<html lang='en'><head><title>Two voices</title></head><body><article><h1>Two voices</h1><p>An introduction to the talk.</p>{body}</article></body></html>"
+    [doc] = parse_bytes("t.html", page.encode(), REGISTRY)
+    got = [(p.speaker.name if p.speaker else "", p.text) for p in doc.passages]
+    assert got[1:] == [
+        ("Ada Byron", "Where did the idea come from?\n\nThat is what Ada Byron thinks, part 0."),
+        (
+            "Alan Turing",
+            "From a question about machines.\n\nThat is what Alan Turing thinks, part 1.",
+        ),
+        ("Ada Byron", "And then?\n\nThat is what Ada Byron thinks, part 2."),
+        ("Alan Turing", "Then a paper.\n\nThat is what Alan Turing thinks, part 3."),
+    ]
+
+
 def test_declared_charset_before_the_guess():
     body = "<p>Ĉu ŝi ĝojas?</p>".encode("iso-8859-3")  # Esperanto: no guess reads Latin-3
     page = b'<html><head><meta charset="iso-8859-3"></head><body>' + body + b"</body></html>"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from lxml import etree, html
@@ -231,6 +232,19 @@ def render_table(el) -> list[str]:
     return [" | ".join(c for c in r if c) for r in rows]
 
 
+NAME_ALONE = re.compile(r"^(?:\*\*|#{1,6} )(?P<name>[^\W\d][^*:：\n.!?,;]{0,40}?)(?:\*\*)?$")
+
+
+def labels_on_own_line(paragraphs: list[str]) -> list[str]:
+    """A name alone in bold or as a heading, above the speech, is a speaker label when the
+    page repeats it (Substack, podcast sites); once, it is a heading."""
+    names = [m.group("name").strip() if (m := NAME_ALONE.match(p)) else "" for p in paragraphs]
+    seen = Counter(n for n in names if n and len(n.split()) <= 4)
+    return [
+        f"**{n}:**" if n and seen[n] >= 2 else p for p, n in zip(paragraphs, names, strict=True)
+    ]
+
+
 def site_free(title: str, site: str) -> str:
     """ "Interview with X | Site" → "Interview with X": the site's name is not the title's."""
     parts = SITE_SEPARATORS.split(title)
@@ -282,7 +296,7 @@ def extract(data: bytes, http_charset: str = "") -> Page:
         language=language,
         warnings=list(decoded.warnings),
     )
-    paragraphs = render(found.body)
+    paragraphs = labels_on_own_line(render(found.body))
     if paragraphs and page.title and paragraphs[0].lstrip("# ") == page.title:
         paragraphs = paragraphs[1:]  # the headline is the title
     front = {"title": page.title, "lang": language, "date": page.date}
