@@ -163,6 +163,23 @@ def test_html_names_alone_above_their_speech():
     ]
 
 
+def test_html_times_belong_to_their_own_speaker():
+    flat = (
+        "<div class='t'><span class='speaker'>Ann Lee</span> <span class='time'>00:00:01</span>"
+        "<p>Hi there, Bo.</p><span class='speaker'>Bo Chen</span><p>Hello, Ann.</p>"
+        "<span class='speaker'>Ann Lee</span><span class='time'>00:00:09</span><p>Bye now.</p>"
+        "<span class='speaker'>Bo Chen</span><p>Bye, then.</p></div>"
+    )
+    page = f"<html><head><title>Flat</title></head><body><article><h1>Flat</h1>{flat}</article></body></html>"
+    [doc] = parse_bytes("flat.html", page.encode(), REGISTRY)
+    assert [(p.speaker.name, p.timestamp, p.text) for p in doc.passages] == [
+        ("Ann Lee", 1, "Hi there, Bo."),
+        ("Bo Chen", None, "Hello, Ann."),
+        ("Ann Lee", 9, "Bye now."),
+        ("Bo Chen", None, "Bye, then."),
+    ]
+
+
 def test_declared_charset_before_the_guess():
     body = "<p>Ĉu ŝi ĝojas?</p>".encode("iso-8859-3")  # Esperanto: no guess reads Latin-3
     page = b'<html><head><meta charset="iso-8859-3"></head><body>' + body + b"</body></html>"

@@ -39,11 +39,10 @@ SUPERSETS = {
     "shift_jis": "cp932",
     "euc-kr": "cp949",
 }
-SPEAKER_CLASS = re.compile(
-    r"(^|[\s_-])(speaker|interlocutor|voice|participant)(s?)($|[\s_-])", re.I
-)
+SPEAKER_CLASS = re.compile(r"(^|[\s_-])(speaker|interlocutor)($|[\s_-])", re.I)
 TIME_CLASS = re.compile(r"(^|[\s_-])(time|timestamp|timecode|ts)($|[\s_-])", re.I)
 CLOCK = re.compile(r"^[\[(]?((?:\d{1,2}:)?\d{1,2}:\d{2})[\])]?$")
+INLINE_PARENTS = {"p", "li", "dd", "dt", "td", "span", "a", "b", "strong", "em", "h4", "h5"}
 BLOCKS = {"p", "div", "ul", "ol", "blockquote", "section", "table", "pre", "h2", "h3", "h4"}
 SITE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+")
 
@@ -106,29 +105,35 @@ def mark_speakers(tree) -> None:
     for el in list(tree.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None:
             continue
-        name = own_text(el)
-        if not SPEAKER_CLASS.search(classes(el)) or not name or len(name) > 60:
+        if not is_speaker(el):
             continue
-        if any(SPEAKER_CLASS.search(classes(a)) for a in el.iterancestors()):
+        if any(is_speaker(a) for a in el.iterancestors()):
             continue  # the inner element of a speaker block is that block's name
         stamp = clock_near(el)
+        name = own_text(el)
+        if not name or len(name) > 60:
+            continue
         bold = html.Element("b")
         bold.text = name.rstrip(":：") + ":"
         bold.tail = " " + (el.tail or "")
-        label = html.Element("p" if el.tag in ("div", "p", "section", "header") else "span")
+        inline = el.getparent().tag in INLINE_PARENTS  # the label opens a paragraph
+        label = html.Element("span" if inline else "p")
         label.text = f"[{stamp}] " if stamp else None
         label.append(bold)
         el.getparent().replace(el, label)
 
 
 def clock_near(el) -> str:
-    """The time printed beside a speaker (its sibling, or inside its turn), removed there."""
-    scopes = [el.getparent()] + ([el.getparent().getparent()] if el.getparent() is not None else [])
-    for scope in scopes:
-        if scope is None:
-            continue
+    """The time printed with a speaker: inside it, or among its siblings up to the next
+    speaker (or just before it), or beside its block when that block holds one speaker.
+    Removed where it stood."""
+    near = [el, *turn_siblings(el)]
+    parent = el.getparent()
+    if parent.getparent() is not None and sum(map(is_speaker, parent.getparent().iter())) == 1:
+        near.append(parent.getparent())
+    for scope in near:
         for t in scope.iter():
-            if not isinstance(t.tag, str) or t is el:
+            if t is el or not isinstance(t.tag, str):
                 continue
             if (t.tag == "time" or TIME_CLASS.search(classes(t))) and (
                 m := CLOCK.match(own_text(t))
@@ -136,6 +141,24 @@ def clock_near(el) -> str:
                 drop(t)
                 return m.group(1)
     return ""
+
+
+def turn_siblings(el) -> list:
+    """The siblings that belong to a speaker's turn: those after it until the next speaker,
+    and the one right before it (a time printed in front of the name)."""
+    after = []
+    for sib in el.itersiblings():
+        if any(map(is_speaker, sib.iter())):
+            break
+        after.append(sib)
+    before = el.getprevious()
+    return after + (
+        [before] if before is not None and not any(map(is_speaker, before.iter())) else []
+    )
+
+
+def is_speaker(el) -> bool:
+    return isinstance(el.tag, str) and bool(SPEAKER_CLASS.search(classes(el)))
 
 
 def drop(el) -> None:
