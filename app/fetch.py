@@ -68,7 +68,8 @@ def fetch(
 ) -> Fetched:
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
         raise FetchError("not an http(s) URL")
-    limit = f"{max_bytes / 1024 / 1024:g} MB"
+    mb = max_bytes / 1024 / 1024
+    limit = f"{mb:g} MB" if mb >= 1 else f"{max_bytes // 1024} KB"
     deadline = time.monotonic() + timeout * 6  # a page that trickles in is cut off too
     try:
         with (
@@ -177,7 +178,7 @@ def add_urls(settings: Settings, urls: list[str], **limits) -> list[Added]:
     folder = settings.sources_dir
     registry = Registry.load(settings.data_dir)
     results, ready = [], []
-    for url in urls:
+    for url in dict.fromkeys(urls):  # the same URL twice is one snapshot
         try:
             path, fetched = prepare(url, folder, registry, **limits)
         except FetchError as exc:

@@ -45,7 +45,8 @@ def handler_for(site: Site):
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
+            if "X-Stream" not in headers:  # else the length is unknown until the end
+                self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             # The client stops reading a body over its limit.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
@@ -71,6 +72,7 @@ def site():
     found.set("/broken", b"oops", status=500, ctype="text/plain")
     found.set("/slow", PAGE, delay=2.0)
     found.set("/big", PAGE + b"<!--" + b"x" * 400_000 + b"-->")
+    found.set("/big-stream", PAGE + b"<!--" + b"x" * 400_000 + b"-->", **{"X-Stream": "1"})
     found.set("/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(100), ctype="image/png")
     chrome = b"<html><body><nav><a href='/'>Home</a> <a href='/a'>About</a></nav></body></html>"
     found.set("/empty", chrome)
@@ -197,7 +199,8 @@ def test_subtitles_by_url(site, settings):
         ("/broken", {}, "HTTP 500"),
         ("/loop", {}, "more than 5 redirects"),
         ("/slow", {"timeout": 0.5}, "timeout"),
-        ("/big", {"max_bytes": 100_000}, "larger than"),
+        ("/big", {"max_bytes": 100_000}, "larger than 97 KB (Content-Length)"),
+        ("/big-stream", {"max_bytes": 100_000}, "larger than 97 KB: stopped reading"),
         ("/logo.png", {}, "image/png is not a page"),
         ("/empty", {}, "no interview text"),
     ],
