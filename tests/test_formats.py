@@ -180,6 +180,26 @@ def test_html_times_belong_to_their_own_speaker():
     ]
 
 
+def test_html_bold_names_with_times_after_them():
+    rows = [
+        "<p><strong>Lex Fridman</strong> (00:00:12): Let us begin with the basics.</p>",
+        "<p><strong>Dario Amodei</strong> [00:01:05] Sure. Scaling is the basic idea.</p>",
+        "<p>It has held for a decade.</p>",
+        "<p><b>Lex Fridman</b> 01:02:03 Why does it hold?</p>",
+        "<p><strong>Dario Amodei:</strong> (1:02:09) Nobody knows for sure.</p>",
+    ]
+    page = f"<html lang='en'><head><title>Times after names</title></head><body><article><h1>Times after names</h1>{''.join(rows)}</article></body></html>"
+    [doc] = parse_bytes("times.html", page.encode(), REGISTRY)
+    assert [(p.speaker.name, p.timestamp) for p in doc.passages] == [
+        ("Lex Fridman", 12),
+        ("Dario Amodei", 65),
+        ("Lex Fridman", 3723),
+        ("Dario Amodei", 3729),
+    ]
+    assert doc.passages[1].text == "Sure. Scaling is the basic idea.\n\nIt has held for a decade."
+    assert_clean(doc)
+
+
 def test_declared_charset_before_the_guess():
     body = "<p>Ĉu ŝi ĝojas?</p>".encode("iso-8859-3")  # Esperanto: no guess reads Latin-3
     page = b'<html><head><meta charset="iso-8859-3"></head><body>' + body + b"</body></html>"

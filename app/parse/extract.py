@@ -219,8 +219,17 @@ def inline(el) -> str:
     return "".join(out)
 
 
+# "**Name** (00:12:34): text", "**Name** [12:34] text": podcast sites print the time
+# after the bold name; the segmenter reads it in front, "[00:12:34] **Name:** text".
+BOLD_NAME_TIME = re.compile(
+    r"^\*\*(?P<name>[^*\n]{1,60}?)[:：]?\*\*\s*[\[(]?(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})[\])]?"
+    r"\s*[:：]?\s*"
+)
+
+
 def lines_of(text: str) -> list[str]:
-    return [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n") if line.strip()]
+    lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n") if line.strip()]
+    return [BOLD_NAME_TIME.sub(r"[\g<ts>] **\g<name>:** ", line).strip() for line in lines]
 
 
 def render(body) -> list[str]:
