@@ -232,6 +232,9 @@ def lines_of(text: str) -> list[str]:
     return [BOLD_NAME_TIME.sub(r"[\g<ts>] **\g<name>:** ", line).strip() for line in lines]
 
 
+BLOCK_OUT = {"p", "head", "list", "quote", "table", "div", "main"}  # trafilatura's blocks
+
+
 def render(body) -> list[str]:
     """trafilatura's XML body → paragraphs in the shapes of a text page."""
     out: list[str] = []
@@ -241,8 +244,8 @@ def render(body) -> list[str]:
             out += ["## " + " ".join(lines_of(inline(el)))]
         elif tag == "list":
             out += render_list(el)
-        elif tag in ("quote", "div", "main"):
-            out += render(el) if len(el) else lines_of(inline(el))
+        elif tag in ("quote", "div", "main") and any(c.tag in BLOCK_OUT for c in el):
+            out += lines_of(el.text or "") + render(el)
         elif tag == "table":
             out += render_table(el)
         elif tag != "graphic":
