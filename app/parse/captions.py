@@ -22,7 +22,8 @@ TIMING = re.compile(
     r"(?P<end>(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3})"
 )
 VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+)>", re.I)
-TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{1,3}>")
+# Markup in cue text: HTML-like tags, karaoke times <00:00:01.500>, SSA overrides {\an8}.
+TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}(?::\d{2})?[.,]\d{1,3}>|\{\\[^}]*\}")
 SOUND = re.compile(r"^(\[[^\]]*\]|\([^)]*\)|♪+)$")
 CHANGE = re.compile(r"^(>>+|[-–—](?=\s))\s*")
 # "ANNA:" / "Anna Schmidt:" / "陈伟：" at the start of a cue line. Capitalised words only:
