@@ -130,12 +130,22 @@ def read_file(path: Path, known_sha: str | None, registry: Registry, report: lis
     return docs
 
 
+def snapshots(settings: Settings) -> list[Path]:
+    """The pages `archive add` keeps (their records and half-written files aside)."""
+    folder = settings.sources_dir
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and not p.name.endswith((RECORD_SUFFIX, ".part"))
+    )
+
+
 def added_pages(settings: Settings, paths: list[Path]) -> set[str]:
     """Snapshots `archive add` keeps: ingesting another folder does not remove them."""
     folder = settings.sources_dir
-    if not folder.is_dir() or any(p.resolve() == folder.resolve() for p in paths):
+    if any(p.resolve() == folder.resolve() for p in paths):
         return set()
-    return {p.name for p in folder.iterdir() if not p.name.endswith(RECORD_SUFFIX)}
+    return {p.name for p in snapshots(settings)}
 
 
 def fetch_origin(path: Path) -> dict[str, str]:
@@ -171,6 +181,9 @@ def ingest(
         known = {} if reparse else hashes
         present = set(hashes)
         files = discover(paths)
+        if reparse:  # added pages are re-read by the new parser too
+            names = {p.name for p in files}
+            files += [p for p in snapshots(settings) if p.name in present - names]
         parsed = {}
         for path in files:
             if progress:

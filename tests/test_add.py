@@ -244,3 +244,11 @@ def test_ingesting_another_folder_keeps_added_pages(site, settings, tmp_path):
     with sqlite3.connect(settings.db_path) as con:
         keys = {k for (k,) in con.execute("select key from document")}
     assert added.name in keys and "talk.vtt" in keys
+
+
+def test_a_new_parser_version_rereads_added_pages(site, settings):
+    [added] = add_urls(settings, [site.base + "/interview"])
+    with sqlite3.connect(settings.db_path) as con:
+        con.execute("update archivemeta set value = 'old' where key = 'parser_version'")
+    report = ingest(settings, [ROOT / "seeds" / "003_ffeda769ab359e5c.txt"])
+    assert {f.name: f.status for f in report.files}[added.name] == "changed"
