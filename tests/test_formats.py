@@ -346,3 +346,32 @@ def test_mixed_folder_ingests_every_supported_file(tmp_path):
     assert "PDF" in failed["slides.pdf"] and "segments" in failed["config.json"]
     read = {f.name for f in report.files if f.status == "new"}
     assert read == {p.name for p in CASES.iterdir()} | {"seed.txt"}
+
+
+CORPUS = Path(__file__).parent / "corpus"
+CORPUS_FILES = sorted(
+    p
+    for p in CORPUS.glob("*")
+    if p.suffix in (".html", ".vtt", ".srt", ".json") and not p.name.endswith(".golden.json")
+)
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=[p.name for p in CORPUS_FILES])
+def test_real_pages_of_every_format(path):
+    """The corpus's HTML, subtitle and JSON pages: clean passages, no chrome, and where the
+    page names every speaker, the golden speakers in order."""
+    golden = json.loads(path.with_name(path.name + ".golden.json").read_text("utf-8"))
+    docs = parse_bytes(path.name, path.read_bytes(), REGISTRY)
+    passages = [p for d in docs for p in d.passages]
+    text = "\n".join(p.text for p in passages)
+    for chrome in golden["boilerplate"]:
+        assert chrome not in text, chrome
+    for p in passages:
+        assert not MARKUP.search(p.text), p.text
+    for turn in golden["turns"]:
+        assert turn["starts"].strip() in " ".join(text.split()), turn["starts"]
+    if all(t["speaker"] for t in golden["turns"]) and set(golden["people"].values()) >= {
+        t["speaker"] for t in golden["turns"]
+    }:
+        got = [p.speaker.name if p.speaker else None for p in passages]
+        assert got == [t["speaker"] for t in golden["turns"]]

@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from app.parse.formats import transcript_segments
 from app.text import HAN_CHAR
 
 TIMING = re.compile(
@@ -32,8 +33,10 @@ NAME_PREFIX = re.compile(
     r"^(?P<name>[A-ZÄÖÜ][\w.'’-]*(?: [A-ZÄÖÜ][\w.'’-]*){0,3}|[\u4e00-\u9fff·]{2,8})\s*[:：]\s*"
     r"(?P<rest>.*)$"
 )
-# Diarization ids name no one: "SPEAKER_00", "Speaker 2", "spk1", AssemblyAI's "A".
-ANONYMOUS = re.compile(r"^((speaker|spk|sprecher|person|voice|s)[\s_-]*\d+|[A-Z])$", re.I)
+# Diarization ids name no one: "SPEAKER_00", "Speaker 2", "spk1", "Host B", AssemblyAI's "A".
+ANONYMOUS = re.compile(
+    r"^((speaker|spk|sprecher|person|voice|host|guest|s)[\s_-]*(\d+|[A-Z])|[A-Z])$", re.I
+)
 PARAGRAPH_CHARS = 600  # long monologues are cut into paragraphs at sentence ends
 SENTENCE_END = re.compile(r"[.!?。！？…][\"'”’」)]*$")
 
@@ -228,27 +231,29 @@ def display(name: str) -> str:
 
 
 def read_json(data: bytes) -> Transcript:
-    """Whisper/WhisperX `segments` (seconds) or AssemblyAI-style `utterances` (ms)."""
+    """Segments of a speech-to-text export (see formats.transcript_segments). A speaker
+    field names the turn; without one, `>>` and `NAME:` in the text work as in captions."""
     doc = json.loads(data.decode("utf-8-sig"))
-    ms = "utterances" in doc and "segments" not in doc
-    segments = doc.get("segments") or doc.get("utterances") or []
+    segments = transcript_segments(doc)
+    starts = [s.get("start") for s in segments if s.get("start") is not None]
+    # AssemblyAI counts milliseconds in integers; Whisper and Deepgram seconds in floats.
+    ms = bool(starts) and all(isinstance(x, int) for x in starts) and max(starts) >= 1000
     builder = TurnBuilder()
     for seg in segments:
-        if not isinstance(seg, dict):
-            continue
-        text = re.sub(r"\s+", " ", str(seg.get("text") or "")).strip()
-        start = float(seg.get("start") or 0) / (1000 if ms else 1)
-        speaker = str(seg.get("speaker") or "").strip()
+        text = re.sub(r"\s+", " ", str(seg.get("text", seg.get("transcript")) or "")).strip()
+        start = int(float(seg.get("start") or 0) / (1000 if ms else 1))
+        speaker = str(seg.get("speaker") if seg.get("speaker") is not None else "").strip()
         if not text or SOUND.match(text):
             continue
-        if speaker:
-            builder.add(int(start), text, speaker, explicit=True)
-        elif builder.turns:
-            builder.append(int(start), text)
+        if speaker:  # the field says who speaks: a ">>" left in the text is debris
+            builder.add(
+                start, CHANGE.sub("", text) if text.startswith(">>") else text, speaker, True
+            )
         else:
-            builder.add(int(start), text, "")
-    language = str(doc.get("language") or "")
-    return Transcript(builder.done(), str(doc.get("title") or ""), language_code(language))
+            builder.line(start, text, None)
+    meta = doc if isinstance(doc, dict) else {}
+    language = language_code(str(meta.get("language") or ""))
+    return Transcript(builder.done(), str(meta.get("title") or ""), language)
 
 
 LANGUAGE_NAMES = {"english": "en", "german": "de", "chinese": "zh", "french": "fr"}

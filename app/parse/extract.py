@@ -123,6 +123,31 @@ def mark_speakers(tree) -> None:
         el.getparent().replace(el, label)
 
 
+# "[00:13] João:" alone in an inline element at the head of a paragraph: a label, whatever
+# its class says (extractors drop classes such as "meta" as page furniture).
+LABEL_TEXT = re.compile(
+    r"^[\[(]?(?:(?P<ts>(?:\d{1,2}:)?\d{1,2}:\d{2})[\])]?\s+)?(?P<name>[^\W\d][^:：\n]{0,40}?)\s*[:：]$"
+)
+INLINE = {"span", "font", "em", "i", "small", "label", "cite", "b", "strong", "a"}
+
+
+def mark_inline_labels(tree) -> None:
+    for el in list(tree.iter(*INLINE)):
+        parent = el.getparent()
+        if parent is None or (parent.text or "").strip() or el.getprevious() is not None:
+            continue
+        m = LABEL_TEXT.match(own_text(el))
+        if not m:
+            continue
+        bold = html.Element("b")
+        bold.text, bold.tail = m.group("name") + ":", " " + (el.tail or "")
+        holder = html.Element("span")
+        holder.text = f"[{m.group('ts')}] " if m.group("ts") else None
+        holder.append(bold)
+        holder.tail = None
+        parent.replace(el, holder)
+
+
 def clock_near(el) -> str:
     """The time printed with a speaker: inside it, or among its siblings up to the next
     speaker (or just before it), or beside its block when that block holds one speaker.
@@ -295,7 +320,9 @@ def front_value(value: str) -> str:
     return re.sub(r"\s+", " ", value).strip()
 
 
-def extract(data: bytes, http_charset: str = "") -> Page:
+def extract(data: bytes, http_charset: str = "", fallback_title: str = "") -> Page:
+    """`fallback_title` names a page that has no title of its own (the file's name), so
+    that its first paragraph, perhaps a speaker's, is not taken for one."""
     from trafilatura import bare_extraction  # heavy import: only for pages that need it
 
     decoded = decode_page(data, http_charset)
@@ -306,13 +333,14 @@ def extract(data: bytes, http_charset: str = "") -> Page:
     language = (tree.get("lang") or tree.get("xml:lang") or "").split("-")[0].lower()
     og_site = tree.xpath("string(//meta[@property='og:site_name']/@content)").strip()
     mark_speakers(tree)
+    mark_inline_labels(tree)
     flatten_definition_lists(tree)
     found = bare_extraction(
         tree,
         include_formatting=True,
         include_comments=False,
         include_tables=True,
-        favor_recall=True,
+        favor_recall=False,
         with_metadata=True,
         # Only dates the page states in its markup: a guess from its text could be wrong.
         date_extraction_params={"extensive_search": False, "original_date": True},
@@ -334,7 +362,7 @@ def extract(data: bytes, http_charset: str = "") -> Page:
     paragraphs = labels_on_own_line(render(found.body))
     if paragraphs and page.title and paragraphs[0].lstrip("# ") == page.title:
         paragraphs = paragraphs[1:]  # the headline is the title
-    front = {"title": page.title, "lang": language, "date": page.date}
+    front = {"title": page.title or fallback_title, "lang": language, "date": page.date}
     head = "".join(f"{k}: {front_value(v)}\n" for k, v in front.items() if v)
     page.text = (f"---\n{head}---\n" if head else "") + "\n\n".join(paragraphs) + "\n"
     return page

@@ -77,10 +77,23 @@ def json_kind(data: bytes) -> str:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         raise UnsupportedFormat("not valid JSON (UTF-8 expected)") from None
-    if isinstance(doc, dict) and any(
-        isinstance(doc.get(k), list) and doc[k] for k in ("segments", "utterances")
-    ):
+    if transcript_segments(doc):
         return TRANSCRIPT_JSON
     raise UnsupportedFormat(
         'JSON without transcript segments (expected {"segments": [{"start", "text"}]})'
     )
+
+
+def transcript_segments(doc) -> list[dict]:
+    """The segment list of a speech-to-text export: Whisper's `segments`, AssemblyAI's
+    `utterances`, Deepgram's `results.utterances`, or a bare list of segments."""
+    if isinstance(doc, dict):
+        results = doc.get("results") if isinstance(doc.get("results"), dict) else {}
+        found = doc.get("segments") or doc.get("utterances") or results.get("utterances")
+    else:
+        found = doc
+    if not isinstance(found, list):
+        return []
+    segments = [s for s in found if isinstance(s, dict)]
+    spoken = [s for s in segments if isinstance(s.get("text", s.get("transcript")), str)]
+    return segments if spoken and len(spoken) == len(segments) else []

@@ -65,7 +65,7 @@ def parse_bytes(
 def parse_page(name: str, data: bytes, registry: Registry, http_charset="", fetched_from=""):
     """An HTML page: its main text goes the way of a text page; its metadata fills in.
     The page's canonical URL is its source, then the address it was fetched from."""
-    page = extract(data, http_charset)
+    page = extract(data, http_charset, title_of_file(name))
     canonical = urljoin(fetched_from, page.url) if page.url else ""
     if urlsplit(canonical).scheme not in ("http", "https"):
         canonical = ""  # a link the pages will show: never javascript: or data:
@@ -110,7 +110,7 @@ def parse_transcript(name: str, data: bytes, fmt: str, registry: Registry) -> Pa
         found = (captions.read_vtt if fmt == formats.VTT else captions.read_srt)(decoded.text)
     if not found.turns:
         raise ParseError(f"no cue with text in this {fmt.upper()} file")
-    title = found.title or re.sub(r"[_\s]+", " ", name.rsplit(".", 1)[0]).strip()
+    title = found.title or title_of_file(name)
     text = "\n\n".join(t.prefix + t.text for t in found.turns)
     ctx = Context(registry, title + "\n" + text, "")
     named = [
@@ -135,6 +135,10 @@ def parse_transcript(name: str, data: bytes, fmt: str, registry: Registry) -> Pa
     )
     describe(doc, ctx, {"lang": found.language}, labels, people)
     return doc
+
+
+def title_of_file(name: str) -> str:
+    return re.sub(r"[_\s]+", " ", name.rsplit(".", 1)[0]).strip()
 
 
 def transcript_passages(turns_: list, people: dict[str, Person]) -> list[ParsedPassage]:
