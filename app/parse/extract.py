@@ -115,6 +115,19 @@ def mark_speakers(tree) -> None:
             continue
         bold = html.Element("b")
         bold.text = name.rstrip(":：") + ":"
+        speech = el.getnext()
+        if (
+            el.getparent().tag not in INLINE_PARENTS
+            and not (el.tail or "").strip()
+            and (speech is not None and speech.tag == "p" and not is_speaker(speech))
+        ):
+            # A name on a block of its own goes into the paragraph of speech after it:
+            # extractors drop a short line that repeats ("Host A:") as page furniture.
+            bold.tail = " " + (speech.text or "")
+            speech.text = f"[{stamp}] " if stamp else None
+            speech.insert(0, bold)
+            el.getparent().remove(el)
+            continue
         bold.tail = " " + (el.tail or "")
         inline = el.getparent().tag in INLINE_PARENTS  # the label opens a paragraph
         label = html.Element("span" if inline else "p")
