@@ -83,7 +83,8 @@ def writer_lock(db_path: Path):
 
 def discover(paths: Iterable[Path]) -> list[Path]:
     """Every file of a folder is a source: the format is told by its content, and what
-    no reader takes is reported with its reason. Hidden files and fetch records are not."""
+    no reader takes is reported with its reason. Hidden files, fetch records and
+    half-written snapshots (.part) are not sources."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -91,7 +92,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and not p.name.endswith(RECORD_SUFFIX)
+                and not p.name.endswith((RECORD_SUFFIX, ".part"))
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
