@@ -200,6 +200,19 @@ def test_html_bold_names_with_times_after_them():
     assert_clean(doc)
 
 
+def test_html_transcript_as_a_table_of_names_and_speech():
+    rows = [
+        ("Mira Patel", "We started with a simple question about memory."),
+        ("Tom Berg", "And what did you find out in the end?"),
+        ("Mira Patel", "That models forget in surprising ways, and that is useful."),
+        ("Tom Berg", "Useful how, exactly?"),
+    ]
+    table = "".join(f"<tr><td>{a}</td><td>{b}</td></tr>" for a, b in rows)
+    page = f"<html lang='en'><head><title>Table talk</title></head><body><article><h1>Table talk</h1><p>A conversation on memory, printed as a table.</p><table>{table}</table></article></body></html>"
+    [doc] = parse_bytes("table.html", page.encode(), REGISTRY)
+    assert [(p.speaker.name, p.text) for p in doc.passages if p.speaker] == rows
+
+
 def test_declared_charset_before_the_guess():
     body = "<p>Ĉu ŝi ĝojas?</p>".encode("iso-8859-3")  # Esperanto: no guess reads Latin-3
     page = b'<html><head><meta charset="iso-8859-3"></head><body>' + body + b"</body></html>"
