@@ -225,6 +225,9 @@ def test_declared_charset_before_the_guess():
         "Der Käse ist würzig" in decoded.text and "declared charset utf-8" in decoded.warnings[-1]
     )
     assert extract(page, http_charset="iso-8859-3").encoding == "iso8859-3"
+    utf8 = '<html><head><meta charset="windows-1252"></head><body><p>Käse und Brötchen</p>'
+    decoded = decode_page(utf8.encode("utf-8"))  # declared 1252, written in UTF-8
+    assert decoded.encoding == "utf-8" and "Käse und Brötchen" in decoded.text
 
 
 def test_webvtt_voice_tags():

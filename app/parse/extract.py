@@ -74,12 +74,22 @@ def declared_charset(data: bytes, http_charset: str = "") -> str:
         return ""
 
 
+def single_byte(encoding: str) -> bool:
+    return len("é".encode(encoding, "replace")) == 1 and encoding not in ("ascii",)
+
+
 def decode_page(data: bytes, http_charset: str = "") -> Decoded:
     """The declared charset first (the HTTP header's, then <meta>), the guess after."""
     declared = declared_charset(data, http_charset)
     if declared and not data.startswith(
         (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
     ):
+        if single_byte(declared) and not data.isascii() and strict(data, "utf-8") is not None:
+            # Non-ASCII text that is valid UTF-8 is UTF-8 (a Latin-1 page almost never is);
+            # read as declared it would be mojibake ("KÃ¤se").
+            decoded = decode_bytes(data)
+            decoded.warnings.append(f"declared charset {declared}, but the bytes are UTF-8")
+            return decoded
         text = strict(data, declared)
         if text is not None:
             text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
