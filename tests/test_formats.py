@@ -264,6 +264,16 @@ def test_rolling_captions_in_a_txt_are_read_as_webvtt():
     assert_clean(doc)
 
 
+def test_formats_are_told_by_content():
+    fragment = b"<div class='post'><p><b>Ann:</b> Hi.</p><p><b>Bo:</b> Hello.</p></div>"
+    assert formats.sniff("saved.txt", fragment) == formats.HTML
+    assert formats.sniff("page", b"<!DOCTYPE html><html><body>x</body></html>") == formats.HTML
+    assert formats.sniff("talk.txt", b"\xef\xbb\xbfWEBVTT\n\n00:01.000 --> 00:02.000\nHi") == "vtt"
+    assert formats.sniff("talk.txt", b"1\r\n00:00:01,000 --> 00:00:02,000\r\nHi\r\n") == "srt"
+    assert formats.sniff("a.txt", b"<3 this talk: a fan's notes\n\nMore text.") == formats.TEXT
+    assert formats.sniff("notes.txt", b"{not json at all} just text") == formats.TEXT
+
+
 def test_repeated_lines_are_speech_when_captions_do_not_roll():
     text = "WEBVTT\n\n00:01.000 --> 00:02.000\n- No.\n\n00:02.000 --> 00:03.000\n- No.\n"
     found = read_vtt(text)

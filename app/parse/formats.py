@@ -62,6 +62,8 @@ def sniff(name: str, data: bytes) -> str:
         return SRT
     if HTML_START.match(head) or (suffix in ("html", "htm", "xhtml") and HTML_TAGS.search(head)):
         return HTML
+    if head.lstrip().startswith(b"<") and len(HTML_TAGS.findall(head)) >= 3:
+        return HTML  # a fragment of a page (starts with a tag, tags throughout)
     if suffix == "json":
         return json_kind(data)
     if head.lstrip().startswith(b"{"):  # an export saved under another name
