@@ -252,3 +252,6 @@ def test_a_new_parser_version_rereads_added_pages(site, settings):
         con.execute("update archivemeta set value = 'old' where key = 'parser_version'")
     report = ingest(settings, [ROOT / "seeds" / "003_ffeda769ab359e5c.txt"])
     assert {f.name: f.status for f in report.files}[added.name] == "changed"
+    with sqlite3.connect(settings.db_path) as con:  # its record still gives its address
+        row = con.execute("select source_urls from document where key=?", (added.name,))
+        assert site.base + "/interview" in json.loads(row.fetchone()[0])
