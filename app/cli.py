@@ -111,10 +111,10 @@ def add(
         raise typer.Exit(3) from None
     for r in results:
         if r.status == "failed":
-            console.print(f"[red]failed[/] {r.url}: {r.error}")
+            console.print(f"[red]failed[/] {r.url}: {r.error}", soft_wrap=True)
         else:
             counted = f" ({r.passages} passages)" if r.status in ("new", "changed") else ""
-            console.print(f"{r.status} {r.url} → {r.name}{counted}")
+            console.print(f"{r.status} {r.url} → {r.name}{counted}", soft_wrap=True)
     if any(r.status != "failed" for r in results):
         console.print(f"snapshots in {s.sources_dir}")
     raise typer.Exit(1 if any(r.status == "failed" for r in results) else 0)
