@@ -10,14 +10,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from app.config import ROOT
-from app.web import labels, read
-from app.web.deps import IndexDep, SessionDep, SettingsDep
+from app.web import exports, labels, read
+from app.web.deps import BaseDep, IndexDep, SessionDep, SettingsDep, public_base
 from app.web.views import Moved
 
 router = APIRouter(include_in_schema=False)
@@ -72,6 +72,7 @@ templates = Jinja2Templates(env=environment())
 
 
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+    context.setdefault("base", public_base(request))  # canonical and og:url links
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
@@ -152,6 +153,24 @@ def interviews(
     )
 
 
+@router.get("/interviews/{slug}.txt", response_class=PlainTextResponse)
+def interview_text(session: SessionDep, base: BaseDep, slug: str, version: str = ""):
+    found = read.get_interview(session, slug=slug, version=version)
+    if found is None:
+        return PlainTextResponse("No such interview.\n", status_code=404)
+    return PlainTextResponse(exports.interview_text(found, base))
+
+
+@router.get("/interviews/{slug}.md", response_class=PlainTextResponse)
+def interview_markdown(session: SessionDep, base: BaseDep, slug: str, version: str = ""):
+    found = read.get_interview(session, slug=slug, version=version)
+    if found is None:
+        return PlainTextResponse("No such interview.\n", status_code=404)
+    return PlainTextResponse(
+        exports.interview_markdown(found, base), media_type="text/markdown; charset=utf-8"
+    )
+
+
 @router.get("/interviews/{slug}", response_class=HTMLResponse)
 def interview(request: Request, session: SessionDep, slug: str, version: str = "", q: str = ""):
     found = read.get_interview(session, slug=slug, version=version)
@@ -161,8 +180,8 @@ def interview(request: Request, session: SessionDep, slug: str, version: str = "
 
 
 @router.get("/p/{passage_id}", response_class=HTMLResponse)
-def passage(request: Request, session: SessionDep, settings: SettingsDep, passage_id: str):
-    found = read.get_passage(session, passage_id=passage_id, base_url=settings.base_url.rstrip("/"))
+def passage(request: Request, session: SessionDep, base: BaseDep, passage_id: str):
+    found = read.get_passage(session, passage_id=passage_id, base_url=base)
     if found is None:
         return not_found(request)
     if isinstance(found, Moved):
@@ -215,8 +234,8 @@ def api_index(request: Request):
 
 
 @router.get("/sitemap.xml")
-def sitemap(request: Request, session: SessionDep, settings: SettingsDep):
+def sitemap(request: Request, session: SessionDep, base: BaseDep):
     body = templates.get_template("sitemap.xml").render(
-        base_url=settings.base_url.rstrip("/"), paths=read.sitemap_paths(session)
+        base_url=base, paths=read.sitemap_paths(session)
     )
     return Response(body, media_type="application/xml")
