@@ -50,16 +50,29 @@ def marks(language: str) -> tuple[str, str]:
 
 
 def unquoted(text: str) -> str:
-    """The text without one outer pair of quote marks, when the whole text is one quote."""
+    """The text without its outer quote marks: one pair around the whole text, or one pair
+    around each paragraph (the way a quote running over paragraphs is printed)."""
+    text = text.strip()
+    paragraphs = re.split(r"(\n\s*\n)", text)  # the separators stay at odd positions
+    bare = [one_quote(part) for part in paragraphs[::2]]
+    if all(b is not None for b in bare):
+        paragraphs[::2] = bare
+        return "".join(paragraphs)
+    whole = one_quote(text)
+    return text if whole is None else whole
+
+
+def one_quote(text: str) -> str | None:
+    """The words inside a text that is exactly one quotation, else None."""
     text = text.strip()
     if len(text) < 2:
-        return text
+        return None
     opening, closing = text[0], text[-1]
     if PAIRS.get(opening) == closing or (opening in "„“" and closing in "“”"):
         inner = text[1:-1]
         if opening not in inner and closing not in inner:
             return inner.strip()
-    return text
+    return None
 
 
 def quote(text: str, language: str) -> str:
