@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.web import exports, labels, params, read, views
 from app.web.deps import BaseDep, IndexDep, SessionDep, SettingsDep
+from app.web.marks import snippet_html
 
 ERRORS = {
     status: {"model": views.ApiError, "description": what}
@@ -161,7 +162,9 @@ def search(
             media_type="application/x-ndjson; charset=utf-8",
         )
     out = result.to_dict()
-    for hit in out["hits"]:
+    for hit, shown in zip(out["hits"], result.hits):  # the snippet as marked-up HTML
+        del hit["snippet"]
+        hit["snippet_html"] = str(snippet_html(shown.snippet))
         slug = hit.pop("speaker_slug", "")
         hit["speaker"] = {"slug": slug, "name": hit["speaker"]} if slug else None
     out["speaker_names"] = {

@@ -90,6 +90,11 @@ def interview_markdown(page: InterviewPage, base: str) -> str:
     return "\n".join(out).strip() + "\n"
 
 
+def plain_snippet(snippet) -> str:
+    """A hit's snippet as plain text, with "…" where the passage goes on."""
+    return ("…" if snippet.cut_start else "") + snippet.text + ("…" if snippet.cut_end else "")
+
+
 def search_rows(hits, base: str) -> list[dict]:
     return [
         {
@@ -104,7 +109,7 @@ def search_rows(hits, base: str) -> list[dict]:
             "kind": h.kind,
             "timestamp": h.timestamp,
             "score": h.score,
-            "snippet": str(h.snippet_html.striptags()),
+            "snippet": plain_snippet(h.snippet),
         }
         for h in hits
     ]

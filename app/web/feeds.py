@@ -17,6 +17,7 @@ from fastapi.responses import Response
 
 from app.web import labels, read
 from app.web.deps import BaseDep, IndexDep, SessionDep
+from app.web.exports import plain_snippet
 from app.web.views import InterviewCard, PassageView
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -166,7 +167,7 @@ def search_feed(session: SessionDep, index: IndexDep, base: BaseDep, q: str = ""
             else h.interview_title,
             updated=rfc3339(h.date, updated),
             link=f"{base}/p/{h.id}",
-            summary=str(h.snippet_html.striptags()),
+            summary=plain_snippet(h.snippet),
             language=h.language,
             authors=[h.speaker] if h.speaker else [],
         )

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from app.config import ROOT
 from app.web import exports, labels, read
 from app.web.deps import BaseDep, IndexDep, SessionDep, SettingsDep, public_base
+from app.web.marks import highlight, snippet_html
 from app.web.views import Moved
 
 router = APIRouter(include_in_schema=False)
@@ -43,7 +44,7 @@ def marker(terms: list[str]):
     """text -> Markup with the terms marked; the one place pages mark source text."""
 
     def mark(text: str) -> Markup | str:
-        return read.highlight(text, terms) if terms else text
+        return highlight(text, terms) if terms else text
 
     return mark
 
@@ -59,6 +60,7 @@ def environment() -> Environment:
         link=link,
         passage_url=passage_url,
         mark=marker([]),
+        snippet_html=snippet_html,
         languages=labels.LANGUAGES,
         kinds=labels.KINDS,
         script_lang=labels.text_language,
