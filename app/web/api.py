@@ -106,6 +106,20 @@ class SearchAnswer(BaseModel):
     interview_titles: dict[str, str] = Field(
         description="Titles of the interviews in the facets.", examples=[{}]
     )
+    sort: str = Field(description="relevance, or date (newest first).", examples=["relevance"])
+    filters: list[tuple[str, str, bool]] = Field(
+        description="Filters written into q: (name, value, excluded).",
+        examples=[[["speaker", "达里奥", False]]],
+    )
+    filter_notes: list[str] = Field(
+        description="Why a filter matches nothing, when it cannot.",
+        examples=[["No speaker called “KI”: see the list of speakers for names and aliases."]],
+    )
+    groups: list[dict] = Field(
+        description="With group=interview: this page's hits by interview "
+        "(interview_slug, interview_title, hits as ids).",
+        examples=[[]],
+    )
 
 
 @router.get(
@@ -117,7 +131,8 @@ class SearchAnswer(BaseModel):
     "are reported in `message`; bad parameters (page, page_size, dates, format) are a 422. "
     "`total` and `facets` count every match (each facet lists its 50 largest values); "
     "`terms` are the analysed forms that snippets mark. `format=csv` or `format=jsonl` "
-    "gives the page's hits as CSV or JSON Lines.",
+    "gives the page's hits as CSV or JSON Lines; `sort=date` puts the newest first; "
+    "`group=interview` adds `groups`.",
     response_model=SearchAnswer,
 )
 def search(
@@ -135,6 +150,8 @@ def search(
     date_to: str = "",
     page: str = "1",
     page_size: str = "",
+    sort: str = "",
+    group: str = "",
     format: str = "",
 ):
     shape = params.choice("format", format, ("json", "csv", "jsonl"))
@@ -150,6 +167,8 @@ def search(
         date_to=params.date("date_to", date_to),
         page=params.page(page),
         page_size=params.page_size(page_size, settings.page_size),
+        sort=params.choice("sort", sort, ("relevance", "date")) or "relevance",
+        group=params.choice("group", group, ("interview",)) == "interview",
     )
     result = found.result
     if shape == "csv":
@@ -173,6 +192,7 @@ def search(
     out["interview_titles"] = {
         s: found.interviews[s] for s in out["facets"].get("interview", {}) if s in found.interviews
     }
+    out["filter_notes"] = found.notes
     links = page_links(
         views.PassageList([], result.page, result.page_size, result.total, None, None), request
     )

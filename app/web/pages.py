@@ -7,6 +7,7 @@ be the one that lets a scraped `<script>` through.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -40,6 +41,22 @@ def passage_url(interview_slug: str, document_key: str, passage_id: str, q: str 
     return link(f"/interviews/{interview_slug}", version=document_key, q=q) + f"#{passage_id}"
 
 
+FILTER_NAMES = {
+    "speaker": "Speaker",
+    "interview": "Interview",
+    "lang": "Language",
+    "kind": "Kind",
+    "date": "Date",
+}
+
+
+def drop_filter(q: str, name: str, value: str, excluded: bool) -> str:
+    """The query without one filter written into it (the filter panel's × link)."""
+    sign = "-" if excluded else ""
+    clause = rf'(?<!\S){sign}{name}:(?:"{re.escape(value)}"?|{re.escape(value)}\*?)(?!\S)'
+    return " ".join(re.sub(clause, " ", q, count=1, flags=re.I).split())
+
+
 def marker(terms: list[str]):
     """text -> Markup with the terms marked; the one place pages mark source text."""
 
@@ -64,6 +81,8 @@ def environment() -> Environment:
         languages=labels.LANGUAGES,
         kinds=labels.KINDS,
         script_lang=labels.text_language,
+        drop_filter=drop_filter,
+        filter_names=FILTER_NAMES,
     )
     env.filters["language"] = labels.language_name
     env.filters["kind"] = labels.kind_name
@@ -118,6 +137,8 @@ def search(
     date_from: str = "",
     date_to: str = "",
     page: str = "1",
+    sort: str = "",
+    group: str = "",
 ):
     filters = dict(
         speaker=speaker,
@@ -127,14 +148,24 @@ def search(
         date_from=date_from,
         date_to=date_to,
     )
+    # how the hits are shown: kept in every link of the page, left out when default
+    view = dict(sort="date" if sort == "date" else "", group="interview" if group else "")
     found = read.run_search(
-        session, index=index, q=q, page=page, page_size=settings.page_size, **filters
+        session,
+        index=index,
+        q=q,
+        page=page,
+        page_size=settings.page_size,
+        sort=view["sort"] or "relevance",
+        group=bool(view["group"]),
+        **filters,
     )
     return render(
         request,
         "search.html",
         q=q,
         filters=filters,
+        view=view,
         found=found,
         result=found.result,
         mark=marker(found.result.terms),

@@ -24,7 +24,7 @@ from app.models import (
 from app.search import run as engine
 from app.search.index import SearchIndex
 from app.search.query import prepare
-from app.web import citations, labels, moments
+from app.web import citations, explain, labels, moments
 from app.web.labels import KINDS, LANGUAGES, ROLES
 from app.web.views import (
     Appearance,
@@ -451,7 +451,12 @@ def run_search(
     date_to: str = "",
     page: int | str = 1,
     page_size: int = 20,
+    sort: str = "relevance",
+    group: bool = False,
 ) -> SearchPage:
+    """A search page: the hits (by relevance or newest first, grouped by interview when
+    asked), names for the facets, and why filters match nothing when they cannot."""
+    known = known_values(session)
     result = engine.search(
         index,
         q or "",
@@ -463,10 +468,45 @@ def run_search(
         date_to=date_to or None,
         page=page_number(page),
         page_size=page_size,
+        sort=sort,
+        group_by_interview=group,
+        speakers=known.speakers,
     )
     speakers = dict(session.exec(select(Speaker.slug, Speaker.name)).all())
     interviews = dict(session.exec(select(Interview.slug, Interview.title)).all())
-    return SearchPage(result=result, speakers=speakers, interviews=interviews)
+    keyword = [
+        (name, value, False)
+        for name, value in [
+            ("speaker", speaker),
+            ("interview", interview),
+            ("lang", lang),
+            ("kind", kind),
+            ("date", f"{date_from}..{date_to}" if date_from or date_to else ""),
+        ]
+        if value
+    ]
+    # a filter that matched passages needs no excuse (a speaker found by a printed label)
+    notes = explain.notes(result.filters + keyword, known) if result.total == 0 else []
+    return SearchPage(result=result, speakers=speakers, interviews=interviews, notes=notes)
+
+
+def known_values(session: Session) -> explain.Known:
+    """What filter values can match: speakers' names and aliases, slugs, languages, kinds,
+    the span of dates."""
+    rows = [
+        (slug, name, loads(aliases))
+        for slug, name, aliases in session.exec(select(Speaker.slug, Speaker.name, Speaker.aliases))
+    ]
+    dates = [d for d in session.exec(select(Interview.date)).all() if d]
+    options = filter_options(session)
+    return explain.Known(
+        speakers=explain.speaker_keys(rows),
+        interviews=set(session.exec(select(Interview.slug)).all()),
+        languages=[code for code, _ in options["lang"]],
+        kinds=[code for code, _ in options["kind"]],
+        first_date=min(dates, default=""),
+        last_date=max(dates, default=""),
+    )
 
 
 def search_terms(q: str | None) -> list[str]:

@@ -246,3 +246,4 @@ class SearchPage:
     result: SearchResult
     speakers: dict[str, str]  # slug -> name, for the facets and filters
     interviews: dict[str, str]  # slug -> title
+    notes: list[str] = field(default_factory=list)  # why filters match nothing
