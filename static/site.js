@@ -111,7 +111,11 @@
   }
 
   // Printed links carry their full address (print.css shows it after the link).
-  document.querySelectorAll("main a[href]").forEach(function (a) { a.setAttribute("data-href", a.href); });
+  // A link whose text is already its address is left alone.
+  document.querySelectorAll("main a[href]").forEach(function (a) {
+    if (a.textContent.trim() === a.getAttribute("href")) { a.classList.add("bare"); }
+    else { a.setAttribute("data-href", a.href); }
+  });
 
   // after "load": the browser's own jump to the fragment comes late and would undo ours
   window.addEventListener("load", function () {
