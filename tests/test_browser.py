@@ -60,7 +60,8 @@ def shoot(page, name: str, width: int) -> None:
     """The whole page, or only the viewport for long texts (where the target passage is)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(
-        path=str(SHOTS / f"{name}-{width}.png"), full_page=name not in ("interview", "speaker")
+        path=str(SHOTS / f"{name}-{width}.png"),
+        full_page=not name.startswith(("interview", "speaker")),
     )
 
 
