@@ -442,3 +442,11 @@ def test_moments_only_from_the_recording_the_source_names(client):
         other = get(client, f"/api/interviews/{item['slug']}")
         if not other["version"]["media_url"]:
             assert all(not p["moment_url"] for p in other["passages"])
+
+
+def test_interview_page_names_each_version_by_language(client, lenny):
+    slug = lenny["interview"]["slug"]
+    page = client.get(f"/interviews/{slug}").text
+    for v in lenny["versions"]:
+        href = f"http://testserver/interviews/{slug}?version={quote(v['key'])}"
+        assert f'<link rel="alternate" hreflang="{v["language"]}" href="{href}">' in page
