@@ -75,6 +75,19 @@ class SearchHit(BaseModel):
         description="Up to 240 characters, HTML-escaped, matches in <mark>.",
         examples=["…die <mark>Talentdichte</mark>…"],
     )
+    url: str = Field(description="The passage's own page.", examples=["/p/4KXQ2M7RZC3A"])
+    interview_url: str = Field(
+        description="The passage's place in its interview.",
+        examples=["/interviews/lex-fridman-452?version=002.txt#4KXQ2M7RZC3A"],
+    )
+    snippet: str = Field(
+        description="The snippet as plain text, with … where the passage goes on.",
+        examples=["…die Talentdichte…"],
+    )
+    marks: list[list[int]] = Field(
+        description="[start, end] offsets of the matches in `snippet`, in code points.",
+        examples=[[[5, 18]]],
+    )
 
 
 class SearchAnswer(BaseModel):
@@ -128,11 +141,16 @@ class SearchAnswer(BaseModel):
     description='Words are ANDed; "phrases", OR, -word, prefix*, and the filters '
     "speaker:, interview:, lang:, kind:, date:YYYY[-MM[-DD]][..YYYY] work "
     "in `q` as on the search page. Odd query text is never an error: problems "
-    "are reported in `message`; bad parameters (page, page_size, dates, format) are a 422. "
-    "`total` and `facets` count every match (each facet lists its 50 largest values); "
-    "`terms` are the analysed forms that snippets mark. `format=csv` or `format=jsonl` "
-    "gives the page's hits as CSV or JSON Lines; `sort=date` puts the newest first; "
-    "`group=interview` adds `groups`.",
+    "are reported in `message`; bad parameters (page, page_size, dates, sort, group, "
+    "format) are a 422. `total` and `facets` count every match (each facet lists its 50 "
+    "largest values); `terms` are the analysed forms that snippets mark (`xy*` a prefix, "
+    'a term with spaces a phrase, marked only where its words stand together, `"a b"` a '
+    "quote, matched in its exact forms, `~xy` a fragment of Han, kana or hangul text). "
+    "Each hit links its passage (`url`) and the passage's place in its interview "
+    "(`interview_url`), and gives its snippet as text (`snippet`, with `marks`: "
+    "[start, end] offsets into it in code points) and as HTML (`snippet_html`). "
+    "`format=csv` or `format=jsonl` gives the page's hits as CSV or JSON Lines; "
+    "`sort=date` puts the newest first; `group=interview` adds `groups`.",
     response_model=SearchAnswer,
 )
 def search(
@@ -181,9 +199,10 @@ def search(
             media_type="application/x-ndjson; charset=utf-8",
         )
     out = result.to_dict()
-    for hit, shown in zip(out["hits"], result.hits):  # the snippet as marked-up HTML
+    for hit, shown in zip(out["hits"], result.hits):
+        hit.update(hit_links(shown))
         del hit["snippet"]
-        hit["snippet_html"] = str(snippet_html(shown.snippet))
+        hit.update(snippet_fields(shown.snippet))
         slug = hit.pop("speaker_slug", "")
         hit["speaker"] = {"slug": slug, "name": hit["speaker"]} if slug else None
     out["speaker_names"] = {
@@ -198,6 +217,24 @@ def search(
     )
     out["next"], out["prev"] = links.next, links.prev
     return out
+
+
+def hit_links(hit) -> dict:
+    return {
+        "url": f"/p/{hit.id}",
+        "interview_url": labels.passage_url(hit.interview_slug, hit.document_key, hit.id),
+    }
+
+
+def snippet_fields(snippet) -> dict:
+    """The snippet as plain text ("…" where the passage goes on) with the marks as
+    [start, end] offsets into that text, and as HTML."""
+    before = "…" if snippet.cut_start else ""
+    return {
+        "snippet": before + snippet.text + ("…" if snippet.cut_end else ""),
+        "marks": [[s + len(before), e + len(before)] for s, e in snippet.marks],
+        "snippet_html": str(snippet_html(snippet)),
+    }
 
 
 @router.get(
