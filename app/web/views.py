@@ -60,6 +60,11 @@ class PassageView:
         ),
     ]
     speaker_label: Annotated[str, doc("The speaker label as printed.", "Lex Fridman")]
+    speaker: Annotated[SpeakerRef | None, doc("Who speaks, when the archive knows.", None)]
+    language: Lang
+    document_key: Annotated[str, doc("Key of the version (document) it belongs to.", "002.txt")]
+    interview_slug: Annotated[str, doc("Slug of its interview.", "lex-fridman-452")]
+    interview_title: Annotated[str, doc("Title of its interview.", "Lex Fridman Podcast #452")]
     evidence: Annotated[
         str,
         doc(
@@ -67,12 +72,7 @@ class PassageView:
             "diarisation, byline; empty when nobody is named.",
             "label",
         ),
-    ]
-    speaker: Annotated[SpeakerRef | None, doc("Who speaks, when the archive knows.", None)]
-    language: Lang
-    document_key: Annotated[str, doc("Key of the version (document) it belongs to.", "002.txt")]
-    interview_slug: Annotated[str, doc("Slug of its interview.", "lex-fridman-452")]
-    interview_title: Annotated[str, doc("Title of its interview.", "Lex Fridman Podcast #452")]
+    ] = ""
 
 
 @dataclass
