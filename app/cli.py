@@ -135,14 +135,13 @@ def serve(
 def archive_is_empty(s: Settings) -> bool:
     if not s.db_path.exists():
         return True
-    from sqlmodel import Session, select
+    from sqlmodel import Session
 
-    from app.models import Passage
-    from app.store import read_engine
+    from app import store
 
-    with Session(read_engine(s.db_path)) as session:
+    with Session(store.read_engine(s.db_path)) as session:
         try:
-            return session.exec(select(Passage.id).limit(1)).first() is None
+            return not store.has_passages(session)
         except Exception:  # a file that is not an archive yet
             return True
 

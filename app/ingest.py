@@ -16,11 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from app import store
 from app.config import Settings
-from app.models import Document, Interview, Passage, Speaker
 from app.parse.decode import DecodeError
 from app.parse.pipeline import PARSER_VERSION, ParseError, parse_bytes
 from app.parse.speakers import Registry
@@ -126,16 +125,6 @@ def read_file(path: Path, known_sha: str | None, registry: Registry, report: lis
     return docs
 
 
-def totals(session: Session) -> dict[str, int]:
-    count = lambda model: session.exec(select(func.count()).select_from(model)).one()  # noqa: E731
-    return {
-        "documents": count(Document),
-        "interviews": count(Interview),
-        "speakers": count(Speaker),
-        "passages": count(Passage),
-    }
-
-
 def ingest(
     settings: Settings,
     paths: list[Path],
@@ -169,7 +158,7 @@ def ingest(
             if parsed or gone or reparse:
                 stage("writing the archive")
                 apply(session, parsed, gone)
-            report.totals = totals(session)
+            report.totals = store.counts(session)
         report.reindexed = reindex_if_stale(settings, engine, stage=stage)
         engine.dispose()
     return report

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlmodel import Session, create_engine, delete, select
+from sqlmodel import Session, create_engine, delete, func, select
 
 from app import schema
 from app.models import (
@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.parse.documents import ParsedDocument, Person
 from app.passage_ids import closest, passage_ids
+from app.search.entry import IndexEntry
 from app.text import slugify
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,23 @@ def set_meta(session: Session, key: str, value: str) -> None:
     row = session.get(ArchiveMeta, key) or ArchiveMeta(key=key)
     row.value = value
     session.add(row)
+
+
+def counts(session: Session) -> dict[str, int]:
+    """How many records of each kind the archive holds."""
+    return {
+        name: session.exec(select(func.count()).select_from(model)).one()
+        for name, model in (
+            ("documents", Document),
+            ("interviews", Interview),
+            ("speakers", Speaker),
+            ("passages", Passage),
+        )
+    }
+
+
+def has_passages(session: Session) -> bool:
+    return session.exec(select(Passage.id).limit(1)).first() is not None
 
 
 def file_hashes(session: Session) -> dict[str, str]:
@@ -287,8 +305,8 @@ def composed_title(session: Session, interview: Interview) -> str:
     return f"{' & '.join(sorted(guests))} on {show}" if guests and show else interview.key
 
 
-def index_entries(session: Session) -> Iterator[dict]:
-    """One dict per passage, as the search index takes them."""
+def index_entries(session: Session) -> Iterator[IndexEntry]:
+    """One entry per passage, in reading order, as the search index takes them."""
     rows = session.exec(
         select(Passage, Document, Interview, Speaker)
         .join(Document, Passage.document_id == Document.id)
@@ -297,20 +315,20 @@ def index_entries(session: Session) -> Iterator[dict]:
         .order_by(Document.id, Passage.ordinal)
     )
     for p, d, i, s in rows:
-        yield {
-            "id": p.id,
-            "text": p.text,
-            "speaker": s.name if s else "",
-            "speaker_slug": s.slug if s else "",
-            "interview_slug": i.slug if i else "",
-            "interview_title": i.title if i else d.title,
-            "document_key": d.key,
-            "language": d.language,
-            "date": (i.date if i else "") or d.published_date,
-            "kind": d.kind,
-            "section": p.section,
-            "provenance": loads(d.provenance),
-            "timestamp": p.timestamp,
-            "ordinal": p.ordinal,
-            "role": p.role,
-        }
+        yield IndexEntry(
+            id=p.id,
+            text=p.text,
+            language=d.language,
+            speaker_name=s.name if s else "",
+            speaker_slug=s.slug if s else "",
+            interview_slug=i.slug if i else "",
+            interview_title=i.title if i else d.title,
+            document_key=d.key,
+            date=(i.date if i else "") or d.published_date,
+            kind=d.kind,
+            section=p.section,
+            provenance=loads(d.provenance),
+            timestamp=p.timestamp,
+            ordinal=p.ordinal,
+            role=p.role,
+        )

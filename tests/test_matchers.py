@@ -103,7 +103,7 @@ def test_random_queries_match_whoosh(index, entries):
 
 
 def random_query(rng, entries) -> str:
-    text = rng.choice(entries)["text"]
+    text = rng.choice(entries).text
     words = re.findall(r"[^\W\d_]{2,}", text)
     han = re.findall(r"[\u4e00-\u9fff]{2,}", text)
 

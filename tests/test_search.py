@@ -272,10 +272,19 @@ def test_archive_language_filter(archive):
     assert set(result.facets["language"]) == {"zh"}
 
 
-@pytest.mark.parametrize("page, page_size", [(10**9, 20), (-3, 0), ("x", "y"), (2, 10**6)])
-def test_odd_pages_are_bounded(index, page, page_size):
+@pytest.mark.parametrize(
+    "page, page_size, shown, size, hits",
+    [
+        (10**9, 20, 500, 20, 0),  # the deepest page the 10,000-hit window reaches: empty
+        (-3, 0, 1, 1, 1),
+        ("x", "y", 1, 20, 3),  # garbage: the defaults
+        (2, 10**6, 2, 100, 0),  # a page beyond the 3 hits stays asked for, and empty
+    ],
+)
+def test_odd_pages_are_bounded(index, page, page_size, shown, size, hits):
     result = search(index, "KI", page=page, page_size=page_size)
-    assert result.page >= 1 and 1 <= result.page_size <= 100
+    assert (result.page, result.page_size, len(result.hits)) == (shown, size, hits)
+    assert result.total == 3
 
 
 def test_totals_and_facets_count_every_match(tmp_path):

@@ -22,6 +22,7 @@ from whoosh import fields
 from whoosh import index as whoosh_index
 
 from app.search.analysis import LangText, analyzer
+from app.search.entry import IndexEntry
 from app.search.matchers import BM25
 from app.search.postings import Offsets
 from app.text import HAN, match_form
@@ -68,28 +69,15 @@ def schema() -> fields.Schema:
     )
 
 
-def document(entry: dict) -> dict:
-    """The whoosh document of one passage entry (see app.store.index_entries)."""
-    text = entry.get("text") or ""
-    lang = entry.get("language") or ""
+def document(entry: IndexEntry) -> dict:
+    """The whoosh document of one passage: the entry's fields, its text analysed in its
+    language, and its date as a day number for ranges."""
     return {
-        "id": str(entry["id"]),
-        "text": LangText(text, lang),
-        "_stored_text": str(text),  # store a plain str: readers need not unpickle LangText
-        "speaker_name": entry.get("speaker") or "",
-        "speaker_slug": entry.get("speaker_slug") or "",
-        "interview_slug": entry.get("interview_slug") or "",
-        "interview_title": entry.get("interview_title") or "",
-        "document_key": entry.get("document_key") or "",
-        "language": lang,
-        "date": entry.get("date") or "",
-        **({"day": day_number(entry["date"])} if ISO_DATE.match(entry.get("date") or "") else {}),
-        "kind": entry.get("kind") or "",
-        "section": entry.get("section") or "",
-        "provenance": ",".join(entry.get("provenance") or []),
-        "timestamp": entry.get("timestamp"),
-        "ordinal": int(entry.get("ordinal") or 0),
-        "role": entry.get("role") or "",
+        **vars(entry),  # the fields are named as in schema()
+        "text": LangText(entry.text, entry.language),
+        "_stored_text": entry.text,  # store a plain str: readers need not unpickle LangText
+        "provenance": ",".join(entry.provenance),
+        **({"day": day_number(entry.date)} if ISO_DATE.match(entry.date) else {}),
     }
 
 
@@ -101,7 +89,7 @@ def day_number(iso: str, last: bool = False) -> int:
 
 
 def build_index(
-    index_root: Path, entries: Iterable[dict], *, processes_from: int = MULTIPROCESS_FROM
+    index_root: Path, entries: Iterable[IndexEntry], *, processes_from: int = MULTIPROCESS_FROM
 ) -> Path:
     """Build a new index folder from the entries, switch the pointer to it, prune old ones.
 
@@ -137,7 +125,7 @@ def _write(folder: Path, entries, processes_from: int) -> None:
     words: set[str] = set()
     try:
         for entry in itertools.chain(head, entries):
-            words.update(WORDS.findall(entry.get("text") or ""))
+            words.update(WORDS.findall(entry.text))
             writer.add_document(**document(entry))
     except BaseException:
         writer.cancel()

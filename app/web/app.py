@@ -21,8 +21,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from app.config import ROOT, Settings
 from app.search.index import SearchIndex
 from app.store import read_engine
-from app.web import api, pages
-from app.web import read as queries
+from app.web import api, pages, read
 
 SECURITY_HEADERS = [
     # default-src 'self' alone would allow <base> and framing; nothing here needs either
@@ -132,7 +131,7 @@ def add_plain_routes(app: FastAPI) -> None:
     def healthz(request: Request) -> JSONResponse:
         try:
             with Session(request.app.state.engine) as session:
-                passages = queries.archive_ready(session)
+                passages = read.archive_ready(session)
         except Exception as exc:  # a missing or broken archive: say so, do not crash
             return JSONResponse(
                 {"status": "unavailable", "error": type(exc).__name__}, status_code=503
