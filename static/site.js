@@ -52,7 +52,51 @@
       el.focus({ preventScroll: true });
     }
   }
+  // Switching version keeps the place: the version links carry the passage in view
+  // (?near=<id>), and the other version opens at its counterpart (data-focus).
+  var keepers = document.querySelectorAll("a[data-keep-place]");
+  var passages = document.querySelectorAll("section.text article.passage[id]");
+  function inView() {
+    var best = null;
+    for (var n = 0; n < passages.length; n++) {
+      var box = passages[n].getBoundingClientRect();
+      if (box.bottom > 80) { best = passages[n]; break; }  // the first one not scrolled past
+    }
+    return best;
+  }
+  function keepPlace() {
+    var here = inView();
+    keepers.forEach(function (a) {
+      var url = new URL(a.href, window.location.href);
+      if (here) { url.searchParams.set("near", here.id); } else { url.searchParams.delete("near"); }
+      a.href = url.pathname + url.search;
+    });
+  }
+  if (keepers.length && passages.length) {
+    var pending = false;
+    window.addEventListener("scroll", function () {
+      if (!pending) {
+        pending = true;
+        window.requestAnimationFrame(function () { pending = false; keepPlace(); });
+      }
+    }, { passive: true });
+    keepers.forEach(function (a) { a.addEventListener("focus", keepPlace); a.addEventListener("mouseenter", keepPlace); });
+  }
+
+  function showFocus() {
+    var holder = document.querySelector("[data-focus]");
+    var el = holder && document.getElementById(holder.getAttribute("data-focus"));
+    if (!el || window.location.hash) { return false; }
+    el.classList.add("focus");
+    el.scrollIntoView({ block: "start" });
+    keepPlace();
+    return true;
+  }
+
   window.addEventListener("hashchange", showTarget);
   // after "load": the browser's own jump to the fragment comes late and would undo ours
-  window.addEventListener("load", showTarget);
+  window.addEventListener("load", function () {
+    if (!showFocus()) { showTarget(); }
+    if (keepers.length) { keepPlace(); }
+  });
 })();

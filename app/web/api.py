@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from app.web import labels, read, views
+from app.web import compare, labels, read, views
 from app.web.deps import IndexDep, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api", tags=["archive"])
@@ -90,8 +90,24 @@ def interviews(session: SessionDep, lang: str = "", speaker: str = "", kind: str
     response_model=views.InterviewPage,
     responses=NOT_FOUND,
 )
-def interview(session: SessionDep, slug: str, version: str = ""):
-    found = read.get_interview(session, slug=slug, version=version)
+def interview(session: SessionDep, slug: str, version: str = "", near: str = ""):
+    found = read.get_interview(session, slug=slug, version=version, near=near[:64])
+    if found is None:
+        raise HTTPException(404, "No such interview.")
+    return found
+
+
+@router.get(
+    "/interviews/{slug}/compare",
+    summary="Two versions side by side: rows of passages that say the same",
+    description="`a` and `b` are version keys (document keys); unknown or missing keys "
+    "fall back to the first versions. A row with one side empty is a gap: that version "
+    "has nothing there. `score` (0..1) is how sure the alignment is.",
+    response_model=views.ComparePage,
+    responses=NOT_FOUND,
+)
+def compare_versions(session: SessionDep, slug: str, a: str = "", b: str = ""):
+    found = compare.get_compare(session, slug=slug, a=a, b=b)
     if found is None:
         raise HTTPException(404, "No such interview.")
     return found

@@ -10,6 +10,8 @@ from app.text import HAN_CHAR, KANA_CHAR
 from app.web.views import InterviewCard, PassageView, Version
 
 LANGUAGES = {"de": "German", "zh": "Chinese", "en": "English", "ja": "Japanese", "fr": "French"}
+# Each language's name in itself: a reader of the other version reads that language.
+ENDONYMS = {"de": "Deutsch", "zh": "中文", "en": "English", "ja": "日本語", "fr": "Français"}
 KINDS = {
     "interview": "Interview",
     "interview_summary": "Interview summary",
@@ -22,6 +24,10 @@ REMOVED = "This passage was removed from the archive."
 
 def language_name(code: str) -> str:
     return LANGUAGES.get(code, code or "unknown")
+
+
+def endonym(code: str) -> str:
+    return ENDONYMS.get(code, language_name(code))
 
 
 def kind_name(code: str) -> str:

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.config import ROOT
-from app.web import labels, read
+from app.web import compare, labels, read
 from app.web.deps import IndexDep, SessionDep, SettingsDep
 from app.web.views import Moved
 
@@ -39,6 +39,33 @@ def passage_url(interview_slug: str, document_key: str, passage_id: str, q: str 
     return link(f"/interviews/{interview_slug}", version=document_key, q=q) + f"#{passage_id}"
 
 
+def counterpart_url(slug: str, version: str, counterpart: str, here: str) -> str:
+    """The other version opened at the counterpart (near: this passage, if JS is off the
+    fragment still lands there)."""
+    return link(f"/interviews/{slug}", version=version, near=here) + f"#{counterpart}"
+
+
+def mark_spans(text: str, spans, around: int | None = None) -> Markup:
+    """Text with the character spans marked; with `around`, only that much text either side
+    of the marked part (…) is kept. Every piece of source text is escaped."""
+    spans = sorted(spans)
+    start, end = 0, len(text)
+    if around is not None and spans:
+        start, end = max(0, spans[0][0] - around), min(len(text), spans[-1][1] + around)
+    pieces = [Markup("…")] if start > 0 else []
+    at = start
+    for s, e in spans:
+        s, e = max(s, at), min(e, end)
+        if s >= e:
+            continue
+        pieces += [escape(text[at:s]), Markup("<mark>"), escape(text[s:e]), Markup("</mark>")]
+        at = e
+    pieces.append(escape(text[at:end]))
+    if end < len(text):
+        pieces.append(Markup("…"))
+    return Markup("").join(pieces)
+
+
 def marker(terms: list[str]):
     """text -> Markup with the terms marked; the one place pages mark source text."""
 
@@ -58,12 +85,15 @@ def environment() -> Environment:
     env.globals.update(
         link=link,
         passage_url=passage_url,
+        counterpart_url=counterpart_url,
+        mark_spans=mark_spans,
         mark=marker([]),
         languages=labels.LANGUAGES,
         kinds=labels.KINDS,
         script_lang=labels.text_language,
     )
     env.filters["language"] = labels.language_name
+    env.filters["endonym"] = labels.endonym
     env.filters["kind"] = labels.kind_name
     return env
 
@@ -153,11 +183,26 @@ def interviews(
 
 
 @router.get("/interviews/{slug}", response_class=HTMLResponse)
-def interview(request: Request, session: SessionDep, slug: str, version: str = "", q: str = ""):
-    found = read.get_interview(session, slug=slug, version=version)
+def interview(
+    request: Request,
+    session: SessionDep,
+    slug: str,
+    version: str = "",
+    q: str = "",
+    near: str = "",
+):
+    found = read.get_interview(session, slug=slug, version=version, near=near[:64])
     if found is None:
         return not_found(request)
     return render(request, "interview.html", page=found, q=q, mark=marker(read.search_terms(q)))
+
+
+@router.get("/interviews/{slug}/compare", response_class=HTMLResponse)
+def compare_versions(request: Request, session: SessionDep, slug: str, a: str = "", b: str = ""):
+    found = compare.get_compare(session, slug=slug, a=a, b=b)
+    if found is None:
+        return not_found(request)
+    return render(request, "compare.html", page=found)
 
 
 @router.get("/p/{passage_id}", response_class=HTMLResponse)

@@ -25,6 +25,17 @@ class Participant:
 
 
 @dataclass
+class Counterpart:
+    """The passage that says the same in another version of the interview."""
+
+    id: str
+    url: str  # its permanent link
+    version: str  # the document key of its version
+    language: str
+    score: float  # 0..1: how sure the alignment is
+
+
+@dataclass
 class PassageView:
     id: str
     ordinal: int
@@ -39,6 +50,17 @@ class PassageView:
     document_key: str
     interview_slug: str
     interview_title: str
+    counterparts: list[Counterpart] = field(default_factory=list)
+
+
+@dataclass
+class QuotedIn:
+    """A passage of another document that shares a long run of words with this one."""
+
+    passage: PassageView
+    words: int  # tokens in the longest shared run
+    spans: list[tuple[int, int]]  # the shared words in passage.text
+    spans_here: list[tuple[int, int]]  # the same words in the passage of the page
 
 
 @dataclass
@@ -82,6 +104,26 @@ class InterviewPage:
     version: Version  # the one shown
     sections: list[Section]
     passages: list[PassageView]
+    focus: str = ""  # the passage to open at (?near=): the counterpart of the one in view
+
+
+@dataclass
+class CompareRow:
+    """Passages of two versions that say the same; one side empty where the other version
+    has nothing (a gap)."""
+
+    a: list[PassageView]
+    b: list[PassageView]
+    score: float | None  # the link's score, None for a gap
+
+
+@dataclass
+class ComparePage:
+    interview: InterviewCard
+    versions: list[Version]
+    a: Version
+    b: Version
+    rows: list[CompareRow]
 
 
 @dataclass
@@ -121,6 +163,8 @@ class PassagePage:
     attribution: str  # who said it: the speaker, else the label, show or publisher
     url: str  # the permanent link, absolute
     citation: str  # plain text, as the page offers it for copying
+    other_versions: list[PassageView] = field(default_factory=list)  # its counterparts
+    also_quoted_in: list[QuotedIn] = field(default_factory=list)
 
 
 @dataclass
