@@ -54,15 +54,19 @@
   }
   // Switching version keeps the place: the version links carry the passage in view
   // (?near=<id>), and the other version opens at its counterpart (data-focus).
+  // The version links stand above the text: scrolling up to them must not lose the place,
+  // so above the text the last passage read is kept.
   var keepers = document.querySelectorAll("a[data-keep-place]");
+  var text = document.querySelector("section.text");
   var passages = document.querySelectorAll("section.text article.passage[id]");
+  var reading = null;
   function inView() {
-    var best = null;
+    if (text && text.getBoundingClientRect().top > 80) { return reading; }
     for (var n = 0; n < passages.length; n++) {
       var box = passages[n].getBoundingClientRect();
-      if (box.bottom > 80) { best = passages[n]; break; }  // the first one not scrolled past
+      if (box.bottom > 80) { reading = passages[n]; break; }  // the first one not scrolled past
     }
-    return best;
+    return reading;
   }
   function keepPlace() {
     var here = inView();
@@ -89,6 +93,7 @@
     if (!el || window.location.hash) { return false; }
     el.classList.add("focus");
     el.scrollIntoView({ block: "start" });
+    reading = el;
     keepPlace();
     return true;
   }
