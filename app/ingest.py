@@ -204,9 +204,9 @@ def reindex_if_stale(
     stage: Callable[[str], None] = lambda what: None,
 ) -> bool:
     """Rebuild the search index when it was built from another version of the records
-    (also after an ingest was killed between its commit and its index switch) or in an
-    older index format."""
-    from app.search.index import INDEX_FORMAT, build_index  # whoosh: only when needed
+    (also after an ingest was killed between its commit and its index switch), in an
+    older index format, or when it cannot be opened (a class path it names is gone)."""
+    from app.search.index import INDEX_FORMAT, build_index, readable  # whoosh: when needed
 
     with Session(engine) as session:
         version = f"{store.get_meta(session, 'content_version')}+{INDEX_FORMAT}"
@@ -214,6 +214,7 @@ def reindex_if_stale(
             not force
             and version == store.get_meta(session, "indexed_version")
             and settings.index_root.exists()
+            and readable(settings.index_root)
         ):
             return False
         stage("building the search index")

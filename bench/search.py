@@ -159,7 +159,9 @@ def child_build(size: int, root: Path, db: Path | None) -> dict:
 
 def child_search(size: int, root: Path, db: Path | None) -> dict:
     from app.search.index import SearchIndex
-    from app.search.run import page_hits, prepare, search, whoosh_query
+    from app.search.query import prepare
+    from app.search.run import collect, page_hits, search
+    from app.web.marks import snippet_html
 
     index = SearchIndex(root)
     qs = queries(seed_passages(db), size)
@@ -173,7 +175,8 @@ def child_search(size: int, root: Path, db: Path | None) -> dict:
                 result = search(index, q, page_size=10)
                 times.append((time.perf_counter() - start) * 1000)
                 out["top"].setdefault(
-                    kind, (q, result.total, [str(h.snippet_html)[:90] for h in result.hits[:2]])
+                    kind,
+                    (q, result.total, [str(snippet_html(h.snippet))[:90] for h in result.hits[:2]]),
                 )
                 start = time.perf_counter()
                 search(index, q, page_size=10, facets=False)
@@ -182,7 +185,7 @@ def child_search(size: int, root: Path, db: Path | None) -> dict:
     searcher = index.searcher()
     for q in [q for items in qs.values() for q in items]:
         parsed = prepare(q)
-        results = searcher.search(whoosh_query(parsed), limit=10)
+        results = collect(index, searcher, parsed, 10).results()
         start = time.perf_counter()
         page_hits(searcher, results, 0, 10, parsed.terms)
         out["snippet_ms"].append((time.perf_counter() - start) * 1000)
@@ -233,7 +236,8 @@ def run_child(step: str, size: int, root: Path, db: Path | None) -> dict:
 def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
     """FTS5 over the same tokens: same hit sets (non-phrase and phrase) and latency ratio."""
     from app.search.index import SearchIndex
-    from app.search.run import matching_ids, prepare
+    from app.search.query import prepare
+    from app.search.run import matching_ids
 
     base = seed_passages(db)
     con = sqlite3.connect(root / "fts.db")
@@ -275,34 +279,35 @@ def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
 
 
 def fts_query(parsed) -> tuple[str, str, list]:
-    from whoosh import query as Q
+    """An FTS5 MATCH expression and WHERE clause for a parsed query (app.search.query)."""
+    from app.search.query import AnyOf, DayRange
 
     match = " AND ".join(fts_match(q) for q in parsed.must)
     where, args = "", []
     for f in parsed.filters:
-        if isinstance(f, Q.Or):  # speaker: slug or name; the bench uses slugs
-            f = f.subqueries[0]
-        if isinstance(f, Q.NumericRange):
+        if isinstance(f, AnyOf):  # speaker: slug or name; the bench uses slugs
+            f = f.parts[0]
+        if isinstance(f, DayRange):
             where += " AND CAST(replace(date, '-', '') AS INTEGER) BETWEEN ? AND ?"
-            args += [f.start or 0, f.end or 99999999]
+            args += [f.lo or 0, f.hi or 99999999]
         else:
-            column = {"language": "lang", "speaker_slug": "speaker"}[f.fieldname]
+            column = {"language": "lang", "speaker_slug": "speaker"}[f.field]
             where += f" AND {column} = ?"
             args.append(f.text)
     return match, where, args
 
 
 def fts_match(q) -> str:
-    from whoosh import query as Q
+    from app.search.query import AllOf, Phrase, Prefix, Term
 
-    if isinstance(q, Q.Term):
+    if isinstance(q, Term):
         return f'"{q.text}"'
-    if isinstance(q, Q.Phrase):
+    if isinstance(q, Phrase):
         return '"' + " ".join(q.words) + '"'
-    if isinstance(q, Q.Prefix):
+    if isinstance(q, Prefix):
         return f'"{q.text}"*'
-    joiner = " AND " if isinstance(q, Q.And) else " OR "
-    return "(" + joiner.join(fts_match(s) for s in q.subqueries) + ")"
+    joiner = " AND " if isinstance(q, AllOf) else " OR "
+    return "(" + joiner.join(fts_match(s) for s in q.parts) + ")"
 
 
 # ---------------------------------------------------------------- jieba vs bigrams

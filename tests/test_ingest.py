@@ -85,6 +85,35 @@ def test_an_index_in_an_older_format_is_rebuilt_once(tmp_path, sources):
     assert not ingest(settings, [sources]).reindexed
 
 
+def test_an_index_naming_a_missing_class_is_answered_and_rebuilt(tmp_path, sources):
+    """An index file names our analyzer and posting format by class path; if a path stops
+    resolving (a class moved without an INDEX_FORMAT bump), the server still answers and
+    the next ingest rebuilds the index although the records did not change."""
+    from fastapi.testclient import TestClient
+
+    from app.search.index import current_folder
+    from app.web.app import create_app
+
+    settings = settings_for(tmp_path / "archive.db")
+    ingest(settings, [sources])
+    (toc,) = current_folder(settings.index_root).glob("*.toc")
+    data = toc.read_bytes()
+    assert b"app.search.stored" in data
+    toc.write_bytes(data.replace(b"app.search.stored", b"app.search.gone__"))
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/healthz").json()["indexed"] is False
+        page = client.get("/search", params={"q": "Talent"})
+        assert page.status_code == 200 and "cannot be read" in page.text
+        found = client.get("/api/search", params={"q": "Talent"}).json()
+        assert found["total"] == 0 and "rebuilt by the next ingest" in found["message"]
+    again = ingest(settings, [sources])
+    assert {f.status for f in again.files} == {"unchanged"} and again.reindexed
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/healthz").json()["indexed"] is True
+        assert client.get("/api/search", params={"q": "Talent"}).json()["total"] > 0
+    assert not ingest(settings, [sources]).reindexed
+
+
 def test_ids_survive_other_documents_and_passages_changing(tmp_path, sources):
     settings = settings_for(tmp_path / "a" / "archive.db")
     ingest(settings, [sources])

@@ -15,7 +15,8 @@ from whoosh import query as Q
 from app.search.index import SearchIndex, build_index
 from app.search.matchers import Phrase, scorable
 from app.search.postings import Offsets
-from app.search.run import collect, prepare, whoosh_query
+from app.search.query import prepare
+from app.search.run import collect, whoosh_query
 from bench.search import seed_passages, synthesize
 
 QUERIES = [

@@ -21,16 +21,19 @@ from pathlib import Path
 from whoosh import fields
 from whoosh import index as whoosh_index
 
-from app.search.analysis import LangText, analyzer
+from app.search import whoosh_patches
+from app.search.analysis import LangText
 from app.search.entry import IndexEntry
 from app.search.matchers import BM25
-from app.search.postings import Offsets
+from app.search.query import day_number
+from app.search.stored import ArchiveAnalyzer, Offsets
 from app.text import HAN, match_form
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 POINTER = "CURRENT"
-# Raise when the schema or the posting format changes: archives rebuild their index once.
-INDEX_FORMAT = "3"
+# Raise when the schema, the posting format or a class path in app.search.stored changes:
+# archives rebuild their index once. 4: the classes are named by app.search.stored.
+INDEX_FORMAT = "4"
 SPELLING = "words.txt"  # unstemmed non-Han words, folded, sorted: for "did you mean"
 WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
 LEASES = "leases"
@@ -45,12 +48,12 @@ def schema() -> fields.Schema:
     # every passage; the unstemmed words go to words.txt instead (see spelling_words).
     # Fields nobody searches are only stored: every indexed value is a posting to write
     # (a NUMERIC is 8), and they were 13 of a passage's ~114 postings.
-    text = fields.TEXT(analyzer=analyzer(), stored=True, chars=True)
+    text = fields.TEXT(analyzer=ArchiveAnalyzer(), stored=True, chars=True)
     text.format = Offsets()
     return fields.Schema(
         id=fields.STORED(),
         text=text,
-        speaker_name=fields.TEXT(analyzer=analyzer(), stored=True),
+        speaker_name=fields.TEXT(analyzer=ArchiveAnalyzer(), stored=True),
         speaker_slug=fields.ID(stored=True, sortable=True),
         interview_slug=fields.ID(stored=True, sortable=True),
         interview_title=fields.STORED(),
@@ -81,19 +84,13 @@ def document(entry: IndexEntry) -> dict:
     }
 
 
-def day_number(iso: str, last: bool = False) -> int:
-    """ "2024-05-03" -> 20240503; a year or month alone -> its first (or last) day."""
-    parts = [int(p) for p in iso.split("-")[:3]]
-    parts += [99 if last else 0] * (3 - len(parts))
-    return parts[0] * 10_000 + parts[1] * 100 + parts[2]
-
-
 def build_index(
     index_root: Path, entries: Iterable[IndexEntry], *, processes_from: int = MULTIPROCESS_FROM
 ) -> Path:
     """Build a new index folder from the entries, switch the pointer to it, prune old ones.
 
     From `processes_from` entries on, two writer processes share the work."""
+    whoosh_patches.apply()  # the writer processes are forked: they inherit the patches
     index_root = Path(index_root)
     index_root.mkdir(parents=True, exist_ok=True)
     folder = index_root / f"build-{time.time_ns()}-{os.getpid()}"
@@ -151,6 +148,22 @@ def current_folder(index_root: Path) -> Path | None:
     return Path(index_root) / name if name else None
 
 
+class UnreadableIndex(RuntimeError):
+    """The live index folder cannot be opened (e.g. a class path it names is gone)."""
+
+
+def readable(index_root: Path) -> bool:
+    """Whether the live index folder exists and opens (its schema unpickles)."""
+    folder = current_folder(index_root)
+    if folder is None:
+        return False
+    try:
+        whoosh_index.open_dir(str(folder)).close()
+    except Exception:
+        return False
+    return True
+
+
 def prune(index_root: Path, keep: set[str]) -> None:
     """Delete build folders that are not kept and that no living process has leased."""
     for folder in Path(index_root).glob("build-*"):
@@ -179,6 +192,7 @@ class SearchIndex:
     """
 
     def __init__(self, index_root: Path):
+        whoosh_patches.apply()
         self.root = Path(index_root)
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -189,7 +203,8 @@ class SearchIndex:
         self._name = ""
 
     def searcher(self):
-        """This thread's Searcher on the live folder, or None when no index exists."""
+        """This thread's Searcher on the live folder, or None when no index exists; raises
+        UnreadableIndex when the folder cannot be opened (the next ingest rebuilds it)."""
         name = self._live_name()
         local = self._local
         if getattr(local, "name", None) == name and local.searcher is not None:
@@ -203,10 +218,21 @@ class SearchIndex:
                 folder = self.root / name
                 (folder / LEASES).mkdir(exist_ok=True)
                 (folder / LEASES / str(os.getpid())).touch()
-                ix = self._indexes[name] = whoosh_index.open_dir(str(folder))
+                try:
+                    ix = self._indexes[name] = whoosh_index.open_dir(str(folder))
+                except Exception as exc:
+                    (folder / LEASES / str(os.getpid())).unlink(missing_ok=True)
+                    raise UnreadableIndex(f"cannot open the index {folder}: {exc!r}") from exc
             self._users[name] = self._users.get(name, 0) + 1
         local.name, local.searcher = name, ix.searcher(weighting=BM25())
         return local.searcher
+
+    def ready(self) -> bool:
+        """Whether searches can run: an index exists and opens."""
+        try:
+            return self.searcher() is not None
+        except UnreadableIndex:
+            return False
 
     def spelling_words(self) -> list[str]:
         """The live folder's sorted word list (for whoosh's ListCorrector), read once."""

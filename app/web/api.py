@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from app.web import compare, labels, read, views
 from app.web.deps import IndexDep, SessionDep, SettingsDep
+from app.web.marks import snippet_html
 
 router = APIRouter(prefix="/api", tags=["archive"])
 
@@ -64,6 +65,9 @@ def search(
         page_size=settings.page_size,
     )
     out = found.result.to_dict()
+    for hit, shown in zip(out["hits"], found.result.hits):  # the snippet as marked-up HTML
+        del hit["snippet"]
+        hit["snippet_html"] = str(snippet_html(shown.snippet))
     out["speaker_names"] = {
         s: found.speakers[s] for s in out["facets"].get("speaker", {}) if s in found.speakers
     }

@@ -2,7 +2,7 @@
 
 The server only reads: SQLite is opened read-only (an ingest in another process writes
 through WAL while pages keep reading the previous state), and one SearchIndex lives as
-long as the app, because opening a whoosh searcher per request costs ~120 ms.
+long as the app, because opening an index searcher per request costs ~120 ms.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def add_plain_routes(app: FastAPI) -> None:
             return JSONResponse(
                 {"status": "unavailable", "error": type(exc).__name__}, status_code=503
             )
-        indexed = request.app.state.index.searcher() is not None
+        indexed = request.app.state.index.ready()
         return JSONResponse({"status": "ok", "passages": passages, "indexed": indexed})
 
     @app.get("/robots.txt", include_in_schema=False)

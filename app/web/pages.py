@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from app.config import ROOT
 from app.web import compare, labels, read
 from app.web.deps import IndexDep, SessionDep, SettingsDep
+from app.web.marks import highlight, snippet_html
 from app.web.views import Moved
 
 router = APIRouter(include_in_schema=False)
@@ -70,7 +71,7 @@ def marker(terms: list[str]):
     """text -> Markup with the terms marked; the one place pages mark source text."""
 
     def mark(text: str) -> Markup | str:
-        return read.highlight(text, terms) if terms else text
+        return highlight(text, terms) if terms else text
 
     return mark
 
@@ -88,6 +89,7 @@ def environment() -> Environment:
         counterpart_url=counterpart_url,
         mark_spans=mark_spans,
         mark=marker([]),
+        snippet_html=snippet_html,
         languages=labels.LANGUAGES,
         kinds=labels.KINDS,
         script_lang=labels.text_language,

@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.search import run as engine
 from app.search.index import SearchIndex
+from app.search.query import prepare
 from app.web import labels
 from app.web.labels import KINDS, LANGUAGES, ROLES
 from app.web.views import (
@@ -545,7 +546,4 @@ def search_terms(q: str | None) -> list[str]:
     page reached from a search."""
     if not q:
         return []
-    return sorted(engine.prepare(q).terms)
-
-
-highlight = engine.highlight
+    return sorted(prepare(q).terms)
