@@ -20,6 +20,7 @@ Pure functions over plain tuples; the store hands in the passages.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -59,10 +60,13 @@ class Shared:
     spans_b: tuple[tuple[int, int], ...]
 
 
+fold = functools.lru_cache(maxsize=200_000)(match_form)  # words repeat: fold each once
+
+
 def tokens(text: str) -> list[Token]:
     return [
         Token(
-            match_form(m.group(0)),
+            fold(m.group(0)),
             m.start(),
             m.end(),
             CHAR_WEIGHT if m.lastgroup == "cjk" else WORD_WEIGHT,
@@ -79,8 +83,7 @@ def fingerprints(forms: list[str]) -> dict[int, list[int]]:
     last = -1
     for start in range(max(len(hashes) - W + 1, 1 if hashes else 0)):
         window = hashes[start : start + W]
-        low = min(window)
-        at = start + max(i for i, h in enumerate(window) if h == low)  # rightmost minimum
+        at = start + len(window) - 1 - window[::-1].index(min(window))  # rightmost minimum
         if at != last:
             kept.setdefault(hashes[at], []).append(at)
             last = at

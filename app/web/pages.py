@@ -13,12 +13,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from app.config import ROOT
 from app.web import compare, labels, read
 from app.web.deps import IndexDep, SessionDep, SettingsDep
-from app.web.marks import highlight, snippet_html
+from app.web.marks import highlight, shared_words, snippet_html
 from app.web.views import Moved
 
 router = APIRouter(include_in_schema=False)
@@ -46,27 +46,6 @@ def counterpart_url(slug: str, version: str, counterpart: str, here: str) -> str
     return link(f"/interviews/{slug}", version=version, near=here) + f"#{counterpart}"
 
 
-def mark_spans(text: str, spans, around: int | None = None) -> Markup:
-    """Text with the character spans marked; with `around`, only that much text either side
-    of the marked part (…) is kept. Every piece of source text is escaped."""
-    spans = sorted(spans)
-    start, end = 0, len(text)
-    if around is not None and spans:
-        start, end = max(0, spans[0][0] - around), min(len(text), spans[-1][1] + around)
-    pieces = [Markup("…")] if start > 0 else []
-    at = start
-    for s, e in spans:
-        s, e = max(s, at), min(e, end)
-        if s >= e:
-            continue
-        pieces += [escape(text[at:s]), Markup("<mark>"), escape(text[s:e]), Markup("</mark>")]
-        at = e
-    pieces.append(escape(text[at:end]))
-    if end < len(text):
-        pieces.append(Markup("…"))
-    return Markup("").join(pieces)
-
-
 def marker(terms: list[str]):
     """text -> Markup with the terms marked; the one place pages mark source text."""
 
@@ -87,7 +66,7 @@ def environment() -> Environment:
         link=link,
         passage_url=passage_url,
         counterpart_url=counterpart_url,
-        mark_spans=mark_spans,
+        shared_words=shared_words,
         mark=marker([]),
         snippet_html=snippet_html,
         languages=labels.LANGUAGES,
