@@ -33,7 +33,7 @@ K = 4  # tokens per hashed k-gram
 W = 5  # k-grams per winnowing window: runs of K + W - 1 = 8 tokens are always found
 MIN_WEIGHT = 24  # 8 words of weight 3, or 12 CJK characters of weight 2
 WORD_WEIGHT, CHAR_WEIGHT = 3, 2
-COMMON = 50  # a fingerprint in more passages than this is boilerplate, not a quote
+COMMON = 50  # a fingerprint seen more often than this is boilerplate, not a quote
 
 TOKEN = re.compile(rf"(?P<cjk>[{HAN}{KANA}])|(?P<word>(?:[^\W_{HAN}{KANA}]|[\u0300-\u036f])+)")
 
@@ -122,19 +122,36 @@ def merge(pairs: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
 def shared_words(texts: Iterable[Text]) -> list[Shared]:
     """Every pair of passages of different documents that share a long run of words."""
     items = list(texts)
-    toks = [tokens(t.text) for t in items]
-    table: dict[int, list[tuple[int, list[int]]]] = defaultdict(list)
-    for n, tk in enumerate(toks):
-        for h, starts in fingerprints([t.form for t in tk]).items():
-            table[h].append((n, starts))
+    # Tokens are kept only for the passages that turn out to be candidates: holding every
+    # passage's tokens took 300 MB at 20,000 passages.
+    # fingerprint -> where it occurs, packed as passage << 24 | token position: an int per
+    # occurrence, and most fingerprints occur once (a list only for the others)
+    table: dict[int, int | list[int]] = {}
+    for n, item in enumerate(items):
+        for h, starts in fingerprints([t.form for t in tokens(item.text)]).items():
+            for at in starts:
+                seen = table.get(h)
+                packed = n << 24 | at
+                if seen is None:
+                    table[h] = packed
+                elif isinstance(seen, list):
+                    seen.append(packed)
+                else:
+                    table[h] = [seen, packed]
     seeds: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
     for posting in table.values():
-        if len(posting) < 2 or len(posting) > COMMON:
+        if not isinstance(posting, list) or len(posting) > COMMON:
             continue
-        for x, (p, at_p) in enumerate(posting):
-            for q, at_q in posting[x + 1 :]:
-                if items[p].document != items[q].document:
-                    seeds[p, q] += [(i, j) for i in at_p for j in at_q]
+        occurrences = [(x >> 24, x & 0xFFFFFF) for x in posting]
+        for x, (p, i) in enumerate(occurrences):
+            for q, j in occurrences[x + 1 :]:
+                if p != q and items[p].document != items[q].document:
+                    seeds[p, q].append((i, j))
+    toks: dict[int, list[Token]] = {}
+    for p, q in seeds:
+        for n in (p, q):
+            if n not in toks:
+                toks[n] = tokens(items[n].text)
     found = []
     for (p, q), starts in seeds.items():
         long = [
