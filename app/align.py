@@ -155,7 +155,7 @@ def numbers(text: str) -> list[str]:
             continue
         value = cn_value(numeral)
         if value is not None and value > 0:
-            keys.append(number_key(value, bool(percent) or after in "%％" and after != ""))
+            keys.append(number_key(value, bool(percent) or after in ("%", "％")))
     for word in WORD.findall(text):
         if (value := WORD_NUMBERS.get(word.casefold())) is not None:
             keys.append(number_key(value, False))
@@ -227,7 +227,6 @@ class Side:
 
     units: Sequence[Unit]
     blocks: dict[tuple[int, int], Block]
-    cjk: bool  # written mostly in Han, kana or hangul
 
 
 def prepare(units: Sequence[Unit], names: Names) -> Side:
@@ -244,9 +243,7 @@ def prepare(units: Sequence[Unit], names: Names) -> Side:
             blocks[i, n] = Block(
                 group[0].role, group[0].speaker, merged, strong, sum(lengths[i : i + n])
             )
-    text = "".join(u.text for u in units)
-    cjk = len(CJK_CHAR.findall(text)) > length(text) / 3
-    return Side(units, blocks, cjk)
+    return Side(units, blocks)
 
 
 def participant_words(units: Sequence[Unit], registry: dict[str, str]) -> set[str]:
