@@ -54,7 +54,6 @@ class Link:
 PRIOR = -1.5  # a pair of blocks is a counterpart only with evidence
 GAP_OPEN = 2.5
 MERGE = {1: 0.0, 2: -1.0, 3: -2.0}  # cost of joining 1, 2 or 3 passages into one block
-MOVES = [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (3, 1), (1, 3)]
 LENGTH_SIGMA = 0.5  # spread of log(length ratio) around the pair's ratio
 ANCHOR_CAP = 8.0
 MISSING_NUMBER = 0.6
@@ -319,39 +318,49 @@ class Scorer:
 def best_path(scorer: Scorer, na: int, nb: int) -> list[tuple[int, int, int, int, float]]:
     """Links (i, n, j, m, log-odds) of the best monotone alignment with affine gaps.
 
-    State (i, j, open): `open` is True while the last move was a gap or nothing was linked
-    yet; a gap move from a state that is not open costs GAP_OPEN."""
-    best: dict[tuple[int, int, bool], tuple[float, tuple | None]] = {(0, 0, True): (0.0, None)}
+    Two tables: `open` holds the best score at (i, j) when the last move was a gap (or
+    nothing was linked yet), `closed` when it was a link; a gap after a link costs
+    GAP_OPEN. Only blocks that exist are tried (merges need one speaker)."""
+    neg = -math.inf
+    table = {True: [[neg] * (nb + 1) for _ in range(na + 1)]}
+    table[False] = [[neg] * (nb + 1) for _ in range(na + 1)]
+    back: dict[tuple[int, int, bool], tuple] = {}
+    table[True][0][0] = 0.0
+    sizes_a = [[n for n in MERGE if (i, n) in scorer.a.blocks] for i in range(na)]
+    sizes_b = [[m for m in MERGE if (j, m) in scorer.b.blocks] for j in range(nb)]
 
-    def offer(key, value, step):
-        if key not in best or value > best[key][0]:
-            best[key] = (value, step)
+    def offer(i: int, j: int, is_open: bool, value: float, step: tuple) -> None:
+        if value > table[is_open][i][j]:
+            table[is_open][i][j] = value
+            back[i, j, is_open] = step
 
     for i in range(na + 1):
         for j in range(nb + 1):
-            states = [(o, best[i, j, o][0]) for o in (True, False) if (i, j, o) in best]
-            if not states:
+            opened, closed = table[True][i][j], table[False][i][j]
+            if opened == neg and closed == neg:
                 continue
-            for n, m in MOVES:
-                if i + n > na or j + m > nb:
-                    continue
-                if n and m:
-                    s = scorer.score(i, n, j, m)
-                    if s is None:
-                        continue
-                    for is_open, total in states:
-                        offer((i + n, j + m, False), total + s, (i, j, is_open, n, m, s))
-                    continue
-                for is_open, total in states:
-                    s = 0.0 if is_open else -GAP_OPEN
-                    offer((i + n, j + m, True), total + s, (i, j, is_open, n, m, s))
-    end = max((best[k] for k in ((na, nb, True), (na, nb, False)) if k in best), key=lambda v: v[0])
-    links, step = [], end[1]
-    while step is not None:
-        i, j, is_open, n, m, s = step
+            from_open = opened >= closed
+            top = opened if from_open else closed
+            if i < na and j < nb:
+                for n in sizes_a[i]:
+                    for m in sizes_b[j]:
+                        if n > 1 and m > 1:
+                            continue
+                        s = scorer.score(i, n, j, m)
+                        offer(i + n, j + m, False, top + s, (i, j, from_open, n, m, s))
+            gap_open = opened >= closed - GAP_OPEN
+            gap = opened if gap_open else closed - GAP_OPEN
+            if i < na:
+                offer(i + 1, j, True, gap, (i, j, gap_open, 1, 0, 0.0))
+            if j < nb:
+                offer(i, j + 1, True, gap, (i, j, gap_open, 0, 1, 0.0))
+    is_open = table[True][na][nb] >= table[False][na][nb]
+    links, key = [], (na, nb, is_open)
+    while key in back:
+        i, j, was_open, n, m, s = back[key]
         if n and m:
             links.append((i, n, j, m, s))
-        step = best[i, j, is_open][1]
+        key = (i, j, was_open)
     return links[::-1]
 
 

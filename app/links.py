@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 
+from sqlalchemy import insert
 from sqlmodel import Session, delete, or_, select
 
 from app.align import Unit, align
@@ -67,8 +68,17 @@ def units(session: Session, document_id: int) -> list[Unit]:
     return [Unit(pid, role, slug or "", text) for pid, role, slug, text in rows]
 
 
+PAIRWISE = 4  # up to this many versions every pair is aligned; beyond, through a pivot
+
+
 def realign(session: Session, interview_ids: set[int], names: dict[str, str]) -> int:
-    """Recompute the counterparts of these interviews' versions; returns how many links."""
+    """Recompute the counterparts of these interviews' versions; returns how many links.
+
+    Every pair of versions is aligned while an interview has at most PAIRWISE of them
+    (an original, a translation, a summary, a repost). With more, the cost would grow
+    with the square of their number, so each version is aligned with a pivot (the one
+    with the most passages) and two other versions are linked where they meet the same
+    passage of the pivot."""
     made = 0
     for interview_id in sorted(interview_ids):
         session.exec(delete(PassageLink).where(PassageLink.interview_id == interview_id))
@@ -76,22 +86,44 @@ def realign(session: Session, interview_ids: set[int], names: dict[str, str]) ->
             select(Document.id).where(Document.interview_id == interview_id).order_by(Document.id)
         ).all()
         versions = {doc: units(session, doc) for doc in docs}
-        for a, b in itertools.combinations(docs, 2):
-            for link in align(versions[a], versions[b], names):
-                for x, y in itertools.product(link.a, link.b):
-                    session.add(
-                        PassageLink(
-                            passage_id=x, other_id=y, interview_id=interview_id, score=link.score
-                        )
-                    )
-                    session.add(
-                        PassageLink(
-                            passage_id=y, other_id=x, interview_id=interview_id, score=link.score
-                        )
-                    )
-                    made += 1
+        pairs: dict[tuple[str, str], float] = {}
+        if len(docs) <= PAIRWISE:
+            for a, b in itertools.combinations(docs, 2):
+                add_links(pairs, align(versions[a], versions[b], names))
+        else:
+            pivot = max(docs, key=lambda d: (len(versions[d]), -d))
+            for doc in docs:
+                if doc != pivot:
+                    add_links(pairs, align(versions[pivot], versions[doc], names))
+            compose(pairs, {u.id: doc for doc, us in versions.items() for u in us}, pivot)
+        rows = [
+            dict(passage_id=x, other_id=y, interview_id=interview_id, score=score)
+            for (x, y), score in pairs.items()
+        ]
+        if rows:
+            session.execute(insert(PassageLink), rows)
+        made += len(rows) // 2
     session.flush()
     return made
+
+
+def add_links(pairs: dict[tuple[str, str], float], links) -> None:
+    for link in links:
+        for x, y in itertools.product(link.a, link.b):
+            pairs[x, y] = pairs[y, x] = link.score
+
+
+def compose(pairs: dict[tuple[str, str], float], doc_of: dict[str, int], pivot: int) -> None:
+    """Link the passages of two other versions that both link one passage of the pivot,
+    with the lower of the two scores."""
+    through: dict[str, list[tuple[str, float]]] = {}
+    for (x, y), score in list(pairs.items()):
+        if doc_of[x] == pivot:
+            through.setdefault(x, []).append((y, score))
+    for linked in through.values():
+        for (y, s), (z, t) in itertools.permutations(linked, 2):
+            if doc_of[y] != doc_of[z]:
+                pairs.setdefault((y, z), min(s, t))
 
 
 def requote(session: Session) -> int:
@@ -102,13 +134,16 @@ def requote(session: Session) -> int:
         for pid, doc, text in session.exec(select(Passage.id, Passage.document_id, Passage.text))
     ]
     found = shared_words(texts)
-    for s in found:
-        session.add(
-            PassageQuote(passage_id=s.a, other_id=s.b, words=s.words, spans=json.dumps(s.spans_a))
+    rows = [
+        row
+        for s in found
+        for row in (
+            dict(passage_id=s.a, other_id=s.b, words=s.words, spans=json.dumps(s.spans_a)),
+            dict(passage_id=s.b, other_id=s.a, words=s.words, spans=json.dumps(s.spans_b)),
         )
-        session.add(
-            PassageQuote(passage_id=s.b, other_id=s.a, words=s.words, spans=json.dumps(s.spans_b))
-        )
+    ]
+    if rows:
+        session.execute(insert(PassageQuote), rows)
     session.flush()
     return len(found)
 

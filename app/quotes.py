@@ -93,7 +93,10 @@ def fingerprints(forms: list[str]) -> dict[int, list[int]]:
 def runs(ta: list[Token], tb: list[Token], seeds: Iterable[tuple[int, int]]):
     """Maximal runs of equal tokens through the seed positions: (start a, start b, length)."""
     found = set()
-    for i, j in seeds:
+    reach: dict[int, int] = {}  # diagonal (i - j) -> where the last run found on it ends
+    for i, j in sorted(seeds):
+        if reach.get(i - j, -1) > i:
+            continue  # inside a run already found: extending it again would cost its length
         if [t.form for t in ta[i : i + K]] != [t.form for t in tb[j : j + K]]:
             continue  # a hash collision
         while i > 0 and j > 0 and ta[i - 1].form == tb[j - 1].form:
@@ -102,6 +105,7 @@ def runs(ta: list[Token], tb: list[Token], seeds: Iterable[tuple[int, int]]):
         while i + n < len(ta) and j + n < len(tb) and ta[i + n].form == tb[j + n].form:
             n += 1
         found.add((i, j, n))
+        reach[i - j] = i + n
     return sorted(found)
 
 

@@ -157,3 +157,28 @@ def test_seed_archive_has_no_dangling_links_after_a_reingest(tmp_path):
     before = links(settings.db_path)
     ingest(settings, [src])
     assert links(settings.db_path) == before and dangling(settings.db_path) == 0
+
+
+def test_many_versions_are_linked_through_a_pivot(tmp_path):
+    """Five copies of the Chinese version and the German one: six versions of one
+    interview, more than PAIRWISE; every copy still links the German passages."""
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SEEDS / GERMAN, src / GERMAN)
+    for n in range(5):
+        text = (SEEDS / CHINESE).read_text("utf-8") + f"\n\n转载 {n}\n"
+        (src / f"{n}_{CHINESE}").write_text(text, "utf-8")
+    settings = settings_for(tmp_path / "archive.db")
+    ingest(settings, [src])
+    with sqlite3.connect(settings.db_path) as con:
+        de = ids_by_ordinal(con, GERMAN)
+        copies = [ids_by_ordinal(con, f"{n}_{CHINESE}") for n in range(5)]
+        interviews = con.execute("select count(distinct interview_id) from document").fetchone()
+    assert interviews == (1,)
+    stored = links(settings.db_path)
+    for zh in copies:
+        for link in GOLDEN["links"]:
+            assert (de[link["a"][0]], zh[link["b"][0]]) in stored
+    for one, other in zip(copies, copies[1:]):
+        assert (one[12], other[12]) in stored and (one[3], other[3]) in stored
+    assert dangling(settings.db_path) == 0
