@@ -374,13 +374,35 @@ def pair_ratio(a: Side, b: Side, links) -> float | None:
     return statistics.median(ratios) if len(ratios) >= 3 else None
 
 
+def same(x: Unit, y: Unit) -> bool:
+    return x.role == y.role and " ".join(x.text.split()) == " ".join(y.text.split())
+
+
 def align(
     a: Sequence[Unit], b: Sequence[Unit], registry: dict[str, str] | None = None
 ) -> list[Link]:
-    """Which passages of version a correspond to which of version b."""
+    """Which passages of version a correspond to which of version b.
+
+    Passages that open or close both versions with the same words (a repost, an edited
+    copy) are linked as they stand, as diff does with a common head and tail; the
+    dynamic programme aligns what lies between."""
+    head = 0
+    while head < min(len(a), len(b)) and same(a[head], b[head]):
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and same(a[-1 - tail], b[-1 - tail]):
+        tail += 1
+    middle = align_middle(a[head : len(a) - tail], b[head : len(b) - tail], registry or {})
+    copied = [Link((x.id,), (y.id,), 1.0) for x, y in zip(a[:head], b[:head])]
+    copied_tail = [
+        Link((x.id,), (y.id,), 1.0) for x, y in zip(a[len(a) - tail :], b[len(b) - tail :])
+    ]
+    return copied + middle + copied_tail
+
+
+def align_middle(a: Sequence[Unit], b: Sequence[Unit], registry: dict[str, str]) -> list[Link]:
     if not a or not b:
         return []
-    registry = registry or {}
     names = Names(registry)
     side_a, side_b = prepare(a, names), prepare(b, names)
     links = best_path(Scorer(side_a, side_b, None, registry), len(a), len(b))

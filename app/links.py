@@ -4,7 +4,7 @@ Two kinds: counterparts (passages of two versions of one interview that say the 
 app/align.py), recomputed for every interview one of whose versions changed; and shared
 words (passages of different documents with a long run in common, app/quotes.py),
 recomputed for the whole archive when anything changed, since a new document can quote
-any old one. Both are derived: ALIGN_VERSION in the archive's meta says which code made
+any old one; versions of one interview are counterparts, not quotes of each other. Both are derived: ALIGN_VERSION in the archive's meta says which code made
 them, and a different one recomputes everything.
 """
 
@@ -20,7 +20,7 @@ from app.align import Unit, align
 from app.models import Document, Passage, PassageLink, PassageQuote, PassageRedirect, Speaker
 from app.quotes import Text, shared_words
 
-ALIGN_VERSION = "1"  # raise when app/align.py or app/quotes.py decide differently
+ALIGN_VERSION = "2"  # raise when app/align.py or app/quotes.py decide differently
 
 
 def interviews_of(session: Session, source_files) -> set[int]:
@@ -129,10 +129,13 @@ def compose(pairs: dict[tuple[str, str], float], doc_of: dict[str, int], pivot: 
 def requote(session: Session) -> int:
     """Recompute which passages share a long run of words; returns how many pairs."""
     session.exec(delete(PassageQuote))
-    texts = [
-        Text(pid, doc, text)
-        for pid, doc, text in session.exec(select(Passage.id, Passage.document_id, Passage.text))
-    ]
+    records = session.exec(
+        select(Passage.id, Passage.document_id, Document.interview_id, Passage.text).join(
+            Document, Passage.document_id == Document.id
+        )
+    )
+    # a document outside any interview is its own source (negative: apart from interview ids)
+    texts = [Text(pid, interview or -doc, text) for pid, doc, interview, text in records]
     found = shared_words(texts)
     rows = [
         row

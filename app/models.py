@@ -112,7 +112,7 @@ class PassageLink(SQLModel, table=True):
 
 
 class PassageQuote(SQLModel, table=True):
-    """Two passages of different documents that share a long run of words (app/quotes.py).
+    """Two passages of different interviews that share a long run of words (app/quotes.py).
 
     Stored in both directions; `spans` marks the shared words in passage_id's text."""
 

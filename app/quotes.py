@@ -1,4 +1,8 @@
-"""Where else the same words appear: passages of different documents that share a long run.
+"""Where else the same words appear: passages of different interviews that share a long run.
+
+The versions of one interview share words by nature (a repost, an edited transcript) and
+are linked as counterparts already (app/align.py); here only other interviews, articles
+and summaries count.
 
 A run counts when it is at least 8 words long, or 12 CJK characters (Chinese and Japanese
 are written without spaces, so each Han or kana character is a token; a word weighs 3,
@@ -40,7 +44,7 @@ TOKEN = re.compile(rf"(?P<cjk>[{HAN}{KANA}])|(?P<word>(?:[^\W_{HAN}{KANA}]|[\u03
 
 class Text(NamedTuple):
     id: str
-    document: int  # passages of one document never quote each other here
+    source: int  # passages of one source (the versions of one interview) never count here
     text: str
 
 
@@ -124,7 +128,7 @@ def merge(pairs: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
 
 
 def shared_words(texts: Iterable[Text]) -> list[Shared]:
-    """Every pair of passages of different documents that share a long run of words."""
+    """Every pair of passages of different sources that share a long run of words."""
     items = list(texts)
     # Tokens are kept only for the passages that turn out to be candidates: holding every
     # passage's tokens took 300 MB at 20,000 passages.
@@ -149,7 +153,7 @@ def shared_words(texts: Iterable[Text]) -> list[Shared]:
         occurrences = [(x >> 24, x & 0xFFFFFF) for x in posting]
         for x, (p, i) in enumerate(occurrences):
             for q, j in occurrences[x + 1 :]:
-                if p != q and items[p].document != items[q].document:
+                if p != q and items[p].source != items[q].source:
                     seeds[p, q].append((i, j))
     toks: dict[int, list[Token]] = {}
     for p, q in seeds:

@@ -164,3 +164,13 @@ def test_names_meet_across_scripts():
     chinese = anchors("达里奥·阿莫迪打过这样一个比方", names)
     assert "@dario-amodei" in german & chinese
     assert "w:claude" in anchors("Claude Code 团队", names)
+
+
+def test_a_copy_is_linked_passage_by_passage_and_only_its_changed_part_is_aligned(seeds):
+    _, b = seeds
+    copy = [Unit("c" + u.id, u.role, u.speaker, u.text) for u in b]
+    copy[40] = copy[40]._replace(text=copy[40].text + " (编者注:有删节)")
+    links = align(b, copy, REGISTRY.spellings())
+    assert [(link.a, link.b) for link in links] == [((u.id,), ("c" + u.id,)) for u in b]
+    assert all(link.score == 1.0 for i, link in enumerate(links) if i != 40)
+    assert links[40].score < 1.0  # found by the aligner, not copied

@@ -141,7 +141,7 @@ def test_twelve_cjk_characters_are_a_quote_and_eleven_are_not():
     assert not pair(f"他说{twelve[:11]}。", f"据报道,{twelve[:11]}十倍。")
 
 
-def test_words_are_compared_folded_and_one_document_never_quotes_itself():
+def test_words_are_compared_folded_and_one_interview_never_quotes_itself():
     a = "Die KÜNSTLICHE Intelligenz wird den Arbeitsmarkt grundlegend neu gestalten, sagt er."
     b = "Er meint, die künstliche Intelligenz wird den Arbeitsmarkt grundlegend neu gestalten."
     (found,) = pair(a, b)
