@@ -1,4 +1,4 @@
-"""archive ingest | reindex | serve."""
+"""archive ingest | add | reindex | serve."""
 
 from __future__ import annotations
 
@@ -90,6 +90,34 @@ def ingest(
             raise typer.Exit(3) from None
     print_report(report)
     raise typer.Exit(1 if report.failures else 0)
+
+
+@app.command()
+def add(
+    urls: Annotated[list[str], typer.Argument(help="Pages, subtitle files or transcripts.")],
+    db: DbOption = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for an answer.")] = 20.0,
+    max_mb: Annotated[float, typer.Option(help="Largest download, in MB.")] = 20.0,
+) -> None:
+    """Fetch pages by URL, keep a snapshot of each and ingest it."""
+    from app.fetch import add_urls
+    from app.ingest import IngestLocked
+
+    s = settings(db)
+    try:
+        results = add_urls(s, urls, timeout=timeout, max_bytes=int(max_mb * 1024 * 1024))
+    except IngestLocked as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(3) from None
+    for r in results:
+        if r.status == "failed":
+            console.print(f"[red]failed[/] {r.url}: {r.error}", soft_wrap=True)
+        else:
+            counted = f" ({r.passages} passages)" if r.status in ("new", "changed") else ""
+            console.print(f"{r.status} {r.url} → {r.name}{counted}", soft_wrap=True)
+    if any(r.status != "failed" for r in results):
+        console.print(f"snapshots in {s.sources_dir}")
+    raise typer.Exit(1 if any(r.status == "failed" for r in results) else 0)
 
 
 @app.command()

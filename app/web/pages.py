@@ -7,8 +7,6 @@ be the one that lets a scraped `<script>` through.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -22,28 +20,6 @@ from app.web.marks import highlight, shared_words, snippet_html
 from app.web.views import Moved
 
 router = APIRouter(include_in_schema=False)
-
-
-def link(path: str, params: dict | None = None, **more) -> str:
-    """path?query with the empty values and page 1 left out (short, shareable URLs)."""
-    merged = {**(params or {}), **more}
-    kept = {
-        k: v
-        for k, v in merged.items()
-        if v not in (None, "") and not (k == "page" and str(v) == "1")
-    }
-    return f"{path}?{urlencode(kept)}" if kept else path
-
-
-def passage_url(interview_slug: str, document_key: str, passage_id: str, q: str = "") -> str:
-    """Where a passage stands in its interview: its version shown, the query marked."""
-    return link(f"/interviews/{interview_slug}", version=document_key, q=q) + f"#{passage_id}"
-
-
-def counterpart_url(slug: str, version: str, counterpart: str, here: str) -> str:
-    """The other version opened at the counterpart (near: this passage, if JS is off the
-    fragment still lands there)."""
-    return link(f"/interviews/{slug}", version=version, near=here) + f"#{counterpart}"
 
 
 def marker(terms: list[str]):
@@ -63,9 +39,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        link=link,
-        passage_url=passage_url,
-        counterpart_url=counterpart_url,
+        link=labels.link,
+        passage_url=labels.passage_url,
+        counterpart_url=labels.counterpart_url,
         shared_words=shared_words,
         mark=marker([]),
         snippet_html=snippet_html,
