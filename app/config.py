@@ -28,7 +28,9 @@ class Settings:
             if h.strip()
         )
     )
-    base_url: str = os.environ.get("ARCHIVE_BASE_URL", "http://127.0.0.1:8000")
+    # The public address for citations, canonical links and the sitemap; empty: each
+    # request's own scheme, host and port (a server on port 8131 cites :8131, not :8000).
+    base_url: str = field(default_factory=lambda: os.environ.get("ARCHIVE_BASE_URL", ""))
     # Where `archive add` keeps what it fetched (snapshots and their records).
     sources: Path | None = None
 

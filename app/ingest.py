@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlmodel import Session
@@ -223,6 +224,8 @@ def apply(session: Session, parsed: dict, gone: set[str], registry: Registry) ->
     store.set_meta(session, "parser_version", PARSER_VERSION)
     version = int(store.get_meta(session, "content_version") or 0) + 1
     store.set_meta(session, "content_version", str(version))
+    # when the archive last changed: the feeds' <updated> (RFC 3339, UTC)
+    store.set_meta(session, "updated_at", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     session.flush()
     pause_point("write")
     session.commit()

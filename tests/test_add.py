@@ -142,7 +142,7 @@ def test_pages_and_their_json_link_the_source(site, settings):
     add_urls(settings, [url])
     canonical = "https://review.example.org/interviews/jane-doe-scaling"
     with TestClient(create_app(settings)) as client:
-        listed = client.get("/api/interviews").json()
+        listed = client.get("/api/interviews?page_size=100").json()["items"]
         slug = next(i["slug"] for i in listed if i["title"].startswith("Jane Doe on why"))
         data = client.get(f"/api/interviews/{slug}").json()
         assert data["version"]["source_urls"][:2] == [canonical, url]

@@ -116,7 +116,9 @@ def test_compare_takes_any_version_keys(client, lenny, a, b):
 def test_compare_of_an_unknown_interview_is_404_and_of_one_version_is_one_column(client):
     assert client.get("/interviews/nope/compare").status_code == 404
     assert client.get("/api/interviews/nope/compare").status_code == 404
-    single = next(i for i in client.get("/api/interviews").json() if len(i["languages"]) == 1)
+    single = next(
+        i for i in client.get("/api/interviews").json()["items"] if len(i["languages"]) == 1
+    )
     data = client.get(f"/api/interviews/{single['slug']}/compare").json()
     assert all(r["a"] and not r["b"] for r in data["rows"])
 
@@ -161,7 +163,7 @@ def test_an_old_id_in_near_follows_its_redirect(tmp_path):
         shutil.copy(SEEDS / name, src / name)
     settings = build_archive(tmp_path / "a", [src])
     with TestClient(create_app(settings)) as client:
-        slug = client.get("/api/interviews").json()[0]["slug"]
+        slug = client.get("/api/interviews").json()["items"][0]["slug"]
         zh = client.get(f"/api/interviews/{slug}", params={"version": CHINESE}).json()
         old = zh["passages"][12]
         target = old["counterparts"][0]["id"]
