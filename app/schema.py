@@ -53,7 +53,12 @@ def _passage_evidence(conn: Connection) -> None:
 
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, interviews, speakers, passages, redirects, meta", _baseline),
-    Migration(2, "passage.evidence: how each passage's speaker was known", _passage_evidence),
+    Migration(
+        2,
+        "passage links between versions, passages that quote each other",
+        lambda conn: [create_table(conn, t) for t in ("passagelink", "passagequote")],
+    ),
+    Migration(3, "passage.evidence: how each passage's speaker was known", _passage_evidence),
 ]
 CURRENT = MIGRATIONS[-1].version
 
