@@ -112,6 +112,9 @@ def serve(
     ingest_if_empty: Annotated[
         bool, typer.Option(help="Ingest seeds/ first when the archive is empty.")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes sharing the archive and its index.")
+    ] = 1,
 ) -> None:
     """Serve the archive over HTTP."""
     import uvicorn
@@ -128,8 +131,15 @@ def serve(
         write_engine(s.db_path).dispose()  # brings an older archive to this code's schema
     from app.web.app import create_app
 
-    console.print(f"serving {s.db_path} on http://{host}:{port}")
-    uvicorn.run(create_app(s), host=host, port=port)
+    console.print(f"serving {s.db_path} on http://{host}:{port} ({workers} worker(s))")
+    if workers == 1:
+        uvicorn.run(create_app(s), host=host, port=port)
+        return
+    # Worker processes import the app by name and make their own Settings: they read the
+    # archive and index this process resolved through the environment.
+    os.environ["ARCHIVE_DB"] = str(s.db_path)
+    os.environ["ARCHIVE_INDEX"] = str(s.index_root)
+    uvicorn.run("app.web.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 def archive_is_empty(s: Settings) -> bool:

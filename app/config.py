@@ -28,7 +28,11 @@ class Settings:
             if h.strip()
         )
     )
-    base_url: str = os.environ.get("ARCHIVE_BASE_URL", "http://127.0.0.1:8000")
+    # read when Settings() is made, not at import: `archive serve --workers` hands its
+    # options to the worker processes through these variables
+    base_url: str = field(
+        default_factory=lambda: os.environ.get("ARCHIVE_BASE_URL", "http://127.0.0.1:8000")
+    )
 
     @property
     def index_root(self) -> Path:
