@@ -93,15 +93,39 @@ def ingest(
 
 
 @app.command()
-def reindex(db: DbOption = None) -> None:
+def reindex(
+    db: DbOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Build into this new folder instead, for `archive install-index`."),
+    ] = None,
+) -> None:
     """Rebuild the search index from the archive."""
     from app.ingest import reindex_if_stale, writer_lock
     from app.store import write_engine
 
     s = settings(db)
+    if out is not None:
+        from app.index_copy import build_elsewhere, describe
+
+        state = build_elsewhere(s, out)
+        console.print(f"search index built at {out} ({describe(state)})")
+        return
     with writer_lock(s.db_path):
         reindex_if_stale(s, write_engine(s.db_path), force=True)
     console.print(f"search index rebuilt at {s.index_root}")
+
+
+@app.command("install-index")
+def install_index(
+    folder: Annotated[Path, typer.Argument(help="A folder made by `archive reindex --out`.")],
+    db: DbOption = None,
+) -> None:
+    """Switch the archive's search index to a copy of an index built elsewhere."""
+    from app.index_copy import install
+
+    s = settings(db)
+    console.print(f"search index switched to {install(s, folder)}")
 
 
 @app.command()
@@ -158,7 +182,7 @@ def archive_is_empty(s: Settings) -> bool:
 
 # Errors a user can meet, each said in one line with its exit code (listed in the README);
 # anything else is a bug and keeps its traceback.
-EXIT_CODES = {"SchemaError": 4}
+EXIT_CODES = {"SchemaError": 4, "IndexCopyError": 5, "IngestLocked": 3}
 
 
 def main() -> None:
