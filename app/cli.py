@@ -120,12 +120,16 @@ def reindex(
 def install_index(
     folder: Annotated[Path, typer.Argument(help="A folder made by `archive reindex --out`.")],
     db: DbOption = None,
+    archive: Annotated[
+        Path | None,
+        typer.Option(help="First copy this archive file (the one FOLDER was built from) in."),
+    ] = None,
 ) -> None:
     """Switch the archive's search index to a copy of an index built elsewhere."""
     from app.index_copy import install
 
     s = settings(db)
-    console.print(f"search index switched to {install(s, folder)}")
+    console.print(f"search index switched to {install(s, folder, archive)}")
 
 
 @app.command()

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -67,17 +68,58 @@ def build_elsewhere(settings: Settings, out: Path) -> dict:
     return state
 
 
-def install(settings: Settings, folder: Path) -> Path:
+def install(settings: Settings, folder: Path, archive: Path | None = None) -> Path:
     """Switch the archive's index to a copy of `folder`, made by build_elsewhere from an
-    archive in the same state as this one."""
+    archive in the same state as this one; with `archive`, first copy that archive file
+    into this one."""
     folder = Path(folder)
     try:
         built = json.loads((folder / BUILT_FROM).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise IndexCopyError(f"{folder} is not an index built by `archive reindex --out`") from None
+    if archive is not None:
+        check_shipped(Path(archive), folder, built)
+    with writer_lock(settings.db_path):
+        if archive is not None:
+            restore(Path(archive), settings.db_path)
+        return _install(settings, folder, built)
+
+
+def check_shipped(archive: Path, folder: Path, built: dict) -> None:
+    """Refuse before anything changes when the shipped archive is not the one the index
+    was built from."""
+    if not archive.is_file():
+        raise IndexCopyError(f"no archive at {archive}")
+    engine = store.read_engine(archive)
+    try:
+        with Session(engine) as session:
+            state = archive_state(session)
+    finally:
+        engine.dispose()
+    if state != built:
+        raise IndexCopyError(
+            f"{folder} was built from another state of the archive "
+            f"({describe(built)}; {archive}: {describe(state)})"
+        )
+
+
+def restore(shipped: Path, db_path: Path) -> None:
+    """Copy an archive file into the live one through SQLite's backup API: a server reading
+    it sees the old archive or the new one, never a mix (replacing the file under it
+    would leave its connections on the old file, beside a write-ahead log of the new)."""
+    source = sqlite3.connect(f"file:{shipped}?mode=ro", uri=True)
+    target = sqlite3.connect(db_path, timeout=30)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+
+
+def _install(settings: Settings, folder: Path, built: dict) -> Path:
     engine = store.write_engine(settings.db_path)
     try:
-        with writer_lock(settings.db_path), Session(engine) as session:
+        with Session(engine) as session:
             here = archive_state(session)
             if built != here:
                 raise IndexCopyError(

@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
+from conftest import running_server
 from sqlmodel import Session
 
 from app import store
@@ -114,3 +116,47 @@ def test_bad_folders_get_one_line(built, tmp_path):
     assert run.returncode == 5 and "not an index built" in " ".join(run.stderr.split())
     with Session(store.read_engine(settings.db_path)) as session:
         assert store.get_meta(session, "indexed_version")
+
+
+def test_install_with_the_archive_while_a_server_reads(built, tmp_path):
+    """Another machine with an older archive and its own index, read by a running server:
+    the shipped archive and index replace both, and every request meanwhile is answered."""
+    settings, out = built
+    there = settings_for(tmp_path / "machine-b" / "archive.db")
+    ingest(there, sorted(SEEDS.glob("00[01]_*.txt")))
+    shipped = copy_without_index(settings, tmp_path / "shipped")
+    with running_server(there) as base, httpx.Client(base_url=base) as http:
+        before = http.get("/api/stats").json()["passages"]
+        install = subprocess.Popen(
+            [str(Path(sys.executable).with_name("archive")), "install-index", str(out)]
+            + ["--db", str(there.db_path), "--archive", str(shipped.db_path)],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        while install.poll() is None:
+            assert http.get("/search", params={"q": "Anthropic"}).status_code == 200
+            assert http.get("/api/stats").status_code == 200
+        assert install.returncode == 0, install.stderr.read()
+        after = http.get("/api/stats").json()["passages"]
+        with Session(store.read_engine(settings.db_path)) as session:
+            assert before < after == store.counts(session)["passages"]
+        found = http.get("/api/search", params={"q": "数据中心"}).json()
+        assert found["total"] and http.get(f"/p/{found['hits'][0]['id']}").status_code == 200
+
+
+def test_a_shipped_archive_that_does_not_match_changes_nothing(built, tmp_path):
+    settings, out = built
+    there = copy_without_index(settings, tmp_path / "machine-b")
+    other = settings_for(tmp_path / "other" / "archive.db")
+    ingest(other, sorted(SEEDS.glob("00[01]_*.txt")))
+    run = archive_cli(
+        "install-index", str(out), "--db", str(there.db_path), "--archive", str(other.db_path)
+    )
+    assert run.returncode == 5 and "another state" in " ".join(run.stderr.split())
+    with (
+        Session(store.read_engine(there.db_path)) as a,
+        Session(store.read_engine(settings.db_path)) as b,
+    ):
+        assert store.counts(a) == store.counts(b), "the archive here is left as it was"
+    assert not there.index_root.exists()
