@@ -207,9 +207,16 @@ def rss_now() -> dict[str, float]:
 
 
 def max_rss_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, kids) / 1024
+    """Peak RSS of this process or of one of its children (the index writers). Linux keeps
+    ru_maxrss across exec, so a child started by a larger parent would report the parent's
+    peak: this process's own peak is VmHWM, which starts afresh at exec."""
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    try:
+        status = Path("/proc/self/status").read_text()
+        own = int(re.search(r"^VmHWM:\s+(\d+)", status, re.M).group(1)) / 1024
+    except (OSError, AttributeError):
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return max(own, kids)
 
 
 def run_child(step: str, size: int, root: Path, db: Path | None) -> dict:
