@@ -18,6 +18,7 @@ import asyncio
 import itertools
 import json
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -239,6 +240,19 @@ def server(db: Path, workers: int, log: Path):
             process.wait()
 
 
+def worker_memory(log: Path) -> list[dict[str, float]]:
+    """Memory of each worker process the server's log names (Linux /proc; else nothing)."""
+    found = []
+    for pid in dict.fromkeys(re.findall(r"Started server process \[(\d+)\]", log.read_text())):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(re.findall(r"^(VmHWM|RssAnon|RssFile):\s+(\d+)", status, re.M))
+        found.append({k: int(v) / 1024 for k, v in fields.items()})
+    return found
+
+
 def wait_until_ready(base: str, process: subprocess.Popen, log: Path) -> None:
     for _ in range(600):
         if process.poll() is not None:
@@ -361,7 +375,14 @@ def run(args, folder: Path) -> None:
             cells, runs = during_ingest(base, plans, args, folder / "pages", db)
         else:
             cells = run_round(base, plans, args.concurrency, args.requests)
+        memory = worker_memory(folder / "serve.log")
     print_cells(cells)
+    print(
+        "server workers, peak RSS (now: anonymous + file-backed): "
+        + ", ".join(
+            f"{m['VmHWM']:.0f} MB ({m['RssAnon']:.0f} + {m['RssFile']:.0f})" for m in memory
+        )
+    )
     for n, r in enumerate(runs, 1):
         print(
             f"ingest {n}: {r['changed_pages']} pages changed, {r['seconds']:.1f} s, "
@@ -370,6 +391,7 @@ def run(args, folder: Path) -> None:
         )
     if args.json:
         figures = {"passages": passages, "cells": [c.figures() for c in cells], "ingests": runs}
+        figures["workers"] = memory
         args.json.write_text(json.dumps(figures, indent=1))
     switched = len({r["index"] for r in runs}) == len(runs)  # every ingest built a new index
     bad_ingest = any(r["returncode"] for r in runs) or not switched
