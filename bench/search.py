@@ -5,8 +5,10 @@ mix, plus rare synthetic names so rare terms exist at every size), then prints t
 index size, peak RSS of the build and of the searching process, latency per query type through
 search() with one long-lived SearchIndex, snippet cost, and a comparison with SQLite FTS5 over
 the same analysed tokens (same hit sets? how much faster?). Builds and searches run in child
-processes so that ru_maxrss measures each on its own. `--zh-quotes` compares jieba with
-character bigrams on Chinese quotes taken from the seeds.
+processes so that each one's peak memory is its own. Each size ends with the wall time of
+each step (what a larger run is estimated from), and the run with a table of one column
+per size. `--zh-quotes` compares jieba with character bigrams on Chinese quotes taken from
+the seeds.
 """
 
 from __future__ import annotations
