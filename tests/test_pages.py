@@ -351,3 +351,15 @@ def test_headings_are_in_order_and_source_text_has_its_language(client, lenny):
         assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (url, levels)
         assert '<html lang="en">' in html
     assert '<blockquote lang="zh"' in client.get("/search?q=数据中心").text
+
+
+def test_the_page_a_hit_links_marks_the_fragment_and_the_quote(client):
+    for q, marked in (
+        ("天才国", "<mark>天才国</mark>"),
+        ('"Wirtschaftlichen Turing"', "<mark>Wirtschaftlichen Turing</mark>"),
+    ):
+        hit = client.get("/api/search", params={"q": q}).json()["hits"][0]
+        html = page(client, "/search?q=" + quote(q))
+        link = re.search(r'class="hit-link" href="([^"]+)"', html).group(1)
+        shown = page(client, link.replace("&amp;", "&"))
+        assert f'id="{hit["id"]}"' in shown and marked in shown

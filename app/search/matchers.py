@@ -163,6 +163,8 @@ def size(m) -> float:
 def scorable(m) -> bool:
     """Whether `scores` can take this matcher: words and phrases under AND, OR and NOT."""
     kind = type(m)
+    if hasattr(m, "all_scores"):  # app.search.sequences: computed at once
+        return True
     if kind in (matching.UnionMatcher, matching.IntersectionMatcher, matching.AndNotMatcher):
         return scorable(m.a) and scorable(m.b)
     if kind is matching.ConstantScoreWrapperMatcher:  # a filter: stepped through
@@ -181,6 +183,8 @@ def scores(m, only: dict | None = None) -> dict[int, float]:
     (a sum over the words a passage has). Phrases and other queries go through whoosh's
     own matchers instead."""
     kind = type(m)
+    if hasattr(m, "all_scores"):
+        return m.all_scores(only)
     if kind is PhraseMatcher:
         return phrase_scores(m, only)
     if isinstance(m, matching.NullMatcherClass) or not m.is_active():
@@ -281,6 +285,13 @@ class TopAndAll(collectors.TopCollector):
 
 
 # ---------------------------------------------------------------- phrases
+
+
+class AnyOf(Q.Or):
+    """OR as a binary tree of UnionMatchers, which `scores` reads a block at a time (whoosh
+    preloads an array for three or more parts on small indexes, which it cannot)."""
+
+    matcher_type = Q.Or.DEFAULT_MATCHER
 
 
 class Phrase(Q.Phrase):

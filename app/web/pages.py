@@ -7,8 +7,6 @@ be the one that lets a scraped `<script>` through.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -22,22 +20,6 @@ from app.web.marks import highlight, snippet_html
 from app.web.views import Moved
 
 router = APIRouter(include_in_schema=False)
-
-
-def link(path: str, params: dict | None = None, **more) -> str:
-    """path?query with the empty values and page 1 left out (short, shareable URLs)."""
-    merged = {**(params or {}), **more}
-    kept = {
-        k: v
-        for k, v in merged.items()
-        if v not in (None, "") and not (k == "page" and str(v) == "1")
-    }
-    return f"{path}?{urlencode(kept)}" if kept else path
-
-
-def passage_url(interview_slug: str, document_key: str, passage_id: str, q: str = "") -> str:
-    """Where a passage stands in its interview: its version shown, the query marked."""
-    return link(f"/interviews/{interview_slug}", version=document_key, q=q) + f"#{passage_id}"
 
 
 def marker(terms: list[str]):
@@ -57,8 +39,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        link=link,
-        passage_url=passage_url,
+        link=labels.link,
+        passage_url=labels.passage_url,
         mark=marker([]),
         snippet_html=snippet_html,
         languages=labels.LANGUAGES,
