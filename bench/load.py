@@ -200,12 +200,11 @@ def archive_cli(*args: str, **kw) -> subprocess.CompletedProcess:
 def build_archive(folder: Path, size: int) -> tuple[Path, float]:
     """Pages of `size` synthesized passages in folder/pages (from the seeds' passages, in
     folder/seeds/archive.db), ingested into folder/archive.db. Kept: a second run on the
-    same folder starts at once."""
+    same folder only re-ingests (nothing, unless the parser or the index format changed)."""
     db, pages = folder / "archive.db", folder / "pages"
-    if db.exists():
-        return db, 0.0
-    shutil.rmtree(folder / "seeds", ignore_errors=True)
-    write_pages(pages, seed_passages(seed_archive(folder / "seeds")), size)
+    if not db.exists():
+        shutil.rmtree(folder / "seeds", ignore_errors=True)
+        write_pages(pages, seed_passages(seed_archive(folder / "seeds")), size)
     start = time.perf_counter()
     done = archive_cli("ingest", str(pages), "--db", str(db))
     if done.returncode:
