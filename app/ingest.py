@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlmodel import Session
@@ -24,7 +27,8 @@ from app.parse.decode import DecodeError
 from app.parse.pipeline import PARSER_VERSION, ParseError, parse_bytes
 from app.parse.speakers import Registry
 
-SOURCE_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm"}
+# `archive add` keeps what it fetched beside its snapshot under this suffix: not a source.
+RECORD_SUFFIX = ".fetch.json"
 
 
 class IngestLocked(RuntimeError):
@@ -79,6 +83,9 @@ def writer_lock(db_path: Path):
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
+    """Every file of a folder is a source: the format is told by its content, and what
+    no reader takes is reported with its reason. Hidden files, fetch records and
+    half-written snapshots (.part) are not sources."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -86,7 +93,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in SOURCE_SUFFIXES
+                and not p.name.endswith((RECORD_SUFFIX, ".part"))
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
@@ -106,7 +113,7 @@ def read_file(path: Path, known_sha: str | None, registry: Registry, report: lis
         report.append(FileReport(name, "unchanged"))
         return None
     try:
-        docs = parse_bytes(name, data, registry)
+        docs = parse_bytes(name, data, registry, **fetch_origin(path))
     except (DecodeError, ParseError) as exc:
         report.append(FileReport(name, "failed", error=str(exc)))
         return None
@@ -123,6 +130,40 @@ def read_file(path: Path, known_sha: str | None, registry: Registry, report: lis
         )
     )
     return docs
+
+
+def snapshots(settings: Settings) -> list[Path]:
+    """The pages `archive add` keeps (their records and half-written files aside)."""
+    folder = settings.sources_dir
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and not p.name.endswith((RECORD_SUFFIX, ".part"))
+    )
+
+
+def added_pages(settings: Settings, paths: list[Path]) -> set[str]:
+    """Snapshots `archive add` keeps: ingesting another folder does not remove them."""
+    folder = settings.sources_dir
+    if any(p.resolve() == folder.resolve() for p in paths):
+        return set()
+    return {p.name for p in snapshots(settings)}
+
+
+def fetch_origin(path: Path) -> dict[str, str]:
+    """The source URL and HTTP charset of a snapshot `archive add` made, from its record."""
+    record = path.with_name(path.name + RECORD_SUFFIX)
+    if not record.exists():
+        return {}
+    try:
+        data = json.loads(record.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    charset = re.search(r"charset=\s*\"?([\w.:-]+)", data.get("content_type", ""), re.I)
+    return {
+        "source_url": data.get("final_url") or data.get("url") or "",
+        "http_charset": charset.group(1) if charset else "",
+    }
 
 
 def ingest(
@@ -142,6 +183,9 @@ def ingest(
         known = {} if reparse else hashes
         present = set(hashes)
         files = discover(paths)
+        if reparse:  # added pages are re-read by the new parser too
+            names = {p.name for p in files}
+            files += [p for p in snapshots(settings) if p.name in present - names]
         parsed = {}
         for path in files:
             if progress:
@@ -152,7 +196,7 @@ def ingest(
             if docs is not None:
                 parsed[path.name] = docs
         sync = any(p.is_dir() for p in paths)
-        gone = present - {p.name for p in files} if sync else set()
+        gone = present - {p.name for p in files} - added_pages(settings, paths) if sync else set()
         report.files += [FileReport(name, "removed") for name in sorted(gone)]
         with Session(engine) as session:
             if parsed or gone or reparse:
@@ -174,6 +218,8 @@ def apply(session: Session, parsed: dict, gone: set[str]) -> None:
     store.set_meta(session, "parser_version", PARSER_VERSION)
     version = int(store.get_meta(session, "content_version") or 0) + 1
     store.set_meta(session, "content_version", str(version))
+    # when the archive last changed: the feeds' <updated> (RFC 3339, UTC)
+    store.set_meta(session, "updated_at", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     session.flush()
     pause_point("write")
     session.commit()
