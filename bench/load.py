@@ -122,7 +122,8 @@ def targets(client: httpx.Client, mix: list[str]) -> tuple[dict[str, list[Target
     found = {q: client.get("/api/search", params={"q": q}).json() for q in mix}
     hits = {q for q, data in found.items() if has_hits(data)}
     ids = list(dict.fromkeys(h["id"] for q in mix for h in found[q]["hits"]))
-    slugs = [i["slug"] for i in client.get("/api/interviews").json()]
+    listed = client.get("/api/interviews", params={"page_size": 100}).json()
+    slugs = [i["slug"] for i in listed["items"]]
     n = TARGETS_PER_KIND
     search = [
         Target(str(httpx.URL("/search", params={"q": q})), page_with('<li class="hit">'))
