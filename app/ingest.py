@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from app import store
+from app import links, store
 from app.config import Settings
 from app.parse.decode import DecodeError
 from app.parse.pipeline import PARSER_VERSION, ParseError, parse_bytes
@@ -179,6 +179,7 @@ def ingest(
         registry = Registry.load(settings.data_dir)
         with Session(engine) as session:
             reparse = store.get_meta(session, "parser_version") != PARSER_VERSION
+            relink = store.get_meta(session, "links_version") != links.ALIGN_VERSION
             hashes = store.file_hashes(session)
         known = {} if reparse else hashes
         present = set(hashes)
@@ -199,22 +200,27 @@ def ingest(
         gone = present - {p.name for p in files} - added_pages(settings, paths) if sync else set()
         report.files += [FileReport(name, "removed") for name in sorted(gone)]
         with Session(engine) as session:
-            if parsed or gone or reparse:
+            if parsed or gone or reparse or relink:
                 stage("writing the archive")
-                apply(session, parsed, gone)
+                apply(session, parsed, gone, registry)
             report.totals = store.counts(session)
         report.reindexed = reindex_if_stale(settings, engine, stage=stage)
         engine.dispose()
     return report
 
 
-def apply(session: Session, parsed: dict, gone: set[str]) -> None:
+def apply(session: Session, parsed: dict, gone: set[str], registry: Registry) -> None:
     """All changes in one transaction: readers see the old archive or the new, never half."""
+    touched = links.interviews_of(session, [*parsed, *gone])
     for name, docs in parsed.items():
         store.replace_file(session, name, docs)
     for name in gone:
         store.replace_file(session, name, [])
     store.refresh_interviews(session)
+    touched |= links.interviews_of(session, parsed)
+    stale = store.get_meta(session, "links_version") != links.ALIGN_VERSION
+    links.refresh(session, touched, registry.spellings(), stale)
+    store.set_meta(session, "links_version", links.ALIGN_VERSION)
     store.set_meta(session, "parser_version", PARSER_VERSION)
     version = int(store.get_meta(session, "content_version") or 0) + 1
     store.set_meta(session, "content_version", str(version))

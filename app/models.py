@@ -97,3 +97,26 @@ class ArchiveMeta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str = ""
+
+
+class PassageLink(SQLModel, table=True):
+    """Two passages of two versions of one interview that say the same (app/align.py).
+
+    Stored in both directions; a passage merged from several by a translator has one row
+    for each of them, all with the link's score."""
+
+    passage_id: str = Field(primary_key=True)
+    other_id: str = Field(primary_key=True)
+    interview_id: int = Field(index=True)
+    score: float = 0.0  # 0..1: the logistic of the link's log-odds
+
+
+class PassageQuote(SQLModel, table=True):
+    """Two passages of different interviews that share a long run of words (app/quotes.py).
+
+    Stored in both directions; `spans` marks the shared words in passage_id's text."""
+
+    passage_id: str = Field(primary_key=True)
+    other_id: str = Field(primary_key=True)
+    words: int = 0  # length of the longest shared run, in words (or CJK characters)
+    spans: str = "[]"  # JSON list of [start, end] character offsets into passage_id's text

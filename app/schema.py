@@ -49,6 +49,11 @@ def create_table(conn: Connection, table: str) -> None:
 
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, interviews, speakers, passages, redirects, meta", _baseline),
+    Migration(
+        2,
+        "passage links between versions, passages that quote each other",
+        lambda conn: [create_table(conn, t) for t in ("passagelink", "passagequote")],
+    ),
 ]
 CURRENT = MIGRATIONS[-1].version
 

@@ -52,6 +52,52 @@
       el.focus({ preventScroll: true });
     }
   }
+  // Switching version keeps the place: the version links carry the passage in view
+  // (?near=<id>), and the other version opens at its counterpart (data-focus).
+  // The version links stand above the text: scrolling up to them must not lose the place,
+  // so above the text the last passage read is kept.
+  var keepers = document.querySelectorAll("a[data-keep-place]");
+  var text = document.querySelector("section.text");
+  var passages = document.querySelectorAll("section.text article.passage[id]");
+  var reading = null;
+  function inView() {
+    if (text && text.getBoundingClientRect().top > 80) { return reading; }
+    for (var n = 0; n < passages.length; n++) {
+      var box = passages[n].getBoundingClientRect();
+      if (box.bottom > 80) { reading = passages[n]; break; }  // the first one not scrolled past
+    }
+    return reading;
+  }
+  function keepPlace() {
+    var here = inView();
+    keepers.forEach(function (a) {
+      var url = new URL(a.href, window.location.href);
+      if (here) { url.searchParams.set("near", here.id); } else { url.searchParams.delete("near"); }
+      a.href = url.pathname + url.search;
+    });
+  }
+  if (keepers.length && passages.length) {
+    var pending = false;
+    window.addEventListener("scroll", function () {
+      if (!pending) {
+        pending = true;
+        window.requestAnimationFrame(function () { pending = false; keepPlace(); });
+      }
+    }, { passive: true });
+    keepers.forEach(function (a) { a.addEventListener("focus", keepPlace); a.addEventListener("mouseenter", keepPlace); });
+  }
+
+  function showFocus() {
+    var holder = document.querySelector("[data-focus]");
+    var el = holder && document.getElementById(holder.getAttribute("data-focus"));
+    if (!el || window.location.hash) { return false; }
+    el.classList.add("focus");
+    el.scrollIntoView({ block: "start" });
+    reading = el;
+    keepPlace();
+    return true;
+  }
+
   window.addEventListener("hashchange", showTarget);
 
   // Matches of the search a reader came from: "3 of 17", n / p and the buttons move
@@ -119,11 +165,14 @@
 
   // after "load": the browser's own jump to the fragment comes late and would undo ours
   window.addEventListener("load", function () {
-    if (window.location.hash) {
+    if (showFocus()) {
+      // opened at the counterpart of the passage read in another version (?near=)
+    } else if (window.location.hash) {
       showTarget();
       showMatch(firstMatch(), false);
     } else {
       showMatch(0, true);
     }
+    if (keepers.length) { keepPlace(); }
   });
 })();

@@ -25,3 +25,25 @@ def test_bench_runs_at_a_tiny_size(tmp_path):
         assert line in run.stdout, line
     assert "0/" not in run.stdout.split("FTS5 hit sets:")[1].split("\n")[0]
     assert (tmp_path / "figures.json").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_align_bench_runs_at_a_tiny_size():
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.align", "--sizes", "300"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    for line in ("passages (", "alignment:", "also quoted in:", "per 10,000 passages"):
+        assert line in run.stdout, line
+    refused = subprocess.run(
+        [sys.executable, "-m", "bench.align", "--sizes", "50000"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert refused.returncode != 0 and "20,000" in refused.stderr

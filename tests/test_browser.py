@@ -61,7 +61,7 @@ def shoot(page, name: str, width: int) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(
         path=str(SHOTS / f"{name}-{width}.png"),
-        full_page=not name.startswith(("interview", "speaker")),
+        full_page=not name.startswith(("interview", "speaker", "switched")),
     )
 
 
@@ -129,6 +129,81 @@ def test_phone_width_screenshots(browser, server):
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
         shoot(page, name, 390)
     context.close()
+
+
+GERMAN, CHINESE = "000_120461cb871c2243.txt", "001_18a6d7e100dca724.txt"
+
+
+def in_view(page, pid: str) -> bool:
+    return page.evaluate(
+        """(id) => {
+        const box = document.getElementById(id).getBoundingClientRect();
+        return box.height > 0 && box.top < window.innerHeight && box.bottom > 0;
+    }""",
+        pid,
+    )
+
+
+def test_switching_versions_keeps_the_place(browser, server):
+    import httpx
+
+    lenny = next(
+        i
+        for i in httpx.get(f"{server}/api/interviews").json()["items"]
+        if {"de", "zh"} <= set(i["languages"])
+    )
+    slug = lenny["slug"]
+    de = httpx.get(f"{server}/api/interviews/{slug}", params={"version": GERMAN}).json()
+    reading = de["passages"][16]  # deep in the German text, well below the first screen
+    counterpart = reading["counterparts"][0]["id"]
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/interviews/{slug}?version={GERMAN}")
+    page.evaluate(
+        "(id) => document.getElementById(id).scrollIntoView({block: 'start'})", reading["id"]
+    )
+    switch = page.locator("nav.versions a[data-keep-place]")
+    page.wait_for_function(
+        "(id) => document.querySelector('nav.versions a[data-keep-place]').href.includes('near=' + id)",
+        arg=reading["id"],
+    )
+    switch.click()
+    page.wait_for_url(f"**near={reading['id']}**")
+    page.wait_for_function(
+        "(id) => document.getElementById(id).classList.contains('focus')", arg=counterpart
+    )
+    assert in_view(page, counterpart)
+    assert page.evaluate("window.scrollY") > 500  # not at the top of the page
+    shoot(page, "switched", 1280)
+
+    # and back: the Chinese passage's own link to the German one lands on it
+    page.locator(f'[id="{counterpart}"] a.counterpart').click()
+    page.wait_for_url(f"**#{reading['id']}")
+    assert target_in_view(page) == reading["id"]
+
+    page.goto(f"{server}/interviews/{slug}/compare?a={GERMAN}&b={CHINESE}")
+    row = page.locator(".columns .row:not(.unmatched):not(.head)").first
+    left, right = (
+        row.locator(".cell").nth(0).bounding_box(),
+        row.locator(".cell").nth(1).bounding_box(),
+    )
+    assert abs(left["y"] - right["y"]) < 2 and right["x"] > left["x"] + 300  # side by side
+    shoot(page, "compare", 1280)
+    context.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = phone.new_page()
+    page.goto(f"{server}/interviews/{slug}/compare?a={GERMAN}&b={CHINESE}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    row = page.locator(".columns .row:not(.unmatched):not(.head)").first
+    left, right = (
+        row.locator(".cell").nth(0).bounding_box(),
+        row.locator(".cell").nth(1).bounding_box(),
+    )
+    assert right["y"] >= left["y"] + left["height"] - 1  # stacked
+    shoot(page, "compare", 390)
+    phone.close()
 
 
 def match_state(page) -> tuple[str, str]:

@@ -110,3 +110,16 @@ def test_a_killed_migration_leaves_the_old_version(tmp_path, monkeypatch):
         assert con.execute("PRAGMA user_version").fetchone()[0] == 0
         columns = {row[1] for row in con.execute("PRAGMA table_info(passage)")}
     assert "doomed" not in columns
+
+
+def test_version_2_adds_the_link_tables_and_the_next_ingest_fills_them(tmp_path):
+    path = v1_archive(tmp_path)
+    write_engine(path).dispose()
+    with sqlite3.connect(path) as con:
+        tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
+        assert {"passagelink", "passagequote"} <= tables
+        assert con.execute("select count(*) from passagelink").fetchone()[0] == 0
+    report = ingest(settings_for(path, index_dir=tmp_path / "index"), [ROOT / "seeds"])
+    assert not report.failures
+    with sqlite3.connect(path) as con:
+        assert con.execute("select count(*) from passagelink").fetchone()[0] > 0

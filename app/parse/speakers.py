@@ -100,6 +100,10 @@ class Registry:
         ]
         return cls(people, shows)
 
+    def spellings(self) -> dict[str, str]:
+        """Every name and alias of the registry's people → their slug."""
+        return {n: p.slug for p in self.people for n in [p.name, *p.aliases]}
+
     def person(self, name: str) -> Person | None:
         return named(self.people, name)
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.web import exports, labels, params, read, views
+from app.web import compare, exports, labels, params, read, views
 from app.web.deps import BaseDep, IndexDep, SessionDep, SettingsDep
 from app.web.marks import snippet_html
 
@@ -269,8 +269,8 @@ def interviews(
     response_model=views.InterviewPage,
     responses={404: ERRORS[404]},
 )
-def interview(session: SessionDep, slug: str, version: str = ""):
-    found = read.get_interview(session, slug=slug, version=version)
+def interview(session: SessionDep, slug: str, version: str = "", near: str = ""):
+    found = read.get_interview(session, slug=slug, version=version, near=near[:64])
     if found is None:
         raise HTTPException(404, "No such interview.")
     if version and found.version.key != version:
@@ -278,6 +278,22 @@ def interview(session: SessionDep, slug: str, version: str = ""):
         raise params.BadParameter(
             "version", f"This interview has no version {version!r}; it has {keys}."
         )
+    return found
+
+
+@router.get(
+    "/interviews/{slug}/compare",
+    summary="Two versions side by side: rows of passages that say the same",
+    description="`a` and `b` are version keys (document keys); unknown or missing keys "
+    "fall back to the first versions. A row with one side empty is a gap: that version "
+    "has nothing there. `score` (0..1) is how sure the alignment is.",
+    response_model=views.ComparePage,
+    responses={404: ERRORS[404]},
+)
+def compare_versions(session: SessionDep, slug: str, a: str = "", b: str = ""):
+    found = compare.get_compare(session, slug=slug, a=a, b=b)
+    if found is None:
+        raise HTTPException(404, "No such interview.")
     return found
 
 

@@ -24,6 +24,19 @@ LANGUAGES = {
     "pt": "Portuguese",
     "nl": "Dutch",
 }
+# Each language's name in itself: a reader of the other version reads that language.
+ENDONYMS = {
+    "de": "Deutsch",
+    "zh": "中文",
+    "en": "English",
+    "ja": "日本語",
+    "ko": "한국어",
+    "fr": "Français",
+    "es": "Español",
+    "it": "Italiano",
+    "pt": "Português",
+    "nl": "Nederlands",
+}
 KINDS = {
     "interview": "Interview",
     "interview_summary": "Interview summary",
@@ -50,8 +63,18 @@ def passage_url(interview_slug: str, document_key: str, passage_id: str, q: str 
     return link(f"/interviews/{interview_slug}", version=document_key, q=q) + f"#{passage_id}"
 
 
+def counterpart_url(slug: str, version: str, counterpart: str, here: str) -> str:
+    """The other version opened at the counterpart (near: this passage; with script off
+    the fragment still lands there)."""
+    return link(f"/interviews/{slug}", version=version, near=here) + f"#{counterpart}"
+
+
 def language_name(code: str) -> str:
     return LANGUAGES.get(code, code or "unknown")
+
+
+def endonym(code: str) -> str:
+    return ENDONYMS.get(code, language_name(code))
 
 
 def kind_name(code: str) -> str:

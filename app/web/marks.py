@@ -39,3 +39,13 @@ def highlight(text: str, terms, limit: int | None = None) -> Markup:
     `terms` are SearchResult.terms. With `limit`, only a window of that many characters
     around the most matches is shown."""
     return snippet_html(text_snippet(text, terms, limit))
+
+
+def shared_words(text: str, spans, around: int = 160) -> Markup:
+    """The words a passage shares with another marked, with `around` characters of text
+    either side of them ("…" where the passage goes on)."""
+    spans = sorted(spans)
+    if not spans:
+        return marked(text, [])
+    start, end = max(0, spans[0][0] - around), min(len(text), spans[-1][1] + around)
+    return mark_spans(text, start, end, spans)

@@ -16,9 +16,9 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from app.config import ROOT
-from app.web import exports, labels, read
+from app.web import compare, exports, labels, read
 from app.web.deps import BaseDep, IndexDep, SessionDep, SettingsDep, public_base
-from app.web.marks import highlight, snippet_html
+from app.web.marks import highlight, shared_words, snippet_html
 from app.web.views import Moved
 
 router = APIRouter(include_in_schema=False)
@@ -59,6 +59,8 @@ def environment() -> Environment:
     env.globals.update(
         link=labels.link,
         passage_url=labels.passage_url,
+        counterpart_url=labels.counterpart_url,
+        shared_words=shared_words,
         mark=marker([]),
         snippet_html=snippet_html,
         languages=labels.LANGUAGES,
@@ -68,6 +70,7 @@ def environment() -> Environment:
         filter_names=FILTER_NAMES,
     )
     env.filters["language"] = labels.language_name
+    env.filters["endonym"] = labels.endonym
     env.filters["kind"] = labels.kind_name
     return env
 
@@ -188,11 +191,26 @@ def interview_markdown(session: SessionDep, base: BaseDep, slug: str, version: s
 
 
 @router.get("/interviews/{slug}", response_class=HTMLResponse)
-def interview(request: Request, session: SessionDep, slug: str, version: str = "", q: str = ""):
-    found = read.get_interview(session, slug=slug, version=version)
+def interview(
+    request: Request,
+    session: SessionDep,
+    slug: str,
+    version: str = "",
+    q: str = "",
+    near: str = "",
+):
+    found = read.get_interview(session, slug=slug, version=version, near=near[:64])
     if found is None:
         return not_found(request)
     return render(request, "interview.html", page=found, q=q, mark=marker(read.search_terms(q)))
+
+
+@router.get("/interviews/{slug}/compare", response_class=HTMLResponse)
+def compare_versions(request: Request, session: SessionDep, slug: str, a: str = "", b: str = ""):
+    found = compare.get_compare(session, slug=slug, a=a, b=b)
+    if found is None:
+        return not_found(request)
+    return render(request, "compare.html", page=found)
 
 
 @router.get("/p/{passage_id}", response_class=HTMLResponse)

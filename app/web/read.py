@@ -7,6 +7,7 @@ Session first and keyword-only arguments after it.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from sqlmodel import Session, func, select
@@ -17,6 +18,8 @@ from app.models import (
     Interview,
     InterviewSpeaker,
     Passage,
+    PassageLink,
+    PassageQuote,
     PassageRedirect,
     Speaker,
     loads,
@@ -28,6 +31,7 @@ from app.web import citations, explain, labels, moments
 from app.web.labels import KINDS, LANGUAGES, ROLES
 from app.web.views import (
     Appearance,
+    Counterpart,
     HomeStats,
     InterviewCard,
     InterviewList,
@@ -37,6 +41,7 @@ from app.web.views import (
     PassageList,
     PassagePage,
     PassageView,
+    QuotedIn,
     SearchPage,
     Section,
     SpeakerCard,
@@ -207,6 +212,7 @@ def _passages(
     document_ids: list[int] | None = None,
     speaker_id: int | None = None,
     ordinals: tuple[int, int] | None = None,
+    ids: list[str] | None = None,
     offset: int = 0,
     limit: int | None = None,
 ) -> list[PassageView]:
@@ -222,6 +228,8 @@ def _passages(
         stmt = stmt.where(Passage.speaker_id == speaker_id)
     if ordinals:
         stmt = stmt.where(Passage.ordinal >= ordinals[0], Passage.ordinal <= ordinals[1])
+    if ids is not None:
+        stmt = stmt.where(Passage.id.in_(ids))
     # a speaker's passages: newest interview first, in reading order within each
     stmt = (
         stmt.order_by(Interview.date.desc(), Document.id, Passage.ordinal)
@@ -234,7 +242,97 @@ def _passages(
         if d.id not in media:
             media[d.id] = moments.media_url(real_urls(d))
         out.append(to_passage(p, d, s, i, media[d.id]))
+    with_counterparts(session, out)
     return out
+
+
+# ---------------------------------------------------------------- links between passages
+
+
+def with_counterparts(session: Session, passages: list[PassageView]) -> None:
+    """Fill each passage's counterparts in the other versions, surest first."""
+    by_id = {p.id: p for p in passages}
+    if not by_id:
+        return
+    rows = session.exec(
+        select(PassageLink.passage_id, PassageLink.other_id, PassageLink.score, Document)
+        .join(Passage, PassageLink.other_id == Passage.id)
+        .join(Document, Passage.document_id == Document.id)
+        .where(PassageLink.passage_id.in_(list(by_id)))
+        .order_by(Document.id, Passage.ordinal)
+    )
+    for pid, other, score, doc in rows:
+        by_id[pid].counterparts.append(
+            Counterpart(
+                id=other, url=f"/p/{other}", version=doc.key, language=doc.language, score=score
+            )
+        )
+
+
+def live_id(session: Session, passage_id: str) -> str | None:
+    """The id itself while its passage exists, else where its redirect points."""
+    if session.get(Passage, passage_id) is not None:
+        return passage_id
+    redirect = session.get(PassageRedirect, passage_id)
+    return redirect.new_id if redirect and redirect.new_id else None
+
+
+def focus_in(session: Session, *, near: str, document_id: int) -> str:
+    """The passage of this version at the place of passage `near` (of any version): itself,
+    its counterpart, or the counterpart of the closest passage before it that has one."""
+    pid = live_id(session, near) if near else None
+    row = session.get(Passage, pid) if pid else None
+    if row is None:
+        return ""
+    if row.document_id == document_id:
+        return row.id
+    # passage of near's version -> its first counterpart in this version
+    linked = dict(
+        session.exec(
+            select(PassageLink.passage_id, PassageLink.other_id)
+            .join(Passage, PassageLink.other_id == Passage.id)
+            .where(Passage.document_id == document_id)
+            .order_by(Passage.ordinal.desc())
+        ).all()
+    )
+    before = session.exec(
+        select(Passage.id)
+        .where(Passage.document_id == row.document_id, Passage.ordinal <= row.ordinal)
+        .order_by(Passage.ordinal.desc())
+    )
+    return next((linked[p] for p in before if p in linked), "")
+
+
+def also_quoted_in(session: Session, *, passage_id: str) -> list[QuotedIn]:
+    rows = session.exec(select(PassageQuote).where(PassageQuote.passage_id == passage_id)).all()
+    mine = {r.other_id: r for r in rows}
+    if not mine:
+        return []
+    back = {
+        r.passage_id: r
+        for r in session.exec(
+            select(PassageQuote).where(
+                PassageQuote.other_id == passage_id, PassageQuote.passage_id.in_(list(mine))
+            )
+        )
+    }
+    stmt = (
+        select(Passage, Document, Speaker, Interview)
+        .join(Document, Passage.document_id == Document.id)
+        .join(Speaker, Passage.speaker_id == Speaker.id, isouter=True)
+        .join(Interview, Document.interview_id == Interview.id, isouter=True)
+        .where(Passage.id.in_(list(mine)))
+    )
+    found = [
+        QuotedIn(
+            passage=to_passage(p, d, s, i),
+            words=mine[p.id].words,
+            spans=[tuple(x) for x in json.loads(back[p.id].spans)] if p.id in back else [],
+            spans_here=[tuple(x) for x in json.loads(mine[p.id].spans)],
+        )
+        for p, d, s, i in session.exec(stmt)
+    ]
+    return sorted(found, key=lambda q: (-q.words, q.passage.id))
 
 
 def sections_of(passages: list[PassageView]) -> list[Section]:
@@ -246,10 +344,11 @@ def sections_of(passages: list[PassageView]) -> list[Section]:
 
 
 def get_interview(
-    session: Session, *, slug: str, version: str | None = None
+    session: Session, *, slug: str, version: str | None = None, near: str = ""
 ) -> InterviewPage | None:
     """An interview with all its versions; `version` (a document key) picks the one shown,
-    the first version otherwise (an unknown key too: a stale link still shows the text)."""
+    the first version otherwise (an unknown key too: a stale link still shows the text).
+    `near` (a passage id of any version) names the place to open at."""
     row = session.exec(select(Interview).where(Interview.slug == slug)).first()
     if row is None:
         return None
@@ -267,6 +366,7 @@ def get_interview(
         version=versions[docs.index(shown)],
         sections=sections_of(passages),
         passages=passages,
+        focus=focus_in(session, near=near, document_id=shown.id),
     )
 
 
@@ -377,6 +477,8 @@ def get_passage(
         attribution=who,
         url=url,
         citation=citations.cite(passage, card, version, who=who, url=url),
+        other_versions=_passages(session, ids=[c.id for c in passage.counterparts]),
+        also_quoted_in=also_quoted_in(session, passage_id=passage.id),
     )
 
 

@@ -43,6 +43,17 @@ class Participant:
 
 
 @dataclass
+class Counterpart:
+    """The passage that says the same in another version of the interview."""
+
+    id: Annotated[str, doc("Id of the passage in the other version.", "6F4F6KXY5L6U")]
+    url: Annotated[str, doc("Its permanent link.", "/p/6f4f6kxy5l6u")]
+    version: Annotated[str, doc("Key of its version (document).", "001.txt")]
+    language: Lang
+    score: Annotated[float, doc("How sure the alignment is, 0 to 1.", 0.98)]
+
+
+@dataclass
 class PassageView:
     id: Annotated[str, doc("Stable passage id; /p/{id} is its permanent page.", "4KXQ2M7RZC3A")]
     ordinal: Annotated[int, doc("Position of the passage in its version, from 0.", 12)]
@@ -65,6 +76,23 @@ class PassageView:
     document_key: Annotated[str, doc("Key of the version (document) it belongs to.", "002.txt")]
     interview_slug: Annotated[str, doc("Slug of its interview.", "lex-fridman-452")]
     interview_title: Annotated[str, doc("Title of its interview.", "Lex Fridman Podcast #452")]
+    counterparts: Annotated[
+        list[Counterpart], doc("The passages that say the same in other versions.", [])
+    ] = field(default_factory=list)
+
+
+@dataclass
+class QuotedIn:
+    """A passage of another interview that shares a long run of words with this one."""
+
+    passage: Annotated[PassageView, doc("The passage of another interview.", None)]
+    words: Annotated[int, doc("Words (or CJK characters) in the longest shared run.", 12)]
+    spans: Annotated[
+        list[tuple[int, int]], doc("The shared words: [start, end) offsets in its text.", [])
+    ]
+    spans_here: Annotated[
+        list[tuple[int, int]], doc("The same words in the text of this passage.", [])
+    ]
 
 
 @dataclass
@@ -121,6 +149,28 @@ class InterviewPage:
     version: Annotated[Version, doc("The version shown.", None)]
     sections: Annotated[list[Section], doc("Its table of contents.", [])]
     passages: Annotated[list[PassageView], doc("Every passage of the version shown.", [])]
+    focus: Annotated[
+        str, doc("The passage to open at (?near=): the counterpart of the one read.", "")
+    ] = ""
+
+
+@dataclass
+class CompareRow:
+    """Passages of two versions that say the same; one side empty where the other version
+    has nothing (a gap)."""
+
+    a: Annotated[list[PassageView], doc("Passages of version a (empty: a gap).", [])]
+    b: Annotated[list[PassageView], doc("Passages of version b (empty: a gap).", [])]
+    score: Annotated[float | None, doc("The link's score, 0 to 1; null for a gap.", 0.98)]
+
+
+@dataclass
+class ComparePage:
+    interview: Annotated[InterviewCard, doc("The interview.", None)]
+    versions: Annotated[list[Version], doc("Every version of the interview.", [])]
+    a: Annotated[Version, doc("The version in the left column.", None)]
+    b: Annotated[Version, doc("The version in the right column.", None)]
+    rows: Annotated[list[CompareRow], doc("Both versions in reading order, aligned.", [])]
 
 
 @dataclass
@@ -206,6 +256,12 @@ class PassagePage:
     attribution: Annotated[str, doc("Who said it (speaker, label, show or publisher).", "")]
     url: Annotated[str, doc("The permanent link, absolute.", "https://…/p/4KXQ2M7RZC3A")]
     citation: Citation
+    other_versions: Annotated[
+        list[PassageView], doc("Its counterparts in the other versions.", [])
+    ] = field(default_factory=list)
+    also_quoted_in: Annotated[
+        list[QuotedIn], doc("Passages of other interviews that share its words.", [])
+    ] = field(default_factory=list)
 
 
 @dataclass
