@@ -172,15 +172,43 @@ def add(
 
 
 @app.command()
-def reindex(db: DbOption = None) -> None:
+def reindex(
+    db: DbOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Build into this new folder instead, for `archive install-index`."),
+    ] = None,
+) -> None:
     """Rebuild the search index from the archive."""
     from app.ingest import reindex_if_stale, writer_lock
     from app.store import write_engine
 
     s = settings(db)
+    if out is not None:
+        from app.index_copy import build_elsewhere, describe
+
+        state = build_elsewhere(s, out)
+        console.print(f"search index built at {out} ({describe(state)})")
+        return
     with writer_lock(s.db_path):
         reindex_if_stale(s, write_engine(s.db_path), force=True)
     console.print(f"search index rebuilt at {s.index_root}")
+
+
+@app.command("install-index")
+def install_index(
+    folder: Annotated[Path, typer.Argument(help="A folder made by `archive reindex --out`.")],
+    db: DbOption = None,
+    archive: Annotated[
+        Path | None,
+        typer.Option(help="First copy this archive file (the one FOLDER was built from) in."),
+    ] = None,
+) -> None:
+    """Switch the archive's search index to a copy of an index built elsewhere."""
+    from app.index_copy import install
+
+    s = settings(db)
+    console.print(f"search index switched to {install(s, folder, archive)}")
 
 
 @app.command()
@@ -191,6 +219,9 @@ def serve(
     ingest_if_empty: Annotated[
         bool, typer.Option(help="Ingest seeds/ first when the archive is empty.")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes sharing the archive and its index.")
+    ] = 1,
 ) -> None:
     """Serve the archive over HTTP."""
     import uvicorn
@@ -207,8 +238,15 @@ def serve(
         write_engine(s.db_path).dispose()  # brings an older archive to this code's schema
     from app.web.app import create_app
 
-    console.print(f"serving {s.db_path} on http://{host}:{port}")
-    uvicorn.run(create_app(s), host=host, port=port)
+    console.print(f"serving {s.db_path} on http://{host}:{port} ({workers} worker(s))")
+    if workers == 1:
+        uvicorn.run(create_app(s), host=host, port=port)
+        return
+    # Worker processes import the app by name and make their own Settings: they read the
+    # archive and index this process resolved through the environment.
+    os.environ["ARCHIVE_DB"] = str(s.db_path)
+    os.environ["ARCHIVE_INDEX"] = str(s.index_root)
+    uvicorn.run("app.web.app:create_app", factory=True, host=host, port=port, workers=workers)
 
 
 @app.command("parse")
@@ -312,7 +350,7 @@ def archive_is_empty(s: Settings) -> bool:
 
 # Errors a user can meet, each said in one line with its exit code (listed in the README);
 # anything else is a bug and keeps its traceback.
-EXIT_CODES = {"SchemaError": 4}
+EXIT_CODES = {"SchemaError": 4, "IndexCopyError": 5, "IngestLocked": 3}
 
 
 def main() -> None:

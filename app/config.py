@@ -30,6 +30,8 @@ class Settings:
     )
     # The public address for citations, canonical links and the sitemap; empty: each
     # request's own scheme, host and port (a server on port 8131 cites :8131, not :8000).
+    # Read when Settings() is made, not at import: `archive serve --workers` hands its
+    # options to the worker processes through the environment.
     base_url: str = field(default_factory=lambda: os.environ.get("ARCHIVE_BASE_URL", ""))
     # Where `archive add` keeps what it fetched (snapshots and their records).
     sources: Path | None = None

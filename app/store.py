@@ -65,7 +65,15 @@ def read_engine(db_path: Path):
 
     @event.listens_for(engine, "connect")
     def _connect(conn, _record):
+        conn.isolation_level = None  # pysqlite runs each SELECT in a transaction of its own
         conn.execute("PRAGMA busy_timeout=30000")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        # one snapshot per Session (a request): a page read in several queries while an
+        # ingest commits sees the old archive or the new, never an interview of the old
+        # with the passages of the new (an interview page without passages)
+        conn.exec_driver_sql("BEGIN")
 
     return engine
 

@@ -5,8 +5,10 @@ mix, plus rare synthetic names so rare terms exist at every size), then prints t
 index size, peak RSS of the build and of the searching process, latency per query type through
 search() with one long-lived SearchIndex, snippet cost, and a comparison with SQLite FTS5 over
 the same analysed tokens (same hit sets? how much faster?). Builds and searches run in child
-processes so that ru_maxrss measures each on its own. `--zh-quotes` compares jieba with
-character bigrams on Chinese quotes taken from the seeds.
+processes so that each one's peak memory is its own. Each size ends with the wall time of
+each step (what a larger run is estimated from), and the run with a table of one column
+per size. `--zh-quotes` compares jieba with character bigrams on Chinese quotes taken from
+the seeds.
 """
 
 from __future__ import annotations
@@ -224,9 +226,16 @@ def rss_now() -> dict[str, float]:
 
 
 def max_rss_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, kids) / 1024
+    """Peak RSS of this process or of one of its children (the index writers). Linux keeps
+    ru_maxrss across exec, so a child started by a larger parent would report the parent's
+    peak: this process's own peak is VmHWM, which starts afresh at exec."""
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    try:
+        status = Path("/proc/self/status").read_text()
+        own = int(re.search(r"^VmHWM:\s+(\d+)", status, re.M).group(1)) / 1024
+    except (OSError, AttributeError):
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return max(own, kids)
 
 
 def run_child(step: str, size: int, root: Path, db: Path | None) -> dict:
@@ -254,8 +263,8 @@ def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
     """FTS5 over the same tokens: same hit sets (non-phrase and phrase) and latency ratio."""
     from app.search.index import SearchIndex
     from app.search.query import prepare
-    from app.search.run import matching_ids
 
+    loading = time.perf_counter()
     base = seed_passages(db)
     con = sqlite3.connect(root / "fts.db")
     con.execute(
@@ -278,7 +287,10 @@ def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
         ),
     )
     con.commit()
+    start = time.perf_counter()
     index, report = SearchIndex(root), {"mismatches": [], "latency": {}, "checked": 0}
+    ids = id_table(index)
+    report["load_seconds"] = start - loading
     for kind, items in queries(base, size).items():
         times = []
         for q in items:
@@ -288,13 +300,32 @@ def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
             con.execute(sql + " ORDER BY rank LIMIT 10", [match, *args]).fetchall()
             times.append((time.perf_counter() - start) * 1000)
             theirs = {r[0] for r in con.execute(sql, [match, *args])}
-            ours = matching_ids(index, q)
+            ours = {ids[n] for n in matching_docnums(index, q)}
             report["checked"] += 1
             if ours != theirs:
                 report["mismatches"].append((kind, q, len(ours), len(theirs)))
         report["latency"][kind] = times
     con.close()
+    report["compare_seconds"] = time.perf_counter() - start
     return report
+
+
+def id_table(index) -> list[str]:
+    """Passage id by docnum, read once: reading the stored fields of every hit of every query
+    (as app.search.run.matching_ids does) would cost minutes at 1M passages, where one
+    common word matches several hundred thousand."""
+    searcher = index.searcher()
+    return [searcher.stored_fields(n)["id"] for n in range(searcher.doc_count_all())]
+
+
+def matching_docnums(index, q: str) -> list[int]:
+    from app.search.query import prepare
+    from app.search.run import collect
+
+    parsed = prepare(q)
+    if not (parsed.must or parsed.filters):
+        return []
+    return collect(index, index.searcher(), parsed, 1).docnums
 
 
 def fts_query(parsed) -> tuple[str, str, list]:
@@ -422,6 +453,55 @@ def report(size: int, build: dict, found: dict, fts: dict) -> dict:
     }
 
 
+def phases(took: dict, fts: dict) -> dict[str, float]:
+    """Wall seconds of each step of one size: what a run at a larger size is estimated from."""
+    return {
+        "build (child)": took["build"] - took["start"],
+        "search (child)": took["search"] - took["build"],
+        "FTS5 load": fts["load_seconds"],
+        "FTS5 compare": fts["compare_seconds"],
+        "total": took["fts5"] - took["start"],
+    }
+
+
+def disk_mb(root: Path) -> float:
+    return sum(f.stat().st_size for f in root.rglob("*") if f.is_file()) / 1e6
+
+
+def summary(figures: list[dict]) -> None:
+    """The README's table: one column per size."""
+    if not figures:
+        return
+    rows: dict[str, list[str]] = {}
+    for f in figures:
+        build, found, fts = f["build"], f["search"], f["fts5"]
+        every = [t for times in found["latency"].values() for t in times]
+
+        def p50(kind, source=found):
+            return statistics.median(source["latency"][kind])
+
+        cells = {
+            "build": f"{build['rate']:,.0f} passages/s ({build['seconds']:,.0f} s), "
+            f"peak RSS {build['rss_mb']:,.0f} MB",
+            "index size": f"{build['size_mb']:,.1f} MB",
+            "searching process RSS": f"{found['rss_mb']:,.0f} MB",
+            "p50 / p95, all query types": f"{statistics.median(every):.1f} / "
+            f"{pct(every, 0.95):.1f} ms",
+            "exact phrase, p50": f"{p50('phrase'):.1f} ms (FTS5: {p50('phrase', fts):.1f} ms)",
+            "very common word, p50": f"{p50('common'):.1f} ms (FTS5: {p50('common', fts):.1f} ms)",
+            "snippets for a 10-hit page, p50": f"{statistics.median(found['snippet_ms']):.1f} ms",
+            "FTS5 hit sets equal": f"{fts['checked'] - len(fts['mismatches'])} of "
+            f"{fts['checked']} queries",
+            "bench time for this size": f"{f['took']['total'] / 60:,.1f} min",
+        }
+        for name, cell in cells.items():
+            rows.setdefault(name, []).append(cell)
+    print("\n| measure | " + " | ".join(f"{f['size']:,} passages" for f in figures) + " |")
+    print("| --- |" + " --- |" * len(figures))
+    for name, cells in rows.items():
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="300")
@@ -460,11 +540,23 @@ def main(argv: list[str] | None = None) -> None:
     for size in sizes:
         root = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
         try:
+            took = {"start": time.perf_counter()}
             build = run_child("build", size, root, args.db)
+            took["build"] = time.perf_counter()
             found = run_child("search", size, root, args.db)
-            figures.append(report(size, build, found, fts5_compare(size, root, args.db)))
+            took["search"] = time.perf_counter()
+            fts = fts5_compare(size, root, args.db)
+            took["fts5"] = time.perf_counter()
+            figures.append(report(size, build, found, fts))
+            figures[-1]["took"] = phases(took, fts)
+            print(
+                "took: "
+                + ", ".join(f"{k} {v:.0f} s" for k, v in figures[-1]["took"].items())
+                + f" (index folder and FTS5 file: {disk_mb(root):.0f} MB)"
+            )
         finally:
             shutil.rmtree(root, ignore_errors=True)
+    summary(figures[1:])
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1))
 

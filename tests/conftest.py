@@ -79,8 +79,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(settings: Settings):
-    """`archive serve` in its own process on a free port; yields its base URL."""
+def running_server(settings: Settings, workers: int = 1):
+    """`archive serve` in its own process on a free port; yields its base URL. Its output
+    goes to serve-<port>.log beside the archive."""
     port = free_port()
     command = [
         str(Path(sys.executable).with_name("archive")),
@@ -91,6 +92,8 @@ def running_server(settings: Settings):
         str(port),
         "--db",
         str(settings.db_path),
+        "--workers",
+        str(workers),
     ]
     env = {**os.environ, "ARCHIVE_INDEX": str(settings.index_root)}
     log = settings.db_path.with_name(f"serve-{port}.log")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
+import time
+
 import httpx
 import pytest
+from conftest import running_server
 
 
 def test_only_get_and_head(client):
@@ -55,3 +60,43 @@ def test_real_server_cites_its_own_port(server):
     first = httpx.get(f"{server}/p/{hit['id']}")
     again = httpx.get(f"{server}/p/{hit['id']}", headers={"if-none-match": first.headers["etag"]})
     assert again.status_code == 304
+
+
+def test_several_workers_share_the_archive(archive):
+    with running_server(archive, workers=2) as base:
+        log = archive.db_path.with_name(f"serve-{base.rsplit(':', 1)[1]}.log")
+        workers = started_workers(log, 2)
+        assert len(workers) == 2, log.read_text()
+        with httpx.Client(base_url=base) as http:
+            for _ in range(6):  # several connections: the kernel spreads them over workers
+                found = http.get(
+                    "/search", params={"q": "数据中心"}, headers={"Connection": "close"}
+                )
+                assert found.status_code == 200 and "<mark>数据中心</mark>" in found.text
+            assert http.get("/").status_code == 200
+            hits = http.get("/api/search", params={"q": "Anthropic"}).json()["hits"]
+            assert hits and http.get(f"/p/{hits[0]['id']}").status_code == 200
+    # the supervisor takes its workers with it
+    for pid in workers:
+        for _ in range(50):
+            if not alive(pid):
+                break
+            time.sleep(0.1)
+        assert not alive(pid), f"worker {pid} outlived the server"
+
+
+def started_workers(log, count: int) -> set[int]:
+    for _ in range(100):
+        pids = {int(p) for p in re.findall(r"Started server process \[(\d+)\]", log.read_text())}
+        if len(pids) >= count:
+            return pids
+        time.sleep(0.1)
+    return pids
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

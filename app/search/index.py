@@ -108,18 +108,52 @@ def build_index(
     lease.parent.mkdir(parents=True)
     lease.touch()
     try:
-        _write(folder, iter(entries), processes_from)
+        write_folder(folder, entries, processes_from=processes_from)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    _go_live(index_root, folder, lease)
+    return folder
+
+
+def install_folder(index_root: Path, source: Path) -> Path:
+    """Copy an index folder built elsewhere (write_folder) beside the live one and switch
+    to it, as build_index does: readers move over between two searches."""
+    whoosh_patches.apply()
+    index_root = Path(index_root)
+    index_root.mkdir(parents=True, exist_ok=True)
+    name = f"build-{time.time_ns()}-{os.getpid()}"
+    incoming = index_root / f".incoming-{name}"  # not build-*: prune leaves it alone
+    try:
+        shutil.copytree(source, incoming, ignore=shutil.ignore_patterns(LEASES))
+        with whoosh_index.open_dir(str(incoming)).searcher() as searcher:  # a bad copy fails here
+            copied = searcher.doc_count()
+        with whoosh_index.open_dir(str(source)).searcher() as searcher:
+            if copied != searcher.doc_count():
+                raise OSError(f"the copy of {source} holds {copied} passages, not all")
+        lease = incoming / LEASES / f"{os.getpid()}-build"
+        lease.parent.mkdir()
+        lease.touch()
+        os.rename(incoming, index_root / name)
+    except BaseException:
+        shutil.rmtree(incoming, ignore_errors=True)
+        raise
+    _go_live(index_root, index_root / name, index_root / name / LEASES / lease.name)
+    return index_root / name
+
+
+def _go_live(index_root: Path, folder: Path, lease: Path) -> None:
     previous = current_folder(index_root)
     _switch(index_root, folder.name)
     lease.unlink()
     prune(index_root, keep={folder.name, previous.name if previous else ""})
-    return folder
 
 
-def _write(folder: Path, entries, processes_from: int) -> None:
+def write_folder(folder: Path, entries: Iterable[IndexEntry], *, processes_from: int) -> None:
+    """Write a complete index into `folder` (no pointer, no switch)."""
+    whoosh_patches.apply()
+    entries = iter(entries)
+    Path(folder).mkdir(parents=True, exist_ok=True)
     ix = whoosh_index.create_in(str(folder), schema())
     head = list(itertools.islice(entries, processes_from))
     large = len(head) == processes_from
