@@ -92,7 +92,7 @@ def named(entries, name: str):
     )
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=256)
 def name_pattern(names: tuple[str, ...]) -> re.Pattern:
     """One pattern for a whole registry: a page is scanned once, not once per alias.
     Latin names must stand as words ("Lex" is not in "Lexikon"); Chinese ones need not."""
@@ -105,8 +105,15 @@ def name_pattern(names: tuple[str, ...]) -> re.Pattern:
 
 
 def names_in(text: str, names: tuple[str, ...]) -> set[str]:
-    """Which of `names` the text mentions (overlapping mentions count too)."""
-    pattern = name_pattern(names)
+    """Which of `names` the text mentions (overlapping mentions count too).
+
+    A plain substring test first: one pattern of every registry spelling tried at every
+    position of a page cost most of a parse; the few names a page holds make a small one.
+    """
+    present = tuple(n for n in names if n and n in text)
+    if not present:
+        return set()
+    pattern = name_pattern(present)
     found, at = set(), 0
     while m := pattern.search(text, at):
         found.add(m.group(0))
