@@ -27,7 +27,7 @@ from app.parse.speakers import Context, Registry, person_for, speaker_labels
 from app.text import has_han, name_key, slugify
 
 # Bump when parsing changes, so that `archive ingest` re-parses unchanged files.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 class ParseError(ValueError):
@@ -57,7 +57,18 @@ def parse_bytes(name: str, data: bytes, registry: Registry) -> list[ParsedDocume
             doc.publisher = doc.publisher or publisher_of(cleaned.source_credit.split("\n")[0])
         doc.warnings = list(decoded.warnings) + doc.warnings
         docs.append(doc)
+    docs[0].warnings += near_duplicates(cleaned.removed)
     return docs
+
+
+def near_duplicates(removed: list[tuple[str, str]]) -> list[str]:
+    """Dropped paragraphs that were not word for word the one before: say so, since a
+    speaker may have said nearly the same thing twice."""
+    return [
+        f"dropped a paragraph nearly repeating the one before it: {text[:80]!r}"
+        for reason, text in removed
+        if reason == "near duplicate"
+    ]
 
 
 def item_slug(title: str) -> str:
