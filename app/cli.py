@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,34 @@ DbOption = Annotated[
 ]
 
 
+# Exit codes (the README lists them): what a script calling the CLI can act on.
+OK, FILES_FAILED, BAD_ARGUMENTS, LOCKED, NOT_WRITTEN = 0, 1, 2, 3, 4
+
+
+@contextmanager
+def one_line_errors():
+    """Errors a user can meet end in one line with the file and the reason, not a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.ingest import IndexNotBuilt, IngestLocked, reason
+
+    try:
+        yield
+    except IngestLocked as exc:
+        fail(str(exc), LOCKED)
+    except IndexNotBuilt as exc:
+        fail(str(exc), NOT_WRITTEN)
+    except OSError as exc:
+        fail(f"cannot write: {reason(exc)}", NOT_WRITTEN)
+    except SQLAlchemyError as exc:  # disk full at commit, a file that is not an archive
+        fail(f"archive not written: {getattr(exc, 'orig', None) or exc}", NOT_WRITTEN)
+
+
+def fail(message: str, code: int):
+    console.print(f"[red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
 def settings(db: Path | None) -> Settings:
     return settings_for(db) if db else Settings()
 
@@ -33,7 +62,7 @@ def summary_table(report) -> Table:
     for key, value in report.totals.items():
         table.add_row(key, str(value))
     statuses = [f.status for f in report.files]
-    for status in ("new", "changed", "unchanged", "removed"):
+    for status in ("new", "changed", "unchanged", "skipped", "removed"):
         table.add_row(f"files {status}", str(statuses.count(status)))
     table.add_row("warnings", str(len(report.warnings)))
     table.add_row("failures", str(len(report.failures)))
@@ -45,7 +74,9 @@ def print_report(report) -> None:
     for name, warning in report.warnings:
         console.print(f"[yellow]warning[/] {name}: {warning}")
     for failure in report.failures:
-        console.print(f"[red]failed[/] {failure.name}: {failure.error}")
+        console.print(f"[red]failed[/] {failure.name}: {failure.error}", highlight=False)
+    for entry in report.skipped:
+        console.print(f"skipped {entry.name}: {entry.error}", highlight=False)
     if report.reindexed:
         console.print("search index rebuilt")
 
@@ -59,15 +90,14 @@ def ingest(
     db: DbOption = None,
 ) -> None:
     """Parse source pages into the archive and rebuild the search index."""
-    from app.ingest import IngestLocked, discover
     from app.ingest import ingest as run_ingest
+    from app.sources import discover
 
     paths = paths or [ROOT / "seeds"]
     missing = [p for p in paths if not p.exists()]
     if missing:
-        console.print(f"[red]no such file or folder:[/] {', '.join(map(str, missing))}")
-        raise typer.Exit(2)
-    total = len(discover(paths))
+        fail(f"no such file or folder: {', '.join(map(str, missing))}", BAD_ARGUMENTS)
+    total = len(discover(paths)[0])
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -77,18 +107,17 @@ def ingest(
         disable=not console.is_terminal and os.environ.get("CI") == "true",
     ) as bar:
         task = bar.add_task("ingest", total=total, name="")
-        try:
+        with one_line_errors():
             report = run_ingest(
                 settings(db),
                 paths,
                 progress=lambda name: bar.update(task, advance=1, name=name),
                 stage=lambda what: bar.update(task, name=what + " …"),
             )
-        except IngestLocked as exc:
-            console.print(f"[red]{exc}[/]")
-            raise typer.Exit(3) from None
     print_report(report)
-    raise typer.Exit(1 if report.failures else 0)
+    if report.index_error:
+        fail(report.index_error, NOT_WRITTEN)
+    raise typer.Exit(FILES_FAILED if report.failures else OK)
 
 
 @app.command()
@@ -98,7 +127,7 @@ def reindex(db: DbOption = None) -> None:
     from app.store import write_engine
 
     s = settings(db)
-    with writer_lock(s.db_path):
+    with one_line_errors(), writer_lock(s.db_path):
         reindex_if_stale(s, write_engine(s.db_path), force=True)
     console.print(f"search index rebuilt at {s.index_root}")
 
@@ -120,7 +149,8 @@ def serve(
         from app.ingest import ingest as run_ingest
 
         console.print("the archive is empty: ingesting seeds/ first")
-        print_report(run_ingest(s, [s.seeds_dir]))
+        with one_line_errors():
+            print_report(run_ingest(s, [s.seeds_dir]))
     from app.web.app import create_app
 
     console.print(f"serving {s.db_path} on http://{host}:{port}")

@@ -26,7 +26,8 @@ from app.models import (
     loads,
 )
 from app.parse.documents import ParsedDocument, Person
-from app.passage_ids import closest, passage_ids
+from app.passage_ids import passage_ids
+from app.redirects import OldPassage, Redirect
 from app.text import slugify
 
 
@@ -178,15 +179,24 @@ def save_document(session: Session, doc: ParsedDocument) -> Document:
     return row
 
 
-def old_passages(session: Session, source_file: str) -> dict[str, tuple[str, str, str]]:
-    """id → (document key, text, interview slug) of a file's current passages."""
-    rows = session.exec(
-        select(Passage.id, Document.key, Passage.text, Interview.slug)
-        .join(Document, Passage.document_id == Document.id)
-        .join(Interview, Document.interview_id == Interview.id, isouter=True)
-        .where(Document.source_file == source_file)
-    ).all()
-    return {pid: (key, text, slug or "") for pid, key, text, slug in rows}
+def old_passages(session: Session, source_files: list[str]) -> list[OldPassage]:
+    """The current passages of these files, read before the write transaction opens."""
+    found: list[OldPassage] = []
+    for chunk in chunks(source_files):
+        rows = session.exec(
+            select(Passage.id, Document.key, Passage.ordinal, Passage.text, Interview.slug)
+            .join(Document, Passage.document_id == Document.id)
+            .join(Interview, Document.interview_id == Interview.id, isouter=True)
+            .where(Document.source_file.in_(chunk))
+        )
+        found += [OldPassage(pid, key, n, text, slug or "") for pid, key, n, text, slug in rows]
+    return found
+
+
+def chunks(values: list, size: int = 500) -> Iterator[list]:
+    """SQLite allows a limited number of bound parameters per statement."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def remove_file(session: Session, source_file: str) -> None:
@@ -197,40 +207,29 @@ def remove_file(session: Session, source_file: str) -> None:
         session.flush()
 
 
-def record_redirects(session: Session, old: dict, new_ids: dict[str, str]) -> None:
-    """Old ids that are gone: 301 to the most similar passage of the same document, else 410."""
-    missing = {pid: facts for pid, facts in old.items() if pid not in new_ids}
-    by_doc: dict[str, dict[str, str]] = {}
-    if missing:
-        for pid, key, text in session.exec(
-            select(Passage.id, Document.key, Passage.text)
-            .join(Document, Passage.document_id == Document.id)
-            .where(Passage.id.in_(list(new_ids)))
-        ):
-            by_doc.setdefault(key, {})[pid] = text
-    for old_id, (doc_key, text, interview) in missing.items():
-        target = closest(text, by_doc.get(doc_key, {}))
-        session.merge(
-            PassageRedirect(
-                old_id=old_id, new_id=target, interview_slug=interview, document_key=doc_key
-            )
+def save_redirects(session: Session, redirects: list[Redirect], new_ids: list[str]) -> None:
+    """Vanished ids point to their new place (or to nothing: 410); an id that exists again
+    is no longer redirected."""
+    gone = [r.old_id for r in redirects]
+    for chunk in chunks(gone + new_ids):
+        session.exec(delete(PassageRedirect).where(PassageRedirect.old_id.in_(chunk)))
+    session.add_all(
+        PassageRedirect(
+            old_id=r.old_id,
+            new_id=r.new_id,
+            interview_slug=r.interview_slug,
+            document_key=r.document_key,
         )
-    for pid in new_ids:  # an id that exists again is no longer redirected
-        row = session.get(PassageRedirect, pid)
-        if row:
-            session.delete(row)
+        for r in redirects
+    )
+    session.flush()
 
 
 def replace_file(session: Session, source_file: str, docs: list[ParsedDocument]) -> None:
-    old = old_passages(session, source_file)
     remove_file(session, source_file)
-    new_ids: dict[str, str] = {}
     for doc in docs:
-        saved = save_document(session, doc)
-        session.flush()
-        for pid in session.exec(select(Passage.id).where(Passage.document_id == saved.id)):
-            new_ids[pid] = doc.key
-    record_redirects(session, old, new_ids)
+        save_document(session, doc)
+    session.flush()
 
 
 def refresh_interviews(session: Session) -> None:

@@ -9,13 +9,18 @@ the new folder; old folders are deleted once no process holds a lease on them.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import itertools
 import os
 import re
 import shutil
+import signal
+import sys
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import fields
@@ -35,6 +40,7 @@ WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
 LEASES = "leases"
 # Below this many passages one process is faster than starting writer processes.
 MULTIPROCESS_FROM = 5000
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 MASKS_KEPT = 32  # filter masks per index (100 KB each at 100k passages)
 
 
@@ -101,11 +107,15 @@ def day_number(iso: str, last: bool = False) -> int:
 
 
 def build_index(
-    index_root: Path, entries: Iterable[dict], *, processes_from: int = MULTIPROCESS_FROM
+    index_root: Path, entries: Iterable[dict], *, processes_from: int | None = None
 ) -> Path:
     """Build a new index folder from the entries, switch the pointer to it, prune old ones.
 
-    From `processes_from` entries on, two writer processes share the work."""
+    From `processes_from` entries on (ARCHIVE_INDEX_PROCESSES_FROM, default
+    MULTIPROCESS_FROM), two writer processes share the work. On any failure the new folder
+    goes and the live one stays."""
+    if processes_from is None:
+        processes_from = int(os.environ.get("ARCHIVE_INDEX_PROCESSES_FROM", MULTIPROCESS_FROM))
     index_root = Path(index_root)
     index_root.mkdir(parents=True, exist_ok=True)
     folder = index_root / f"build-{time.time_ns()}-{os.getpid()}"
@@ -133,26 +143,80 @@ def _write(folder: Path, entries, processes_from: int) -> None:
     # copies each file of a compound segment into memory (81 MB per searcher at 100k
     # passages, per thread); separate files are mmapped and shared instead.
     options = {"limitmb": 256, "compound": False}
-    writer = ix.writer(procs=2, multisegment=True, **options) if large else ix.writer(**options)
-    words: set[str] = set()
-    try:
-        for entry in itertools.chain(head, entries):
-            words.update(WORDS.findall(entry.get("text") or ""))
-            writer.add_document(**document(entry))
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
+    with workers_die_with_parent():
+        writer = ix.writer(procs=2, multisegment=True, **options) if large else ix.writer(**options)
+        words: set[str] = set()
+        try:
+            for n, entry in enumerate(itertools.chain(head, entries)):
+                words.update(WORDS.findall(entry.get("text") or ""))
+                writer.add_document(**document(entry))
+                fail_for_tests(n)
+            writer.commit()
+        except BaseException:
+            cancel(writer)
+            raise
     spelling = sorted({match_form(w) for w in words if len(w) >= 3})
     (folder / SPELLING).write_text("\n".join(spelling), encoding="utf-8")
 
 
+def cancel(writer) -> None:
+    """whoosh's MpWriter.cancel() only flags its worker processes in the parent's memory:
+    the workers wait on their queue for ever. End them."""
+    try:
+        writer.cancel()
+    finally:
+        for task in getattr(writer, "tasks", []):
+            task.terminate()
+            task.join(5)
+
+
+def fail_for_tests(n: int) -> None:
+    """A full disk cannot be made on demand in a test: ARCHIVE_INDEX_FULL_AFTER=N makes the
+    build fail as a full disk would, after N entries."""
+    after = os.environ.get("ARCHIVE_INDEX_FULL_AFTER")
+    if after and n >= int(after):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+# Worker processes forked inside workers_die_with_parent() ask the kernel for SIGKILL when
+# the process that forked them dies: a killed ingest (timeout, out of memory) must not leave
+# writers running on a folder nobody will switch to.
+_forking_parent = 0
+
+
+@contextmanager
+def workers_die_with_parent():
+    global _forking_parent
+    _forking_parent = os.getpid()
+    try:
+        yield
+    finally:
+        _forking_parent = 0
+
+
+def _after_fork_in_child() -> None:
+    global _forking_parent
+    parent, _forking_parent = _forking_parent, 0
+    if not parent or not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _switch(index_root: Path, name: str) -> None:
     tmp = index_root / f".{POINTER}.{os.getpid()}.{threading.get_ident()}"
-    tmp.write_text(name, encoding="utf-8")
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, index_root / POINTER)
+    try:
+        tmp.write_text(name, encoding="utf-8")
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, index_root / POINTER)
+    finally:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half-written pointer behind
 
 
 def current_folder(index_root: Path) -> Path | None:
