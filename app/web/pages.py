@@ -20,6 +20,13 @@ from app.web import read as queries
 from app.web.deps import IndexDep, SessionDep, SettingsDep
 
 router = APIRouter(include_in_schema=False)
+# Parameters are repeated in every link of a page: a 100 KB query made an 11 MB search
+# page. They are cut as the search cuts its query (its MAX_QUERY).
+MAX_PARAM = 500
+
+
+def capped(value: str) -> str:
+    return value[:MAX_PARAM]
 
 
 def link(path: str, params: dict | None = None, **more) -> str:
@@ -116,15 +123,16 @@ def search(
     page: str = "1",
 ):
     filters = dict(
-        speaker=speaker,
-        interview=interview,
-        lang=lang,
-        kind=kind,
-        date_from=date_from,
-        date_to=date_to,
+        speaker=capped(speaker),
+        interview=capped(interview),
+        lang=capped(lang),
+        kind=capped(kind),
+        date_from=capped(date_from),
+        date_to=capped(date_to),
     )
+    q = capped(q)
     found = queries.run_search(
-        session, index, q=q, page=page, page_size=settings.page_size, **filters
+        session, index, q=q, page=capped(page), page_size=settings.page_size, **filters
     )
     return render(
         request,
@@ -156,6 +164,7 @@ def interview(request: Request, session: SessionDep, slug: str, version: str = "
     found = queries.get_interview(session, slug, version=version)
     if found is None:
         return not_found(request)
+    q = capped(q)
     return render(request, "interview.html", page=found, q=q, mark=marker(queries.search_terms(q)))
 
 
