@@ -259,7 +259,7 @@ def reindex_if_stale(
             return False
         stage("building the search index")
         try:
-            build_index(settings.index_root, store.index_entries(session))
+            build_index(settings.index_root, store.index_entries(session), built_from=version)
         except Exception as exc:  # a full disk, a broken index folder, an engine error
             raise IndexNotBuilt(
                 f"search index not rebuilt ({reason(exc)}); the previous index still serves, "

@@ -348,3 +348,34 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path, sources):
     assert failed.name == "huge.txt"
     assert failed.error == "too large: 0.1 MB, the limit is 0.06 MB (ARCHIVE_MAX_FILE_MB)"
     assert report.totals["documents"] == 9  # the seeds are all under the limit
+
+
+def test_the_server_tells_an_index_behind_or_missing_and_never_fails(
+    tmp_path, sources, monkeypatch
+):
+    """After a kill between commit and switch the old index served while /healthz said
+    indexed; a pointer to a missing folder made every search and /healthz answer 500."""
+    from fastapi.testclient import TestClient
+
+    from app.web.app import create_app
+
+    settings = settings_for(tmp_path / "a" / "archive.db")
+    ingest(settings, [sources])
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/healthz").json()["index"] == "ok"
+        page = sources / "003_ffeda769ab359e5c.txt"
+        page.write_text(page.read_text("utf-8").replace("so sicher?", "so gewiss?"), "utf-8")
+        monkeypatch.setenv("ARCHIVE_INDEX_FULL_AFTER", "5")  # committed, not switched
+        assert ingest(settings, [sources]).index_error
+        health = client.get("/healthz")
+        assert health.status_code == 200 and health.json()["index"] == "behind"
+        (settings.index_root / "CURRENT").write_text("build-gone", "utf-8")
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json()["index"] == "unreadable"
+        for url in ("/api/search?q=Kinnlade", "/search?q=Kinnlade"):
+            assert client.get(url).status_code == 200
+        assert "no search index" in client.get("/api/search?q=Kinnlade").json()["message"]
+        monkeypatch.delenv("ARCHIVE_INDEX_FULL_AFTER")
+        assert ingest(settings, [sources]).reindexed  # nothing changed, but no index: rebuilt
+        assert client.get("/healthz").json()["index"] == "ok"
+        assert client.get("/api/search?q=gewiss").json()["hits"]

@@ -34,10 +34,12 @@ from app.text import HAN, match_form
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 POINTER = "CURRENT"
 # Raise when the schema or the posting format changes: archives rebuild their index once.
-INDEX_FORMAT = "3"
+# 4: a folder records the archive version it was built from (/healthz tells one behind).
+INDEX_FORMAT = "4"
 SPELLING = "words.txt"  # unstemmed non-Han words, folded, sorted: for "did you mean"
 WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
 LEASES = "leases"
+BUILT_FROM = "built-from.txt"  # the archive version an index folder was built from
 # Below this many passages one process is faster than starting writer processes.
 MULTIPROCESS_FROM = 5000
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -107,13 +109,18 @@ def day_number(iso: str, last: bool = False) -> int:
 
 
 def build_index(
-    index_root: Path, entries: Iterable[dict], *, processes_from: int | None = None
+    index_root: Path,
+    entries: Iterable[dict],
+    *,
+    processes_from: int | None = None,
+    built_from: str = "",
 ) -> Path:
     """Build a new index folder from the entries, switch the pointer to it, prune old ones.
 
     From `processes_from` entries on (ARCHIVE_INDEX_PROCESSES_FROM, default
     MULTIPROCESS_FROM), two writer processes share the work. On any failure the new folder
-    goes and the live one stays."""
+    goes and the live one stays. `built_from` (the archive's content version) is written
+    into the folder, so that a server can tell an index that is behind its archive."""
     if processes_from is None:
         processes_from = int(os.environ.get("ARCHIVE_INDEX_PROCESSES_FROM", MULTIPROCESS_FROM))
     index_root = Path(index_root)
@@ -124,6 +131,7 @@ def build_index(
     lease.touch()
     try:
         _write(folder, iter(entries), processes_from)
+        (folder / BUILT_FROM).write_text(built_from, encoding="utf-8")
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -263,6 +271,7 @@ class SearchIndex:
         self._columns: dict[tuple, list] = {}  # (folder name, field) -> value per docnum
         self._pointer: tuple | None = None
         self._name = ""
+        self.problem = ""  # why the live folder cannot be opened, if it cannot
 
     def searcher(self):
         """This thread's Searcher on the live folder, or None when no index exists."""
@@ -272,17 +281,45 @@ class SearchIndex:
             return local.searcher
         self._release(local)
         if not name:
+            self.problem = ""
             return None
         with self._lock:
             ix = self._indexes.get(name)
+            ix = ix if ix is not None else self._open(name)
             if ix is None:
-                folder = self.root / name
-                (folder / LEASES).mkdir(exist_ok=True)
-                (folder / LEASES / str(os.getpid())).touch()
-                ix = self._indexes[name] = whoosh_index.open_dir(str(folder))
+                return None
+            try:
+                searcher = ix.searcher(weighting=BM25())
+            except Exception as exc:  # segment files gone under an open index
+                self.problem = f"index folder {name} unreadable: {type(exc).__name__}"
+                return None
             self._users[name] = self._users.get(name, 0) + 1
-        local.name, local.searcher = name, ix.searcher(weighting=BM25())
-        return local.searcher
+        local.name, local.searcher = name, searcher
+        return searcher
+
+    def _open(self, name: str):
+        """The whoosh index of a folder, or None (and `problem` says why) when the pointer
+        names a folder that is gone or unreadable: searches then say there is no index,
+        and /healthz answers 503, instead of every search failing with a 500."""
+        folder = self.root / name
+        try:
+            (folder / LEASES).mkdir(exist_ok=True)
+            (folder / LEASES / str(os.getpid())).touch()
+            ix = self._indexes[name] = whoosh_index.open_dir(str(folder))
+        except Exception as exc:  # missing folder, broken TOC, permissions
+            self.problem = f"index folder {name} unreadable: {type(exc).__name__}"
+            return None
+        self.problem = ""
+        return ix
+
+    def state(self) -> tuple[str, str]:
+        """("ok" | "missing" | "unreadable", the archive version the live index was built
+        from) for /healthz."""
+        if self.searcher() is None:
+            return ("unreadable" if self.problem else "missing"), ""
+        path = self.root / self._local.name / BUILT_FROM
+        built = self._cached(BUILT_FROM, lambda: path.read_text("utf-8") if path.exists() else "")
+        return "ok", built
 
     def spelling_words(self) -> list[str]:
         """The live folder's sorted word list (for whoosh's ListCorrector), read once."""
