@@ -17,6 +17,7 @@ from app.passage_ids import THRESHOLD, similarity, tokens
 
 SHINGLE = 3  # tokens (words, or Han characters): rare enough to say where a text went
 SAMPLE = 4  # keep the shingles whose hash is 0 modulo this (the same ones in both texts)
+SHORT = 50  # tokens: below this a text keeps all its shingles
 COMMON = 20  # a shingle in more new passages than this says nothing about where one went
 BY_SHINGLES = 6  # candidates taken by shared shingles
 NEARBY = 3  # and this many positions either side of the old place
@@ -46,13 +47,15 @@ def plan(old: list[OldPassage], new: dict[str, list[tuple[str, str]]]) -> list[R
     `new` maps a document key to its new passages, (id, text) in order."""
     new_ids = {pid for passages in new.values() for pid, _ in passages}
     vanished: dict[str, list[OldPassage]] = defaultdict(list)
+    old_count: Counter[str] = Counter()
     for p in old:
+        old_count[p.document_key] += 1
         if p.id not in new_ids:
             vanished[p.document_key].append(p)
     redirects = []
     for key, passages in vanished.items():
         targets = new.get(key) or new.get(moved_key(key, new), [])
-        finder = Candidates(targets, old_count=1 + max(p.ordinal for p in passages))
+        finder = Candidates(targets, old_count=old_count[key])
         for p in passages:
             target = finder.best(p) if targets else None
             redirects.append(Redirect(p.id, target, p.interview_slug, key))
@@ -68,9 +71,10 @@ def moved_key(key: str, new: dict) -> str:
 
 
 def shingles(words: list[str]) -> set[int]:
-    # hash() differs between processes, but both sides are hashed in this one
-    grams = (hash(tuple(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1))
-    return {g for g in grams if g % SAMPLE == 0}
+    """Sampled by their hash (the same ones in both texts); a short text keeps them all,
+    or it might keep none. hash() differs between processes; both sides are hashed here."""
+    grams = {hash(tuple(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)}
+    return grams if len(words) < SHORT else {g for g in grams if g % SAMPLE == 0}
 
 
 class Candidates:

@@ -77,3 +77,14 @@ def test_reingesting_a_long_transcript_with_every_turn_edited_costs_about_a_firs
         moves = dict(con.execute("select old_id, new_id from passageredirect"))
     assert len(moves) == 1000
     assert all(moves[before[n]] == after[n] for n in (0, 1, 700, 999))
+
+
+def test_one_short_edited_passage_late_in_a_document_is_found():
+    """Its place is scaled by the document's old length, not by the vanished ones'."""
+    rng = random.Random(6)
+    texts = [turn_text(rng, 30) for _ in range(40)]
+    texts[30] = "Was macht Sie da so sicher?"
+    old = [OldPassage(f"old{n}", "doc.txt", n, t, "") for n, t in enumerate(texts)]
+    edited = texts[:30] + ["Was macht Sie da so sicher, Herr Kass?"] + texts[31:]
+    new = {"doc.txt": [(f"old{n}" if n != 30 else "new", t) for n, t in enumerate(edited)]}
+    assert [(r.old_id, r.new_id) for r in plan(old, new)] == [("old30", "new")]
