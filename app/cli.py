@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -151,6 +152,11 @@ def serve(
         console.print("the archive is empty: ingesting seeds/ first")
         with one_line_errors():
             print_report(run_ingest(s, [s.seeds_dir]))
+    if s.db_path.exists():
+        from app.store import write_engine
+
+        with one_line_errors():
+            write_engine(s.db_path).dispose()  # brings an older archive to this code's schema
     from app.web.app import create_app
 
     console.print(f"serving {s.db_path} on http://{host}:{port}")
@@ -160,20 +166,31 @@ def serve(
 def archive_is_empty(s: Settings) -> bool:
     if not s.db_path.exists():
         return True
-    from sqlmodel import Session, select
+    from sqlmodel import Session
 
-    from app.models import Passage
-    from app.store import read_engine
+    from app import store
 
-    with Session(read_engine(s.db_path)) as session:
+    with Session(store.read_engine(s.db_path)) as session:
         try:
-            return session.exec(select(Passage.id).limit(1)).first() is None
+            return not store.has_passages(session)
         except Exception:  # a file that is not an archive yet
             return True
 
 
+# Errors a user can meet, each said in one line with its exit code (listed in the README);
+# anything else is a bug and keeps its traceback.
+EXIT_CODES = {"SchemaError": 4}
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:
+        code = EXIT_CODES.get(type(exc).__name__)
+        if code is None:
+            raise
+        console.print(f"[red]error:[/] {exc}", highlight=False)
+        sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -10,16 +10,16 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from app import store
 from app.config import Settings
-from app.models import Document, Interview, Passage, Speaker
 from app.parse.decode import DecodeError
 from app.parse.pipeline import PARSER_VERSION, ParseError, parse_bytes
 from app.parse.speakers import Registry
@@ -152,16 +152,6 @@ def read_bounded(path: Path, limit: int) -> bytes:
     return data
 
 
-def totals(session: Session) -> dict[str, int]:
-    count = lambda model: session.exec(select(func.count()).select_from(model)).one()  # noqa: E731
-    return {
-        "documents": count(Document),
-        "interviews": count(Interview),
-        "speakers": count(Speaker),
-        "passages": count(Passage),
-    }
-
-
 def ingest(
     settings: Settings,
     paths: list[Path],
@@ -200,7 +190,7 @@ def ingest(
             with Session(engine) as session:
                 apply(session, parsed, gone, moved)
         with Session(engine) as session:
-            report.totals = totals(session)
+            report.totals = store.counts(session)
         try:
             report.reindexed = reindex_if_stale(settings, engine, stage=stage)
         except IndexNotBuilt as exc:
@@ -236,7 +226,21 @@ def apply(session: Session, parsed: dict, gone: set[str], moved: list[Redirect])
     store.set_meta(session, "parser_version", PARSER_VERSION)
     version = int(store.get_meta(session, "content_version") or 0) + 1
     store.set_meta(session, "content_version", str(version))
+    session.flush()
+    pause_point("write")
     session.commit()
+    pause_point("commit")
+
+
+def pause_point(name: str) -> None:
+    """Stop here for good when ARCHIVE_PAUSE_AT names this point ("write": every change is
+    written but not committed; "commit": committed, index not rebuilt), after touching the
+    file ARCHIVE_PAUSE_FILE. The kill tests use it to kill an ingest at a known moment."""
+    if os.environ.get("ARCHIVE_PAUSE_AT") != name:
+        return
+    Path(os.environ["ARCHIVE_PAUSE_FILE"]).touch()
+    while True:
+        time.sleep(60)
 
 
 def reindex_if_stale(
@@ -246,16 +250,19 @@ def reindex_if_stale(
     stage: Callable[[str], None] = lambda what: None,
 ) -> bool:
     """Rebuild the search index when it was built from another version of the records
-    (also after an ingest was killed between its commit and its index switch) or in an
-    older index format."""
-    from app.search.index import INDEX_FORMAT, build_index, current_folder  # whoosh: lazily
+    (also after an ingest was killed between its commit and its index switch), in an
+    older index format, or when it cannot be opened (a class path it names is gone, a
+    pointer to a deleted folder)."""
+    from app.search.index import INDEX_FORMAT, build_index, readable  # whoosh: when needed
 
     with Session(engine) as session:
         version = f"{store.get_meta(session, 'content_version')}+{INDEX_FORMAT}"
-        live = current_folder(settings.index_root)
-        # a pointer naming a deleted folder is no index
-        current = version == store.get_meta(session, "indexed_version")
-        if not force and current and live and live.is_dir():
+        if (
+            not force
+            and version == store.get_meta(session, "indexed_version")
+            and settings.index_root.exists()
+            and readable(settings.index_root)
+        ):
             return False
         stage("building the search index")
         try:

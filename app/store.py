@@ -7,13 +7,15 @@ previous archive whole.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlmodel import Session, SQLModel, create_engine, delete, select
+from sqlmodel import Session, create_engine, delete, func, select
 
+from app import schema
 from app.models import (
     ArchiveMeta,
     Document,
@@ -28,7 +30,10 @@ from app.models import (
 from app.parse.documents import ParsedDocument, Person
 from app.passage_ids import passage_ids
 from app.redirects import OldPassage, Redirect
+from app.search.entry import IndexEntry
 from app.text import slugify
+
+log = logging.getLogger(__name__)
 
 
 def write_engine(db_path: Path):
@@ -46,7 +51,9 @@ def write_engine(db_path: Path):
     def _begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE")  # one writer; fail early, not at COMMIT
 
-    SQLModel.metadata.create_all(engine)
+    with engine.begin() as conn:
+        for line in schema.migrate(conn):
+            log.info("%s: %s", db_path, line)
     return engine
 
 
@@ -64,6 +71,11 @@ def read_engine(db_path: Path):
     return engine
 
 
+def schema_version(engine) -> int:
+    with engine.connect() as conn:
+        return schema.version_of(conn)
+
+
 def get_meta(session: Session, key: str) -> str:
     row = session.get(ArchiveMeta, key)
     return row.value if row else ""
@@ -73,6 +85,23 @@ def set_meta(session: Session, key: str, value: str) -> None:
     row = session.get(ArchiveMeta, key) or ArchiveMeta(key=key)
     row.value = value
     session.add(row)
+
+
+def counts(session: Session) -> dict[str, int]:
+    """How many records of each kind the archive holds."""
+    return {
+        name: session.exec(select(func.count()).select_from(model)).one()
+        for name, model in (
+            ("documents", Document),
+            ("interviews", Interview),
+            ("speakers", Speaker),
+            ("passages", Passage),
+        )
+    }
+
+
+def has_passages(session: Session) -> bool:
+    return session.exec(select(Passage.id).limit(1)).first() is not None
 
 
 def file_hashes(session: Session) -> dict[str, str]:
@@ -275,8 +304,8 @@ def composed_title(session: Session, interview: Interview) -> str:
     return f"{' & '.join(sorted(guests))} on {show}" if guests and show else interview.key
 
 
-def index_entries(session: Session) -> Iterator[dict]:
-    """One dict per passage, as the search index takes them, streamed.
+def index_entries(session: Session) -> Iterator[IndexEntry]:
+    """One entry per passage, in reading order, as the search index takes them, streamed.
 
     A join of whole rows carried the document's text on every passage row (a 1 MB
     transcript of 3,000 turns took 3.3 GB to index): the facts of documents, interviews and
@@ -319,20 +348,20 @@ def index_entries(session: Session) -> Iterator[dict]:
     for pid, doc_id, text, speaker_id, section, timestamp, ordinal, role in passages:
         key, title, language, published, kind, provenance, i_slug, i_title, i_date = docs[doc_id]
         name, slug = speakers.get(speaker_id, ("", ""))
-        yield {
-            "id": pid,
-            "text": text,
-            "speaker": name,
-            "speaker_slug": slug,
-            "interview_slug": i_slug or "",
-            "interview_title": i_title if i_slug is not None else title,
-            "document_key": key,
-            "language": language,
-            "date": i_date or published,
-            "kind": kind,
-            "section": section,
-            "provenance": loads(provenance),
-            "timestamp": timestamp,
-            "ordinal": ordinal,
-            "role": role,
-        }
+        yield IndexEntry(
+            id=pid,
+            text=text,
+            language=language,
+            speaker_name=name,
+            speaker_slug=slug,
+            interview_slug=i_slug or "",
+            interview_title=i_title if i_slug is not None else title,
+            document_key=key,
+            date=i_date or published,
+            kind=kind,
+            section=section,
+            provenance=loads(provenance),
+            timestamp=timestamp,
+            ordinal=ordinal,
+            role=role,
+        )

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from app.config import ROOT
 from app.search.analysis import han_bigrams, han_words, split, terms
+from app.search.entry import IndexEntry
 
 SYLLABLES = ["zor", "bla", "vek", "tin", "qua", "mur", "del", "fip", "ox", "ryn"]
 COMMON = ["KI", "Anthropic", "我们", "公司"]
@@ -36,14 +37,14 @@ CHINESE_PUNCT = re.compile(r"[，。！？、：；“”‘’（）《》〈�
 # ---------------------------------------------------------------- passages
 
 
-def seed_passages(db: Path) -> list[dict]:
+def seed_passages(db: Path) -> list[IndexEntry]:
     """The real passages, as the ingest of the seeds made them."""
     from sqlmodel import Session
 
     from app.store import index_entries, read_engine
 
     with Session(read_engine(Path(db))) as session:
-        return [e for e in index_entries(session) if len(e["text"]) >= 20]
+        return [e for e in index_entries(session) if len(e.text) >= 20]
 
 
 def seed_archive(folder: Path) -> Path:
@@ -65,46 +66,45 @@ def rare_count(size: int) -> int:
     return max(5, size // 1000)
 
 
-def synthesize(base: list[dict], size: int, seed: int = 7):
-    """Entry dicts: a real passage plus a sentence of another of the same language."""
+def synthesize(base: list[IndexEntry], size: int, seed: int = 7):
+    """Entries: a real passage plus a sentence of another of the same language."""
     rng = random.Random(seed)
-    by_lang: dict[str, list[dict]] = {}
+    by_lang: dict[str, list[IndexEntry]] = {}
     for p in base:
-        by_lang.setdefault(p["language"], []).append(p)
+        by_lang.setdefault(p.language, []).append(p)
     for i in range(size):
         first = base[i % len(base)]
-        other = rng.choice(by_lang[first["language"]])["text"]
+        other = rng.choice(by_lang[first.language]).text
         sentences = re.split(r"(?<=[.!?。！？])\s*", other)
-        text = first["text"] + " " + rng.choice(sentences)
+        text = first.text + " " + rng.choice(sentences)
         if i % 97 == 0:
             text += f" Dr. {rare_name(i // 97 % rare_count(size))}"
         speaker = rng.randrange(60)
-        yield {
-            "id": f"b{i}",
-            "text": text,
-            "speaker": first["speaker"] or f"Person {speaker}",
-            "speaker_slug": first["speaker_slug"] or f"person-{speaker}",
-            "interview_slug": f"interview-{i // 40}",
-            "interview_title": f"Interview {i // 40}",
-            "document_key": f"doc-{i // 40}",
-            "language": first["language"],
-            "date": f"{2020 + i // 40 % 6}-{1 + i % 12:02d}-{1 + i % 28:02d}",
-            "kind": "interview",
-            "section": "",
-            "provenance": ["transcript"],
-            "timestamp": i % 7200,
-            "ordinal": i % 40,
-            "role": "answer",
-        }
+        yield IndexEntry(
+            id=f"b{i}",
+            text=text,
+            language=first.language,
+            speaker_name=first.speaker_name or f"Person {speaker}",
+            speaker_slug=first.speaker_slug or f"person-{speaker}",
+            interview_slug=f"interview-{i // 40}",
+            interview_title=f"Interview {i // 40}",
+            document_key=f"doc-{i // 40}",
+            date=f"{2020 + i // 40 % 6}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            kind="interview",
+            provenance=["transcript"],
+            timestamp=i % 7200,
+            ordinal=i % 40,
+            role="answer",
+        )
 
 
 # ---------------------------------------------------------------- queries
 
 
-def queries(base: list[dict], size: int, seed: int = 11) -> dict[str, list[str]]:
+def queries(base: list[IndexEntry], size: int, seed: int = 11) -> dict[str, list[str]]:
     rng = random.Random(seed)
-    de = [p["text"] for p in base if p["language"] == "de"]
-    zh = [p["text"] for p in base if p["language"] == "zh"]
+    de = [p.text for p in base if p.language == "de"]
+    zh = [p.text for p in base if p.language == "zh"]
     de_words = sorted({w for t in de for w in re.findall(r"[^\W\d_]{6,}", t)})
     zh_words = sorted({w for t in zh for _, _, w, han in split(t) if han and len(w) >= 2})
     return {
@@ -159,7 +159,9 @@ def child_build(size: int, root: Path, db: Path | None) -> dict:
 
 def child_search(size: int, root: Path, db: Path | None) -> dict:
     from app.search.index import SearchIndex
-    from app.search.run import page_hits, prepare, search, whoosh_query
+    from app.search.query import prepare
+    from app.search.run import collect, page_hits, search
+    from app.web.marks import snippet_html
 
     index = SearchIndex(root)
     qs = queries(seed_passages(db), size)
@@ -173,7 +175,8 @@ def child_search(size: int, root: Path, db: Path | None) -> dict:
                 result = search(index, q, page_size=10)
                 times.append((time.perf_counter() - start) * 1000)
                 out["top"].setdefault(
-                    kind, (q, result.total, [str(h.snippet_html)[:90] for h in result.hits[:2]])
+                    kind,
+                    (q, result.total, [str(snippet_html(h.snippet))[:90] for h in result.hits[:2]]),
                 )
                 start = time.perf_counter()
                 search(index, q, page_size=10, facets=False)
@@ -182,7 +185,7 @@ def child_search(size: int, root: Path, db: Path | None) -> dict:
     searcher = index.searcher()
     for q in [q for items in qs.values() for q in items]:
         parsed = prepare(q)
-        results = searcher.search(whoosh_query(parsed), limit=10)
+        results = collect(index, searcher, parsed, 10).results()
         start = time.perf_counter()
         page_hits(searcher, results, 0, 10, parsed.terms)
         out["snippet_ms"].append((time.perf_counter() - start) * 1000)
@@ -233,7 +236,8 @@ def run_child(step: str, size: int, root: Path, db: Path | None) -> dict:
 def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
     """FTS5 over the same tokens: same hit sets (non-phrase and phrase) and latency ratio."""
     from app.search.index import SearchIndex
-    from app.search.run import matching_ids, prepare
+    from app.search.query import prepare
+    from app.search.run import matching_ids
 
     base = seed_passages(db)
     con = sqlite3.connect(root / "fts.db")
@@ -245,11 +249,11 @@ def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
         "INSERT INTO p VALUES (?, ?, ?, ?, ?)",
         (
             (
-                e["id"],
-                e["language"],
-                e["speaker_slug"],
-                e["date"],
-                " ".join(terms(e["text"], e["language"])),
+                e.id,
+                e.language,
+                e.speaker_slug,
+                e.date,
+                " ".join(terms(e.text, e.language)),
             )
             for e in synthesize(base, size)
         ),
@@ -275,34 +279,35 @@ def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
 
 
 def fts_query(parsed) -> tuple[str, str, list]:
-    from whoosh import query as Q
+    """An FTS5 MATCH expression and WHERE clause for a parsed query (app.search.query)."""
+    from app.search.query import AnyOf, DayRange
 
     match = " AND ".join(fts_match(q) for q in parsed.must)
     where, args = "", []
     for f in parsed.filters:
-        if isinstance(f, Q.Or):  # speaker: slug or name; the bench uses slugs
-            f = f.subqueries[0]
-        if isinstance(f, Q.NumericRange):
+        if isinstance(f, AnyOf):  # speaker: slug or name; the bench uses slugs
+            f = f.parts[0]
+        if isinstance(f, DayRange):
             where += " AND CAST(replace(date, '-', '') AS INTEGER) BETWEEN ? AND ?"
-            args += [f.start or 0, f.end or 99999999]
+            args += [f.lo or 0, f.hi or 99999999]
         else:
-            column = {"language": "lang", "speaker_slug": "speaker"}[f.fieldname]
+            column = {"language": "lang", "speaker_slug": "speaker"}[f.field]
             where += f" AND {column} = ?"
             args.append(f.text)
     return match, where, args
 
 
 def fts_match(q) -> str:
-    from whoosh import query as Q
+    from app.search.query import AllOf, Phrase, Prefix, Term
 
-    if isinstance(q, Q.Term):
+    if isinstance(q, Term):
         return f'"{q.text}"'
-    if isinstance(q, Q.Phrase):
+    if isinstance(q, Phrase):
         return '"' + " ".join(q.words) + '"'
-    if isinstance(q, Q.Prefix):
+    if isinstance(q, Prefix):
         return f'"{q.text}"*'
-    joiner = " AND " if isinstance(q, Q.And) else " OR "
-    return "(" + joiner.join(fts_match(s) for s in q.subqueries) + ")"
+    joiner = " AND " if isinstance(q, AllOf) else " OR "
+    return "(" + joiner.join(fts_match(s) for s in q.parts) + ")"
 
 
 # ---------------------------------------------------------------- jieba vs bigrams
@@ -312,7 +317,7 @@ def zh_quotes(db: Path | None = None, seed: int = 5) -> dict:
     """Share of Chinese quotes found as a phrase, with jieba and with bigrams: clauses between
     punctuation (what people quote) and random substrings (what people half remember)."""
     rng = random.Random(seed)
-    passages = [p["text"] for p in seed_passages(db) if p["language"] == "zh"]
+    passages = [p.text for p in seed_passages(db) if p.language == "zh"]
     cases: dict[str, list] = {"clauses": [], "word_spans": [], "substrings": []}
     for n, text in enumerate(passages):
         for clause in CHINESE_PUNCT.split(text):

@@ -15,4 +15,8 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# Lint, format and types first: a red line here costs seconds, not a whole test run.
+.venv/bin/ruff check app bench tests
+.venv/bin/ruff format --check app bench tests
+
 exec .venv/bin/python -m pytest "$@"

@@ -1,4 +1,6 @@
-"""Index entries (the dicts app.store.index_entries yields) made from real seed sentences."""
+"""Index entries (as app.store.index_entries yields them) made from real seed sentences."""
+
+from app.search.entry import IndexEntry
 
 
 def entry(
@@ -15,24 +17,23 @@ def entry(
     role="answer",
     timestamp=None,
     ordinal=0,
-) -> dict:
-    return {
-        "id": id,
-        "text": text,
-        "speaker": speaker,
-        "speaker_slug": slug,
-        "interview_slug": interview,
-        "interview_title": interview.title(),
-        "document_key": doc,
-        "language": lang,
-        "date": date,
-        "kind": kind,
-        "section": "",
-        "provenance": ["transcript"],
-        "timestamp": timestamp,
-        "ordinal": ordinal,
-        "role": role,
-    }
+) -> IndexEntry:
+    return IndexEntry(
+        id=id,
+        text=text,
+        language=lang,
+        speaker_name=speaker,
+        speaker_slug=slug,
+        interview_slug=interview,
+        interview_title=interview.title(),
+        document_key=doc,
+        date=date,
+        kind=kind,
+        provenance=["transcript"],
+        timestamp=timestamp,
+        ordinal=ordinal,
+        role=role,
+    )
 
 
 ENTRIES = [

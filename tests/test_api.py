@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from urllib.parse import quote
 
 import pytest
@@ -71,6 +73,29 @@ def test_passage_with_context(client, lenny):
     assert [p["id"] for p in found["after"]] == [p["id"] for p in lenny["passages"][13:15]]
     assert found["interview"]["slug"] == lenny["interview"]["slug"]
     get(client, "/api/passages/nope", 404)
+
+
+def shown_citation(client, passage_id: str) -> str:
+    page = client.get(f"/p/{passage_id}").text
+    return html.unescape(re.search(r'<textarea id="citation"[^>]*>(.*?)</textarea>', page, re.S)[1])
+
+
+def test_passage_citation_twin_of_the_page(client, lenny):
+    """The JSON gives the citation the page offers for copying, in every version."""
+    slug = lenny["interview"]["slug"]
+    chinese = get(client, f"/api/interviews/{slug}?version={quote(lenny['versions'][1]['key'])}")
+    others = [get(client, f"/api/interviews/{i['slug']}") for i in get(client, "/api/interviews")]
+    passages = lenny["passages"][:3] + chinese["passages"][:3] + [o["passages"][0] for o in others]
+    for passage in passages:
+        cited = get(client, f"/api/passages/{passage['id']}")["citation"]
+        assert cited == shown_citation(client, passage["id"])
+        assert cited.startswith(f"“{passage['text']}” — ") and cited.endswith(f"/p/{passage['id']}")
+    zh = chinese["passages"][0]["id"]
+    assert "(Chinese version). " in get(client, f"/api/passages/{zh}")["citation"]
+    originals = [o for o in others if "translation" not in o["version"]["provenance"]]
+    assert originals  # the essays: no version named
+    for o in originals:
+        assert "version)" not in shown_citation(client, o["passages"][0]["id"])
 
 
 def test_timestamps_of_seed_002(client):

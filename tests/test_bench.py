@@ -6,9 +6,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from app.config import ROOT
 
 
+@pytest.mark.slow
 def test_bench_runs_at_a_tiny_size(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "bench", "--sizes", "300", "--json", str(tmp_path / "figures.json")],

@@ -15,7 +15,8 @@ from whoosh import query as Q
 from app.search.index import SearchIndex, build_index
 from app.search.matchers import Phrase, scorable
 from app.search.postings import Offsets
-from app.search.run import collect, prepare, whoosh_query
+from app.search.query import prepare
+from app.search.run import collect, whoosh_query
 from bench.search import seed_passages, synthesize
 
 QUERIES = [
@@ -103,7 +104,7 @@ def test_random_queries_match_whoosh(index, entries):
 
 
 def random_query(rng, entries) -> str:
-    text = rng.choice(entries)["text"]
+    text = rng.choice(entries).text
     words = re.findall(r"[^\W\d_]{2,}", text)
     han = re.findall(r"[\u4e00-\u9fff]{2,}", text)
 

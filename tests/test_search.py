@@ -10,7 +10,9 @@ from markupsafe import Markup
 from search_entries import ENTRIES, entry
 
 from app.search.index import SearchIndex, build_index
-from app.search.run import highlight, mark_spans, prepare, search
+from app.search.query import prepare
+from app.search.run import search
+from app.web.marks import highlight, mark_spans, snippet_html
 
 
 @pytest.fixture(scope="module")
@@ -128,11 +130,12 @@ def test_hit_fields_facets_and_terms(index):
         "interview",
         "002",
     )
-    assert "<mark>Talentdichte</mark>" in hit.snippet_html
+    assert "<mark>Talentdichte</mark>" in snippet_html(hit.snippet)
     assert result.facets["speaker"] == {"dario-amodei": 1, "lex-fridman": 1}
     assert result.facets["language"] == {"de": 2}
     assert result.terms == ["talentdicht"]
-    assert json.loads(json.dumps(result.to_dict()))["hits"][0]["snippet_html"]
+    plain = json.loads(json.dumps(result.to_dict()))["hits"][0]["snippet"]  # spans, no HTML
+    assert [plain["text"][s:e] for s, e in plain["marks"]] == ["Talentdichte"]
 
 
 def test_pagination(index):
@@ -160,7 +163,7 @@ def test_did_you_mean_inside_a_quote(index):
 
 
 def test_passage_markup_is_escaped(index):
-    snippet = search(index, "Angriff").hits[0].snippet_html
+    snippet = snippet_html(search(index, "Angriff").hits[0].snippet)
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet and "<b>" not in snippet
     assert "<mark>Angriff</mark>" in snippet
 
@@ -168,9 +171,9 @@ def test_passage_markup_is_escaped(index):
 def test_query_markup_is_escaped(index):
     result = search(index, "<script>alert(1)</script>")
     assert [h.id for h in result.hits] == ["xss"]
-    assert "<script>" not in result.hits[0].snippet_html
+    assert "<script>" not in snippet_html(result.hits[0].snippet)
     # one unit of the query (no spaces) is marked as one span, escaped inside
-    assert "<mark>script&gt;alert(1)&lt;/script</mark>" in result.hits[0].snippet_html
+    assert "<mark>script&gt;alert(1)&lt;/script</mark>" in snippet_html(result.hits[0].snippet)
 
 
 def test_highlight_escapes_and_marks():
@@ -272,10 +275,19 @@ def test_archive_language_filter(archive):
     assert set(result.facets["language"]) == {"zh"}
 
 
-@pytest.mark.parametrize("page, page_size", [(10**9, 20), (-3, 0), ("x", "y"), (2, 10**6)])
-def test_odd_pages_are_bounded(index, page, page_size):
+@pytest.mark.parametrize(
+    "page, page_size, shown, size, hits",
+    [
+        (10**9, 20, 500, 20, 0),  # the deepest page the 10,000-hit window reaches: empty
+        (-3, 0, 1, 1, 1),
+        ("x", "y", 1, 20, 3),  # garbage: the defaults
+        (2, 10**6, 2, 100, 0),  # a page beyond the 3 hits stays asked for, and empty
+    ],
+)
+def test_odd_pages_are_bounded(index, page, page_size, shown, size, hits):
     result = search(index, "KI", page=page, page_size=page_size)
-    assert result.page >= 1 and 1 <= result.page_size <= 100
+    assert (result.page, result.page_size, len(result.hits)) == (shown, size, hits)
+    assert result.total == 3
 
 
 def test_totals_and_facets_count_every_match(tmp_path):
@@ -298,7 +310,7 @@ def test_snippet_shows_the_phrase_not_the_common_words(tmp_path):
     text = "我们的" * 150 + "像 Dario 说的,数据中心里的天才国度,还能加速科学。" + "我们的" * 150
     build_index(tmp_path, [entry_zh("long", text)])
     index = SearchIndex(tmp_path)
-    snippet = search(index, '"数据中心里的天才国度"').hits[0].snippet_html
+    snippet = snippet_html(search(index, '"数据中心里的天才国度"').hits[0].snippet)
     assert "<mark>数据中心里的天才国度</mark>" in snippet
     assert snippet.count("<mark>") == 1  # 的 is marked only inside the phrase
     index.close()
@@ -316,11 +328,11 @@ def test_phrase_words_are_marked_only_where_they_stand_together(tmp_path):
     text = "Talent und Zeit. Mehr Zeit und Talent. Talent und Zeit und Geld."
     build_index(tmp_path, [entry("phr", text)])
     index = SearchIndex(tmp_path)
-    snippet = str(search(index, '"Talent und Zeit"').hits[0].snippet_html)
+    snippet = str(snippet_html(search(index, '"Talent und Zeit"').hits[0].snippet))
     assert snippet == (
         "<mark>Talent und Zeit</mark>. Mehr Zeit und Talent. <mark>Talent und Zeit</mark> und Geld."
     )
-    both = str(search(index, 'Geld "Talent und Zeit"').hits[0].snippet_html)
+    both = str(snippet_html(search(index, 'Geld "Talent und Zeit"').hits[0].snippet))
     assert both.endswith("<mark>Talent und Zeit</mark> und <mark>Geld</mark>.")
     index.close()
 
@@ -378,10 +390,10 @@ def test_prefixes_find_stemmed_words_and_mark_every_match(tmp_path):
     build_index(tmp_path, entries)
     index = SearchIndex(tmp_path)
     found = search(index, "be*", page_size=100)
-    assert found.total == 51 and all("<mark>" in h.snippet_html for h in found.hits)
+    assert found.total == 51 and all("<mark>" in snippet_html(h.snippet) for h in found.hits)
     talents = search(index, "Talente*")  # the index holds the stem "talent"
     assert [h.id for h in talents.hits] == ["t"]
-    assert str(talents.hits[0].snippet_html).count("<mark>") == 2
+    assert str(snippet_html(talents.hits[0].snippet)).count("<mark>") == 2
     assert [h.id for h in search(index, "KI-Tal*").hits] == ["t"]
     index.close()
 
@@ -391,5 +403,5 @@ def test_excluded_words_are_not_marked(tmp_path):
     index = SearchIndex(tmp_path)
     result = search(index, "我们 -人才公司")  # 人才公司 is two words: 人才 AND 公司
     assert result.terms == ["我们"] and result.total == 1
-    assert str(result.hits[0].snippet_html).count("<mark>") == 1
+    assert str(snippet_html(result.hits[0].snippet)).count("<mark>") == 1
     index.close()

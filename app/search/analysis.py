@@ -12,7 +12,7 @@ and start/end chars point into the original text, so pinpoint highlighting works
 Stemming depends on the passage's language: the index hands the analyzer a `LangText` (a str
 that knows its language); German passages get the German Snowball stemmer, all others the
 English one (Latin words in Chinese pages are English terms and names). A query does not know
-the language of the passages it will meet, so app.search.run analyses each query word once per
+the language of the passages it will meet, so app.search.query analyses each query word once per
 stemmer (`query_variants`) and ORs the distinct forms; a lang: filter picks one stemmer.
 Measured on the seeds' German vocabulary (2,220 words): the English stemmer alone would split
 189 of the 230 word families the German one joins (bereich/bereiche/bereichen), the German
@@ -150,6 +150,8 @@ def query_variants(text: str, lang: str | None = None) -> list[list[str]]:
 
 class ArchiveAnalyzer(Analyzer):
     """The whoosh analyzer: tokens of `split`, ordinal positions, original char offsets."""
+
+    __module__ = "app.search.stored"  # the path index files name: see app.search.stored
 
     def __call__(
         self,

@@ -26,16 +26,20 @@ from pathlib import Path
 from whoosh import fields
 from whoosh import index as whoosh_index
 
-from app.search.analysis import LangText, analyzer
+from app.search import whoosh_patches
+from app.search.analysis import LangText
+from app.search.entry import IndexEntry
 from app.search.matchers import BM25
-from app.search.postings import Offsets
+from app.search.query import day_number
+from app.search.stored import ArchiveAnalyzer, Offsets
 from app.text import HAN, match_form
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 POINTER = "CURRENT"
-# Raise when the schema or the posting format changes: archives rebuild their index once.
-# 4: a folder records the archive version it was built from (/healthz tells one behind).
-INDEX_FORMAT = "4"
+# Raise when the schema, the posting format or a class path in app.search.stored changes:
+# archives rebuild their index once. 4: the classes are named by app.search.stored.
+# 5: a folder records the archive version it was built from (/healthz tells one behind).
+INDEX_FORMAT = "5"
 SPELLING = "words.txt"  # unstemmed non-Han words, folded, sorted: for "did you mean"
 WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
 LEASES = "leases"
@@ -52,12 +56,12 @@ def schema() -> fields.Schema:
     # every passage; the unstemmed words go to words.txt instead (see spelling_words).
     # Fields nobody searches are only stored: every indexed value is a posting to write
     # (a NUMERIC is 8), and they were 13 of a passage's ~114 postings.
-    text = fields.TEXT(analyzer=analyzer(), stored=True, chars=True)
+    text = fields.TEXT(analyzer=ArchiveAnalyzer(), stored=True, chars=True)
     text.format = Offsets()
     return fields.Schema(
         id=fields.STORED(),
         text=text,
-        speaker_name=fields.TEXT(analyzer=analyzer(), stored=True),
+        speaker_name=fields.TEXT(analyzer=ArchiveAnalyzer(), stored=True),
         speaker_slug=fields.ID(stored=True, sortable=True),
         interview_slug=fields.ID(stored=True, sortable=True),
         interview_title=fields.STORED(),
@@ -76,41 +80,21 @@ def schema() -> fields.Schema:
     )
 
 
-def document(entry: dict) -> dict:
-    """The whoosh document of one passage entry (see app.store.index_entries)."""
-    text = entry.get("text") or ""
-    lang = entry.get("language") or ""
+def document(entry: IndexEntry) -> dict:
+    """The whoosh document of one passage: the entry's fields, its text analysed in its
+    language, and its date as a day number for ranges."""
     return {
-        "id": str(entry["id"]),
-        "text": LangText(text, lang),
-        "_stored_text": str(text),  # store a plain str: readers need not unpickle LangText
-        "speaker_name": entry.get("speaker") or "",
-        "speaker_slug": entry.get("speaker_slug") or "",
-        "interview_slug": entry.get("interview_slug") or "",
-        "interview_title": entry.get("interview_title") or "",
-        "document_key": entry.get("document_key") or "",
-        "language": lang,
-        "date": entry.get("date") or "",
-        **({"day": day_number(entry["date"])} if ISO_DATE.match(entry.get("date") or "") else {}),
-        "kind": entry.get("kind") or "",
-        "section": entry.get("section") or "",
-        "provenance": ",".join(entry.get("provenance") or []),
-        "timestamp": entry.get("timestamp"),
-        "ordinal": int(entry.get("ordinal") or 0),
-        "role": entry.get("role") or "",
+        **vars(entry),  # the fields are named as in schema()
+        "text": LangText(entry.text, entry.language),
+        "_stored_text": entry.text,  # store a plain str: readers need not unpickle LangText
+        "provenance": ",".join(entry.provenance),
+        **({"day": day_number(entry.date)} if ISO_DATE.match(entry.date) else {}),
     }
-
-
-def day_number(iso: str, last: bool = False) -> int:
-    """ "2024-05-03" -> 20240503; a year or month alone -> its first (or last) day."""
-    parts = [int(p) for p in iso.split("-")[:3]]
-    parts += [99 if last else 0] * (3 - len(parts))
-    return parts[0] * 10_000 + parts[1] * 100 + parts[2]
 
 
 def build_index(
     index_root: Path,
-    entries: Iterable[dict],
+    entries: Iterable[IndexEntry],
     *,
     processes_from: int | None = None,
     built_from: str = "",
@@ -123,6 +107,7 @@ def build_index(
     into the folder, so that a server can tell an index that is behind its archive."""
     if processes_from is None:
         processes_from = int(os.environ.get("ARCHIVE_INDEX_PROCESSES_FROM", MULTIPROCESS_FROM))
+    whoosh_patches.apply()  # the writer processes are forked: they inherit the patches
     index_root = Path(index_root)
     index_root.mkdir(parents=True, exist_ok=True)
     folder = index_root / f"build-{time.time_ns()}-{os.getpid()}"
@@ -156,7 +141,7 @@ def _write(folder: Path, entries, processes_from: int) -> None:
         words: set[str] = set()
         try:
             for n, entry in enumerate(itertools.chain(head, entries)):
-                words.update(WORDS.findall(entry.get("text") or ""))
+                words.update(WORDS.findall(entry.text))
                 writer.add_document(**document(entry))
                 fail_for_tests(n)
             writer.commit()
@@ -235,6 +220,22 @@ def current_folder(index_root: Path) -> Path | None:
     return Path(index_root) / name if name else None
 
 
+class UnreadableIndex(RuntimeError):
+    """The live index folder cannot be opened (e.g. a class path it names is gone)."""
+
+
+def readable(index_root: Path) -> bool:
+    """Whether the live index folder exists and opens (its schema unpickles)."""
+    folder = current_folder(index_root)
+    if folder is None:
+        return False
+    try:
+        whoosh_index.open_dir(str(folder)).close()
+    except Exception:
+        return False
+    return True
+
+
 def prune(index_root: Path, keep: set[str]) -> None:
     """Delete build folders that are not kept and that no living process has leased."""
     for folder in Path(index_root).glob("build-*"):
@@ -263,6 +264,7 @@ class SearchIndex:
     """
 
     def __init__(self, index_root: Path):
+        whoosh_patches.apply()
         self.root = Path(index_root)
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -274,7 +276,8 @@ class SearchIndex:
         self.problem = ""  # why the live folder cannot be opened, if it cannot
 
     def searcher(self):
-        """This thread's Searcher on the live folder, or None when no index exists."""
+        """This thread's Searcher on the live folder, or None when no index exists; raises
+        UnreadableIndex when the folder cannot be opened (the next ingest rebuilds it)."""
         name = self._live_name()
         local = self._local
         if getattr(local, "name", None) == name and local.searcher is not None:
@@ -285,41 +288,41 @@ class SearchIndex:
             return None
         with self._lock:
             ix = self._indexes.get(name)
-            ix = ix if ix is not None else self._open(name)
             if ix is None:
-                return None
-            try:
-                searcher = ix.searcher(weighting=BM25())
-            except Exception as exc:  # segment files gone under an open index
-                self.problem = f"index folder {name} unreadable: {type(exc).__name__}"
-                return None
+                folder = self.root / name
+                try:  # a pointer to a deleted folder fails here already
+                    (folder / LEASES).mkdir(exist_ok=True)
+                    (folder / LEASES / str(os.getpid())).touch()
+                    ix = self._indexes[name] = whoosh_index.open_dir(str(folder))
+                except Exception as exc:
+                    (folder / LEASES / str(os.getpid())).unlink(missing_ok=True)
+                    raise UnreadableIndex(f"cannot open the index {folder}: {exc!r}") from exc
             self._users[name] = self._users.get(name, 0) + 1
-        local.name, local.searcher = name, searcher
-        return searcher
-
-    def _open(self, name: str):
-        """The whoosh index of a folder, or None (and `problem` says why) when the pointer
-        names a folder that is gone or unreadable: searches then say there is no index,
-        and /healthz answers 503, instead of every search failing with a 500."""
-        folder = self.root / name
-        try:
-            (folder / LEASES).mkdir(exist_ok=True)
-            (folder / LEASES / str(os.getpid())).touch()
-            ix = self._indexes[name] = whoosh_index.open_dir(str(folder))
-        except Exception as exc:  # missing folder, broken TOC, permissions
-            self.problem = f"index folder {name} unreadable: {type(exc).__name__}"
-            return None
-        self.problem = ""
-        return ix
+        local.name, local.searcher = name, ix.searcher(weighting=BM25())
+        return local.searcher
 
     def state(self) -> tuple[str, str]:
         """("ok" | "missing" | "unreadable", the archive version the live index was built
-        from) for /healthz."""
-        if self.searcher() is None:
-            return ("unreadable" if self.problem else "missing"), ""
+        from) for /healthz; `problem` says what is wrong."""
+        try:
+            found = self.searcher()
+        except UnreadableIndex as exc:
+            self.problem = str(exc)
+            return "unreadable", ""
+        if found is None:
+            self.problem = "no search index"
+            return "missing", ""
+        self.problem = ""
         path = self.root / self._local.name / BUILT_FROM
         built = self._cached(BUILT_FROM, lambda: path.read_text("utf-8") if path.exists() else "")
         return "ok", built
+
+    def ready(self) -> bool:
+        """Whether searches can run: an index exists and opens."""
+        try:
+            return self.searcher() is not None
+        except UnreadableIndex:
+            return False
 
     def spelling_words(self) -> list[str]:
         """The live folder's sorted word list (for whoosh's ListCorrector), read once."""

@@ -12,10 +12,10 @@ the benchmark's 100k-passage index (`python -m bench`) showed the time going:
   of every candidate. `Phrase` reads its words rarest first and compares positions as
   integer sets, dropping candidates as soon as they stop lining up.
 - Filters: TopAndAll takes a byte mask of the passages that pass the column filters.
-- Exclusion: whoosh's AndNotMatcher could keep its first match although it holds the
-  excluded word (fixed in `_find_first`).
 
-How postings are stored and read is in app.search.postings.
+How postings are stored is in app.search.postings; the changes to whoosh's own matchers
+(bisect skipping, the AndNot fix) are in app.search.whoosh_patches, which must be applied
+first: this module reads private state of whoosh 2.7.5's leaf matchers and collector.
 """
 
 from __future__ import annotations
@@ -32,18 +32,6 @@ from whoosh.matching.mcore import ListMatcher
 from whoosh.util import make_binary_tree
 
 from app.search.postings import field_lengths
-
-
-def _find_first(self):
-    """AndNotMatcher._find_first, fixed: whoosh checked the first match of the positive side
-    against the excluded side only when both stood on the same id, so when the excluded
-    word's first passage came earlier, `aber -dass` kept a first passage that says "dass"."""
-    if self.a.is_active() and self.b.is_active():
-        self._find_next()
-
-
-matching.AndNotMatcher._find_first = _find_first
-
 
 # ---------------------------------------------------------------- scoring
 

@@ -1,40 +1,23 @@
-"""How the index stores and reads postings: whoosh's codec, made compact and fast.
+"""How the index stores postings: our posting format and field lengths read once.
 
-whoosh 2.7 is pure Python and pinned, so these patches target one known version. Each was
-measured on the benchmark's 100k-passage index (`python -m bench`):
-
-- posting blocks and stored fields are pickled with protocol 4 instead of 2 (blocks read
-  5x faster and take half the space);
 - `Offsets` keeps a word's positions and character offsets in a passage as a typed array
   (whoosh pickles a list of tuples per posting);
-- block ids are summed in C, and skip_to() bisects within a block (whoosh steps posting by
-  posting);
 - field lengths are read once per segment and field (`field_lengths`), for the writer's
   block statistics and for scoring.
+
+The index pickles `Offsets` by its class path: it is exported from app.search.stored, whose
+path never changes. The changes to whoosh's own codec (pickle protocol, field lengths,
+skipping) are in app.search.whoosh_patches.
 """
 
 from __future__ import annotations
 
-import pickle
 from array import array
-from bisect import bisect_left
 from itertools import accumulate
 
-from whoosh import columns, formats
-from whoosh.codec import whoosh3
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
-from whoosh.matching.mcore import ReadTooFar
+from whoosh import formats
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
 from whoosh.util.numeric import byte_to_length
-
-
-def _dumps(obj, protocol=None):
-    """Pickle protocol 4 where whoosh asks for 2: protocol 2 writes every bytes object (each
-    posting's positions) as a call to codecs.encode. A posting block of a common word took
-    183 us to unpickle and 2.5 KB on disk; with protocol 4, 34 us and 1.3 KB."""
-    return pickle.dumps(obj, 4)
-
-
-whoosh3.dumps = columns.dumps = _dumps  # posting blocks, inlined postings, stored fields
 
 
 class Offsets(formats.Characters):
@@ -45,6 +28,8 @@ class Offsets(formats.Characters):
     length) are an array of the smallest unsigned type that holds them, behind a one-byte
     type code: smaller postings and a decode in C. Arrays use the machine's byte order, so an
     index is read where it was built (it is generated, never shipped)."""
+
+    __module__ = "app.search.stored"  # the path index files name: see app.search.stored
 
     def word_values(self, value, analyzer, **kwargs):
         """(word, frequency, weight, encoded offsets) per word: whoosh's Characters version,
@@ -114,46 +99,3 @@ def field_lengths(reader, fieldname: str) -> list[int] | None:
         decode = [byte_to_length(b) for b in range(256)]
         cache[fieldname] = None if column is None else [decode[b] for b in column]
     return cache[fieldname]
-
-
-def _doc_field_length(self, docnum, fieldname, default=0):
-    """W3PerDocReader.doc_field_length from a list read once per field. The segment writer
-    asks it for every posting it writes (block statistics): 14% of a build went to the
-    per-call column reads and, for fields without lengths, a stat() of a missing file."""
-    table = field_lengths(self, fieldname)
-    if table is None:
-        return default
-    return table[docnum] or None  # whoosh returns None for a zero length byte
-
-
-W3PerDocReader.doc_field_length = _doc_field_length
-
-
-def _read_ids(self):
-    """W3LeafMatcher._read_ids, with the id deltas summed in C (whoosh uses a generator)."""
-    if self._data is None:
-        self._read_data()
-    ids = self._data[0]
-    self._ids = ids if self._byteids else tuple(accumulate(ids))
-
-
-W3LeafMatcher._read_ids = _read_ids
-
-
-def _skip_to(self, targetid):
-    """W3LeafMatcher.skip_to with a bisect within the block (whoosh steps one by one)."""
-    if not self.is_active():
-        raise ReadTooFar
-    if targetid <= self.id():
-        return
-    if targetid > self._maxid:
-        self._skip_to_block(lambda: targetid > self._maxid)
-        if not self.is_active():
-            return
-        if self._ids is None:
-            self._read_ids()
-    # the block's largest id is >= targetid, so the bisect stays inside the block
-    self._i = bisect_left(self._ids, targetid, self._i)
-
-
-W3LeafMatcher.skip_to = _skip_to

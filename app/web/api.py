@@ -1,6 +1,6 @@
 """JSON routes: the twin of each page, built from the same app.web.read functions.
 
-The dataclasses of app.web.read are the response models, so the OpenAPI schema at /docs
+The dataclasses of app.web.views are the response models, so the OpenAPI schema at /docs
 describes exactly what the pages show.
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from app.web import read as queries
+from app.web import labels, read, views
 from app.web.deps import IndexDep, SessionDep, SettingsDep
+from app.web.marks import snippet_html
 
 router = APIRouter(prefix="/api", tags=["archive"])
 
@@ -20,10 +21,10 @@ NOT_FOUND = {404: {"description": "No such record."}}
 @router.get(
     "/stats",
     summary="What the archive holds (the home page's numbers)",
-    response_model=queries.HomeStats,
+    response_model=views.HomeStats,
 )
 def stats(session: SessionDep):
-    return queries.home_stats(session)
+    return read.home_stats(session)
 
 
 @router.get(
@@ -50,9 +51,9 @@ def search(
     date_to: str = "",
     page: str = "1",
 ) -> dict:
-    found = queries.run_search(
+    found = read.run_search(
         session,
-        index,
+        index=index,
         q=q,
         speaker=speaker,
         interview=interview,
@@ -64,6 +65,9 @@ def search(
         page_size=settings.page_size,
     )
     out = found.result.to_dict()
+    for hit, shown in zip(out["hits"], found.result.hits):  # the snippet as marked-up HTML
+        del hit["snippet"]
+        hit["snippet_html"] = str(snippet_html(shown.snippet))
     out["speaker_names"] = {
         s: found.speakers[s] for s in out["facets"].get("speaker", {}) if s in found.speakers
     }
@@ -76,10 +80,10 @@ def search(
 @router.get(
     "/interviews",
     summary="List interviews, newest first",
-    response_model=list[queries.InterviewCard],
+    response_model=list[views.InterviewCard],
 )
 def interviews(session: SessionDep, lang: str = "", speaker: str = "", kind: str = ""):
-    return queries.list_interviews(
+    return read.list_interviews(
         session, lang=lang or None, speaker=speaker or None, kind=kind or None
     )
 
@@ -87,29 +91,29 @@ def interviews(session: SessionDep, lang: str = "", speaker: str = "", kind: str
 @router.get(
     "/interviews/{slug}",
     summary="One interview: versions, participants, passages",
-    response_model=queries.InterviewPage,
+    response_model=views.InterviewPage,
     responses=NOT_FOUND,
 )
 def interview(session: SessionDep, slug: str, version: str = ""):
-    found = queries.get_interview(session, slug, version=version)
+    found = read.get_interview(session, slug=slug, version=version)
     if found is None:
         raise HTTPException(404, "No such interview.")
     return found
 
 
-@router.get("/speakers", summary="List speakers", response_model=list[queries.SpeakerCard])
+@router.get("/speakers", summary="List speakers", response_model=list[views.SpeakerCard])
 def speakers(session: SessionDep):
-    return queries.list_speakers(session)
+    return read.list_speakers(session)
 
 
 @router.get(
     "/speakers/{slug}",
     summary="One speaker: interviews, roles, passages (paginated)",
-    response_model=queries.SpeakerPage,
+    response_model=views.SpeakerPage,
     responses=NOT_FOUND,
 )
 def speaker(session: SessionDep, settings: SettingsDep, slug: str, page: str = "1"):
-    found = queries.get_speaker(session, slug, page=page, page_size=settings.page_size)
+    found = read.get_speaker(session, slug=slug, page=page, page_size=settings.page_size)
     if found is None:
         raise HTTPException(404, "No such speaker.")
     return found
@@ -118,7 +122,7 @@ def speaker(session: SessionDep, settings: SettingsDep, slug: str, page: str = "
 @router.get(
     "/passages/{passage_id}",
     summary="One passage with its context",
-    response_model=queries.PassagePage,
+    response_model=views.PassagePage,
     responses={
         **NOT_FOUND,
         301: {"description": "The passage moved: Location names its new id."},
@@ -127,17 +131,17 @@ def speaker(session: SessionDep, settings: SettingsDep, slug: str, page: str = "
         },
     },
 )
-def passage(session: SessionDep, passage_id: str):
-    found = queries.get_passage(session, passage_id)
+def passage(session: SessionDep, settings: SettingsDep, passage_id: str):
+    found = read.get_passage(session, passage_id=passage_id, base_url=settings.base_url.rstrip("/"))
     if found is None:
         raise HTTPException(404, "No such passage.")
-    if isinstance(found, queries.Moved):
+    if isinstance(found, views.Moved):
         if found.new_id:
             return RedirectResponse(f"/api/passages/{found.new_id}", status_code=301)
         return JSONResponse(
             status_code=410,
             content={
-                "detail": "This passage was removed from the archive.",
+                "detail": labels.REMOVED,
                 "interview": f"/api/interviews/{found.interview_slug}"
                 if found.interview_slug
                 else None,

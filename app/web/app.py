@@ -2,7 +2,7 @@
 
 The server only reads: SQLite is opened read-only (an ingest in another process writes
 through WAL while pages keep reading the previous state), and one SearchIndex lives as
-long as the app, because opening a whoosh searcher per request costs ~120 ms.
+long as the app, because opening an index searcher per request costs ~120 ms.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from app.config import ROOT, Settings
 from app.search.index import INDEX_FORMAT, SearchIndex
 from app.store import get_meta, read_engine
-from app.web import api, pages
-from app.web import read as queries
+from app.web import api, pages, read
 
 SECURITY_HEADERS = [
     # default-src 'self' alone would allow <base> and framing; nothing here needs either
@@ -132,7 +131,7 @@ def add_plain_routes(app: FastAPI) -> None:
     def healthz(request: Request) -> JSONResponse:
         try:
             with Session(request.app.state.engine) as session:
-                passages = queries.archive_ready(session)
+                passages = read.archive_ready(session)
                 version = f"{get_meta(session, 'content_version')}+{INDEX_FORMAT}"
         except Exception as exc:  # a missing or broken archive: say so, do not crash
             return JSONResponse(

@@ -16,8 +16,10 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from app.config import ROOT
-from app.web import read as queries
+from app.web import labels, read
 from app.web.deps import IndexDep, SessionDep, SettingsDep
+from app.web.marks import highlight, snippet_html
+from app.web.views import Moved
 
 router = APIRouter(include_in_schema=False)
 # Parameters are repeated in every link of a page: a 100 KB query made an 11 MB search
@@ -49,7 +51,7 @@ def marker(terms: list[str]):
     """text -> Markup with the terms marked; the one place pages mark source text."""
 
     def mark(text: str) -> Markup | str:
-        return queries.highlight(text, terms) if terms else text
+        return highlight(text, terms) if terms else text
 
     return mark
 
@@ -65,12 +67,13 @@ def environment() -> Environment:
         link=link,
         passage_url=passage_url,
         mark=marker([]),
-        languages=queries.LANGUAGES,
-        kinds=queries.KINDS,
-        script_lang=queries.text_language,
+        snippet_html=snippet_html,
+        languages=labels.LANGUAGES,
+        kinds=labels.KINDS,
+        script_lang=labels.text_language,
     )
-    env.filters["language"] = lambda code: queries.LANGUAGES.get(code, code or "unknown")
-    env.filters["kind"] = lambda code: queries.KINDS.get(code, code)
+    env.filters["language"] = labels.language_name
+    env.filters["kind"] = labels.kind_name
     return env
 
 
@@ -101,9 +104,9 @@ def home(request: Request, session: SessionDep):
     return render(
         request,
         "home.html",
-        stats=queries.home_stats(session),
-        latest=queries.list_interviews(session)[:6],
-        speakers=queries.list_speakers(session),
+        stats=read.home_stats(session),
+        latest=read.list_interviews(session)[:6],
+        speakers=read.list_speakers(session),
     )
 
 
@@ -131,8 +134,8 @@ def search(
         date_to=capped(date_to),
     )
     q = capped(q)
-    found = queries.run_search(
-        session, index, q=q, page=capped(page), page_size=settings.page_size, **filters
+    found = read.run_search(
+        session, index=index, q=q, page=capped(page), page_size=settings.page_size, **filters
     )
     return render(
         request,
@@ -142,7 +145,7 @@ def search(
         found=found,
         result=found.result,
         mark=marker(found.result.terms),
-        options=queries.filter_options(session),
+        options=read.filter_options(session),
     )
 
 
@@ -153,27 +156,27 @@ def interviews(
     return render(
         request,
         "interviews.html",
-        interviews=queries.list_interviews(session, lang=lang, speaker=speaker, kind=kind),
+        interviews=read.list_interviews(session, lang=lang, speaker=speaker, kind=kind),
         filters=dict(lang=lang, speaker=speaker, kind=kind),
-        options=queries.filter_options(session),
+        options=read.filter_options(session),
     )
 
 
 @router.get("/interviews/{slug}", response_class=HTMLResponse)
 def interview(request: Request, session: SessionDep, slug: str, version: str = "", q: str = ""):
-    found = queries.get_interview(session, slug, version=version)
+    found = read.get_interview(session, slug=slug, version=version)
     if found is None:
         return not_found(request)
     q = capped(q)
-    return render(request, "interview.html", page=found, q=q, mark=marker(queries.search_terms(q)))
+    return render(request, "interview.html", page=found, q=q, mark=marker(read.search_terms(q)))
 
 
 @router.get("/p/{passage_id}", response_class=HTMLResponse)
 def passage(request: Request, session: SessionDep, settings: SettingsDep, passage_id: str):
-    found = queries.get_passage(session, passage_id)
+    found = read.get_passage(session, passage_id=passage_id, base_url=settings.base_url.rstrip("/"))
     if found is None:
         return not_found(request)
-    if isinstance(found, queries.Moved):
+    if isinstance(found, Moved):
         if found.new_id:
             return RedirectResponse(f"/p/{found.new_id}", status_code=301)
         return render(
@@ -181,22 +184,22 @@ def passage(request: Request, session: SessionDep, settings: SettingsDep, passag
             "error.html",
             status_code=410,
             status=410,
-            detail="This passage was removed from the archive.",
+            detail=labels.REMOVED,
             interview_slug=found.interview_slug,
         )
-    return render(request, "passage.html", page=found, base_url=settings.base_url.rstrip("/"))
+    return render(request, "passage.html", page=found)
 
 
 @router.get("/speakers", response_class=HTMLResponse)
 def speakers(request: Request, session: SessionDep):
-    return render(request, "speakers.html", speakers=queries.list_speakers(session))
+    return render(request, "speakers.html", speakers=read.list_speakers(session))
 
 
 @router.get("/speakers/{slug}", response_class=HTMLResponse)
 def speaker(
     request: Request, session: SessionDep, settings: SettingsDep, slug: str, page: str = "1"
 ):
-    found = queries.get_speaker(session, slug, page=page, page_size=settings.page_size)
+    found = read.get_speaker(session, slug=slug, page=page, page_size=settings.page_size)
     if found is None:
         return not_found(request)
     return render(request, "speaker.html", page=found)
@@ -225,6 +228,6 @@ def api_index(request: Request):
 @router.get("/sitemap.xml")
 def sitemap(request: Request, session: SessionDep, settings: SettingsDep):
     body = templates.get_template("sitemap.xml").render(
-        base_url=settings.base_url.rstrip("/"), paths=queries.sitemap_paths(session)
+        base_url=settings.base_url.rstrip("/"), paths=read.sitemap_paths(session)
     )
     return Response(body, media_type="application/xml")

@@ -1,17 +1,17 @@
-"""The read layer shared by pages and API: records in, plain dataclasses out.
+"""The read layer shared by pages and API: records in, the dataclasses of app.web.views out.
 
 Pages and API call only these functions, so every HTML page and its JSON twin show the
-same facts. The dataclasses double as the API's response models. Every function that
-touches the database takes the Session first and keyword-only arguments after it.
+same facts; they never write SQL or open the index themselves. Every function takes the
+Session first and keyword-only arguments after it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 
 from sqlmodel import Session, func, select
 
+from app import store
 from app.models import (
     Document,
     Interview,
@@ -23,164 +23,30 @@ from app.models import (
 )
 from app.search import run as engine
 from app.search.index import SearchIndex
-from app.text import HAN_CHAR, KANA_CHAR
+from app.search.query import prepare
+from app.web import labels
+from app.web.labels import KINDS, LANGUAGES, ROLES
+from app.web.views import (
+    Appearance,
+    HomeStats,
+    InterviewCard,
+    InterviewPage,
+    Moved,
+    Participant,
+    PassagePage,
+    PassageView,
+    SearchPage,
+    Section,
+    SpeakerCard,
+    SpeakerPage,
+    SpeakerRef,
+    Version,
+)
 
-LANGUAGES = {"de": "German", "zh": "Chinese", "en": "English", "ja": "Japanese", "fr": "French"}
-KINDS = {
-    "interview": "Interview",
-    "interview_summary": "Interview summary",
-    "essay": "Essay",
-    "article": "Article",
-}
-ROLES = ("host", "interviewer", "guest", "author")
 SITEMAP_LIMIT = 50_000
 
 
-# ---------------------------------------------------------------- shapes
-
-
-@dataclass
-class SpeakerRef:
-    slug: str
-    name: str
-
-
-@dataclass
-class Participant:
-    role: str
-    slug: str
-    name: str
-
-
-@dataclass
-class PassageView:
-    id: str
-    ordinal: int
-    text: str
-    role: str
-    section: str
-    timestamp: int | None
-    time: str  # the timestamp as h:mm:ss, "" when none
-    speaker_label: str
-    speaker: SpeakerRef | None
-    language: str
-    document_key: str
-    interview_slug: str
-    interview_title: str
-
-
-@dataclass
-class InterviewCard:
-    slug: str
-    title: str
-    title_language: str
-    kind: str
-    show: str
-    episode: str
-    date: str
-    languages: list[str]
-    participants: list[Participant]
-
-
-@dataclass
-class Version:
-    key: str
-    language: str
-    title: str
-    publisher: str
-    published_date: str
-    date_text: str
-    source_urls: list[str]
-    source_credit: str
-    provenance: list[str]
-    notes: list[str]  # what a reader must know: translation, AI summary …
-    kind: str
-
-
-@dataclass
-class Section:
-    title: str
-    anchor: str  # the id of its first passage
-
-
-@dataclass
-class InterviewPage:
-    interview: InterviewCard
-    versions: list[Version]
-    version: Version  # the one shown
-    sections: list[Section]
-    passages: list[PassageView]
-
-
-@dataclass
-class SpeakerCard:
-    slug: str
-    name: str
-    aliases: list[str]
-    affiliation: str
-    role: str
-    is_organization: bool
-    interviews: int = 0
-
-
-@dataclass
-class Appearance:
-    interview: InterviewCard
-    roles: list[str]
-
-
-@dataclass
-class SpeakerPage:
-    speaker: SpeakerCard
-    appearances: list[Appearance]
-    passages: list[PassageView]
-    passage_total: int
-    page: int
-    pages: int
-
-
-@dataclass
-class PassagePage:
-    passage: PassageView
-    interview: InterviewCard
-    version: Version
-    before: list[PassageView]
-    after: list[PassageView]
-
-
-@dataclass
-class Moved:
-    """A passage id that went away: new_id when the words live on elsewhere."""
-
-    old_id: str
-    new_id: str | None
-    interview_slug: str
-
-
-@dataclass
-class HomeStats:
-    interviews: int
-    speakers: int
-    passages: int
-    documents: int
-    languages: dict[str, int] = field(default_factory=dict)  # language -> passages
-
-
-# ---------------------------------------------------------------- small helpers
-
-
-def clock(seconds: int | None) -> str:
-    if seconds is None:
-        return ""
-    h, rest = divmod(int(seconds), 3600)
-    return f"{h:02d}:{rest // 60:02d}:{rest % 60:02d}"
-
-
-def text_language(text: str, default: str = "") -> str:
-    """The script of a short string (a name, an alias): lang attributes need it."""
-    if KANA_CHAR.search(text):
-        return "ja"
-    return "zh" if HAN_CHAR.search(text) else default
+# ---------------------------------------------------------------- records to views
 
 
 def page_number(value, pages: int = 10_000) -> int:
@@ -189,20 +55,6 @@ def page_number(value, pages: int = 10_000) -> int:
         return min(max(1, int(str(value).strip())), max(1, pages))
     except (TypeError, ValueError):
         return 1
-
-
-def provenance_notes(provenance: list[str], language: str, original: str) -> list[str]:
-    notes = []
-    if "ai_generated" in provenance:
-        notes.append("AI-generated summary: quotes may not be verbatim.")
-    elif "summary" in provenance:
-        notes.append("Summary, not a verbatim transcript: quotes may be paraphrased.")
-    if "translation" in provenance or (original and language and original != language):
-        notes.append(
-            f"{LANGUAGES.get(language, language or 'Unknown')} translation"
-            + (f" of the {LANGUAGES.get(original, original)} original." if original else ".")
-        )
-    return notes
 
 
 def to_version(doc: Document, original: str = "") -> Version:
@@ -217,7 +69,7 @@ def to_version(doc: Document, original: str = "") -> Version:
         source_urls=loads(doc.source_urls),
         source_credit=doc.source_credit,
         provenance=provenance,
-        notes=provenance_notes(provenance, doc.language, original),
+        notes=labels.provenance_notes(provenance, doc.language, original),
         kind=doc.kind,
     )
 
@@ -244,7 +96,7 @@ def to_passage(
         role=p.role,
         section=p.section,
         timestamp=p.timestamp,
-        time=clock(p.timestamp),
+        time=labels.clock(p.timestamp),
         speaker_label=p.speaker_label,
         speaker=SpeakerRef(speaker.slug, speaker.name) if speaker else None,
         language=doc.language,
@@ -372,7 +224,7 @@ def sections_of(passages: list[PassageView]) -> list[Section]:
 
 
 def get_interview(
-    session: Session, slug: str, *, version: str | None = None
+    session: Session, *, slug: str, version: str | None = None
 ) -> InterviewPage | None:
     """An interview with all its versions; `version` (a document key) picks the one shown,
     the first version otherwise (an unknown key too: a stale link still shows the text)."""
@@ -414,7 +266,7 @@ def list_speakers(session: Session) -> list[SpeakerCard]:
 
 
 def get_speaker(
-    session: Session, slug: str, *, page: int | str = 1, page_size: int = 20
+    session: Session, *, slug: str, page: int | str = 1, page_size: int = 20
 ) -> SpeakerPage | None:
     speaker = session.exec(select(Speaker).where(Speaker.slug == slug)).first()
     if speaker is None:
@@ -452,12 +304,14 @@ def get_speaker(
 
 
 def get_passage(
-    session: Session, passage_id: str, *, context: int = 2
+    session: Session, *, passage_id: str, context: int = 2, base_url: str = ""
 ) -> PassagePage | Moved | None:
-    """The passage with `context` passages either side; Moved for an id that went away."""
+    """The passage with `context` passages either side; Moved for an id that went away.
+
+    `base_url` (no trailing slash) makes the permanent link in its citation absolute."""
     row = session.get(Passage, passage_id)
     if row is None:
-        return moved(session, passage_id)
+        return moved(session, passage_id=passage_id)
     doc = session.get(Document, row.document_id)
     interview = session.get(Interview, doc.interview_id) if doc.interview_id else None
     around = _passages(
@@ -479,16 +333,23 @@ def get_passage(
             participants=[],
         )
     )
+    passage = around[at]
+    version = to_version(doc, interview.original_language if interview else "")
+    who = labels.attribution(passage, card, version)
+    url = f"{base_url}/p/{passage.id}"
     return PassagePage(
-        passage=around[at],
+        passage=passage,
         interview=card,
-        version=to_version(doc, interview.original_language if interview else ""),
+        version=version,
         before=around[:at],
         after=around[at + 1 :],
+        attribution=who,
+        url=url,
+        citation=labels.citation(passage, card, version, who=who, url=url),
     )
 
 
-def moved(session: Session, passage_id: str) -> Moved | None:
+def moved(session: Session, *, passage_id: str) -> Moved | None:
     redirect = session.get(PassageRedirect, passage_id)
     if redirect is None:
         return None
@@ -500,7 +361,6 @@ def moved(session: Session, passage_id: str) -> Moved | None:
 
 
 def home_stats(session: Session) -> HomeStats:
-    count = lambda model: session.exec(select(func.count()).select_from(model)).one()  # noqa: E731
     languages = Counter(
         dict(
             session.exec(
@@ -510,13 +370,7 @@ def home_stats(session: Session) -> HomeStats:
             ).all()
         )
     )
-    return HomeStats(
-        interviews=count(Interview),
-        speakers=count(Speaker),
-        passages=count(Passage),
-        documents=count(Document),
-        languages=dict(languages.most_common()),
-    )
+    return HomeStats(**store.counts(session), languages=dict(languages.most_common()))
 
 
 def filter_options(session: Session) -> dict[str, list[tuple[str, str]]]:
@@ -553,17 +407,10 @@ def archive_ready(session: Session) -> int:
 # ---------------------------------------------------------------- search
 
 
-@dataclass
-class SearchPage:
-    result: engine.SearchResult
-    speakers: dict[str, str]  # slug -> name, for the facets and filters
-    interviews: dict[str, str]  # slug -> title
-
-
 def run_search(
     session: Session,
-    index: SearchIndex,
     *,
+    index: SearchIndex,
     q: str = "",
     speaker: str = "",
     interview: str = "",
@@ -596,7 +443,4 @@ def search_terms(q: str | None) -> list[str]:
     page reached from a search."""
     if not q:
         return []
-    return sorted(engine.prepare(q).terms)
-
-
-highlight = engine.highlight
+    return sorted(prepare(q).terms)

@@ -1,0 +1,296 @@
+"""The query language: a user's query string as a plain structure of clauses.
+
+Whoosh's own QueryParser raises IndexError on `NOT OR foobar` / `NOT NOT NOT`, is quadratic
+on long tokens and lets `*x` / `field:*` enumerate every term. So queries are parsed here
+with one regex into clauses, bounded in length before any work, and built into the plain
+nodes below (Term, Phrase, Prefix, DayRange, AllOf, AnyOf); app.search.run turns them into
+engine queries. Only our own fields exist, and anything unexpected becomes plain words
+(like Elasticsearch's simple_query_string). Nothing here raises on user input, and nothing
+here builds an engine object.
+
+Syntax: words (AND), "phrases", OR, -word / NOT word, prefix* (>= 2 characters before *),
+speaker: interview: lang: kind: date:YYYY[-MM[-DD]] or date:FROM..TO.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from app.search.analysis import QUERY_LANGUAGES, query_variants, stem
+from app.search.analysis import terms as analysed
+from app.text import has_han
+
+MAX_QUERY = 500  # characters; the rest is dropped before parsing
+MAX_WORD = 64  # characters of one word (whoosh is slow on very long tokens)
+MAX_CLAUSES = 24
+FILTER_FIELDS = ("speaker", "interview", "lang", "kind", "date")
+QUOTES = str.maketrans({c: '"' for c in "“”„‟«»「」『』＂"})
+CLAUSE = re.compile(
+    r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))'
+)
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$", re.I)
+
+
+# ---------------------------------------------------------------- the plain structure
+
+
+@dataclass(frozen=True)
+class Term:
+    """An indexed word (or keyword value) in one field."""
+
+    field: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Indexed words at adjacent positions of one field."""
+
+    field: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """Every indexed word of a field that starts with `text`."""
+
+    field: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """Passages dated from day `lo` to day `hi` (YYYYMMDD numbers; hi None: open end)."""
+
+    lo: int
+    hi: int | None
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Every part matches (AND)."""
+
+    parts: tuple
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """At least one part matches (OR)."""
+
+    parts: tuple
+
+
+Node = Term | Phrase | Prefix | DayRange | AllOf | AnyOf  # what Parsed's lists hold
+
+
+@dataclass
+class Parsed:
+    """A query: `must` clauses are scored and ANDed, `filters` must match but add nothing to
+    a score, `must_not` must not match; `terms` are the analysed forms to mark in text
+    ("xy*" a prefix, a term with spaces a phrase)."""
+
+    must: list[Node] = field(default_factory=list)
+    must_not: list[Node] = field(default_factory=list)
+    filters: list[Node] = field(default_factory=list)
+    terms: set[str] = field(default_factory=set)
+    words: list[str] = field(default_factory=list)  # plain non-Han words, for did-you-mean
+    notes: list[str] = field(default_factory=list)
+
+
+def either(parts: list):
+    """One node for alternatives: the node itself when there is one."""
+    return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def tidy_query(q: str, notes: list) -> str:
+    q = q or ""
+    if len(q) > MAX_QUERY:
+        notes.append(f"The query was shortened to {MAX_QUERY} characters.")
+        q = q[:MAX_QUERY]
+    q = unicodedata.normalize("NFKC", q).translate(QUOTES)
+    return "".join(c if c.isprintable() else " " for c in q)
+
+
+def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
+    """Query for a word or phrase: one form per stemmer, ORed; None when nothing is left.
+
+    A word that analyses to several tokens ("KI-Talente") stays one unit, like a phrase;
+    unquoted Chinese and words joined by spaces match in any order."""
+    text = text[: MAX_QUERY if phrase else MAX_WORD]
+    adjacent = phrase or not (has_han(text) or re.search(r"\s", text.strip()))
+    options: list[Node] = []
+    for tokens in query_variants(text, lang):
+        if not tokens:
+            continue
+        together = adjacent and len(tokens) > 1
+        parsed.terms.update([" ".join(tokens)] if together else tokens)
+        if len(tokens) == 1:
+            options.append(Term("text", tokens[0]))
+        elif adjacent:
+            options.append(Phrase("text", tuple(tokens)))
+        else:
+            options.append(AllOf(tuple(Term("text", t) for t in tokens)))
+    return either(options) if options else None
+
+
+def prefix_query(word: str, parsed: Parsed):
+    """The last word of `word` as a prefix of indexed words, in its folded form and in each
+    stem (the index holds stems: "Talente*" must find "talent"); words before it (KI-Tal*)
+    must be there too."""
+    stem_part = word.rstrip("*")
+    tokens = analysed(stem_part, stemmed=False) if "*" not in stem_part else []
+    if len(stem_part) < 2 or not tokens or len(tokens[-1]) < 2:
+        parsed.notes.append(
+            f"Ignored {word!r}: wildcards need at least 2 characters before a final *."
+        )
+        return None
+    *before, last = tokens
+    forms = list(dict.fromkeys([last] + [stem(last, lang) for lang in QUERY_LANGUAGES]))
+    parsed.terms.update(f + "*" for f in forms)
+    found = either([Prefix("text", f) for f in forms if len(f) >= 2])
+    if before:
+        parsed.notes.append(f"{word!r} was searched as {' '.join(before)} and {last}*.")
+        words = [text_query(w, None, False, parsed) for w in before]
+        return AllOf(tuple([w for w in words if w is not None] + [found]))
+    return found
+
+
+def day_number(iso: str, last: bool = False) -> int:
+    """ "2024-05-03" -> 20240503; a year or month alone -> its first (or last) day."""
+    parts = [int(p) for p in iso.split("-")[:3]]
+    parts += [99 if last else 0] * (3 - len(parts))
+    return parts[0] * 10_000 + parts[1] * 100 + parts[2]
+
+
+def date_filter(value: str) -> DayRange | None:
+    lo, _, hi = value.partition("..") if ".." in value else (value, "", value)
+    lo, hi = lo.strip(), hi.strip()
+    ok = re.compile(r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")
+    if not (ok.match(lo) and ok.match(hi)) or not (lo or hi):
+        return None
+    # whoosh 2.7's trie ranges match every passage for an open start (None, made 0) and for
+    # an end of 99999999; a start of 1 and an open end were right in 2,651 random ranges
+    return DayRange(day_number(lo) if lo else 1, day_number(hi, last=True) if hi else None)
+
+
+def filter_query(name: str, value: str):
+    value = value.strip().strip("*")
+    if not value:
+        return None
+    if name == "speaker":
+        slug = Term("speaker_slug", value.casefold())
+        tokens = analysed(value)
+        if not tokens or SLUG.match(value):  # a slug: no phrase over every passage's name
+            return slug
+        by_name = (
+            Phrase("speaker_name", tuple(tokens))
+            if len(tokens) > 1
+            else Term("speaker_name", tokens[0])
+        )
+        return AnyOf((slug, by_name))
+    if name == "interview":
+        return Term("interview_slug", value.casefold())
+    if name == "lang":
+        return Term("language", value.casefold())
+    if name == "kind":
+        return Term("kind", value.casefold())
+    return date_filter(value)
+
+
+def parse(q: str, lang: str | None = None) -> Parsed:
+    """Clauses left to right; bare AND is the default, NOT negates the next clause, OR joins
+    the next clause to the previous one. Operators without operands are ignored."""
+    parsed = Parsed()
+    negate_next, or_next = False, False
+    for m in CLAUSE.finditer(tidy_query(q, parsed.notes)):
+        if len(parsed.must) + len(parsed.must_not) + len(parsed.filters) >= MAX_CLAUSES:
+            parsed.notes.append(f"Only the first {MAX_CLAUSES} parts of the query were used.")
+            break
+        word = m.group("word")
+        if word in ("AND", "NOT", "OR") and not m.group("field") and not m.group("neg"):
+            negate_next = negate_next != (word == "NOT")
+            or_next = word == "OR" and bool(parsed.must)
+            continue
+        negate, negate_next = bool(m.group("neg")) != negate_next, False
+        marked = set(parsed.terms)
+        built = clause(m, lang, parsed, negate)
+        if negate:  # what a passage must not hold is not marked in it
+            parsed.terms = marked
+        if built is None:
+            continue
+        if negate:
+            parsed.must_not.append(built)
+        elif or_next and parsed.must:
+            parsed.must[-1] = AnyOf((parsed.must[-1], built))
+        else:
+            parsed.must.append(built)
+        or_next = False
+    return parsed
+
+
+def clause(m: re.Match, lang: str | None, parsed: Parsed, negate: bool):
+    """The query of one word, phrase or prefix (filters go straight into `parsed`)."""
+    word, phrase, name = m.group("word"), m.group("phrase"), (m.group("field") or "").lower()
+    if name in FILTER_FIELDS:
+        built = filter_query(name, phrase if phrase is not None else word)
+        if built is None:
+            parsed.notes.append(f"Ignored the empty or malformed filter {m.group()!r}.")
+        else:
+            (parsed.must_not if negate else parsed.filters).append(built)
+        return None
+    if name:  # unknown field: its words are plain words, ANDed
+        word, phrase = m.group().lstrip("-").replace(":", " ").replace('"', " "), None
+    if phrase is not None:  # a misspelt quote gets a suggestion too
+        parsed.words += [w for w in re.findall(r"[^\W\d_]{3,}", phrase) if not has_han(w)]
+        return text_query(phrase, lang, True, parsed)
+    word = word[:MAX_WORD]
+    if word.endswith("*") and not name:
+        return prefix_query(word, parsed)
+    if word.startswith("*"):
+        parsed.notes.append(f"Leading wildcards are not supported; searched {word.strip('*')!r}.")
+    if not has_han(word):
+        parsed.words += re.findall(r"[^\W\d_]{3,}", word)
+    return text_query(word.replace("*", " "), lang, False, parsed)
+
+
+def fallback(q: str, lang: str | None) -> Parsed:
+    """Plain analysed words, ANDed: what is left when parsing itself went wrong."""
+    parsed = Parsed(notes=["The query could not be parsed; searched for its words."])
+    words = analysed(tidy_query(q, [])[:MAX_QUERY], lang or "")[:MAX_CLAUSES]
+    parsed.must = [Term("text", w) for w in words]
+    parsed.terms = set(words)
+    return parsed
+
+
+def keyword_filters(speaker, interview, lang, kind, date_from, date_to) -> list:
+    out = []
+    for name, value in (
+        ("speaker", speaker),
+        ("interview", interview),
+        ("lang", lang),
+        ("kind", kind),
+    ):
+        if value:
+            built = filter_query(name, str(value))
+            out += [built] if built is not None else []
+    if date_from or date_to:
+        built = date_filter(f"{date_from or ''}..{date_to or ''}")
+        out += [built] if built is not None else []
+    return out
+
+
+def prepare(
+    q: str, *, speaker=None, interview=None, lang=None, kind=None, date_from=None, date_to=None
+) -> Parsed:
+    """The parsed query with the keyword filters (the search form's fields) added."""
+    try:
+        parsed = parse(q, lang)
+    except Exception:  # a parser bug must not become a 500: fall back to plain words
+        parsed = fallback(q, lang)
+    parsed.filters += keyword_filters(speaker, interview, lang, kind, date_from, date_to)
+    return parsed

@@ -1,0 +1,82 @@
+"""What readers see instead of codes: language and kind names, roles, clock times, the
+notes a version carries, and the plain-text citation of a passage.
+
+Wording lives here so that pages and their JSON twins say the same thing.
+"""
+
+from __future__ import annotations
+
+from app.text import HAN_CHAR, KANA_CHAR
+from app.web.views import InterviewCard, PassageView, Version
+
+LANGUAGES = {"de": "German", "zh": "Chinese", "en": "English", "ja": "Japanese", "fr": "French"}
+KINDS = {
+    "interview": "Interview",
+    "interview_summary": "Interview summary",
+    "essay": "Essay",
+    "article": "Article",
+}
+ROLES = ("host", "interviewer", "guest", "author")  # the order participants are listed in
+REMOVED = "This passage was removed from the archive."
+
+
+def language_name(code: str) -> str:
+    return LANGUAGES.get(code, code or "unknown")
+
+
+def kind_name(code: str) -> str:
+    return KINDS.get(code, code)
+
+
+def clock(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    h, rest = divmod(int(seconds), 3600)
+    return f"{h:02d}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def text_language(text: str, default: str = "") -> str:
+    """The script of a short string (a name, an alias): lang attributes need it."""
+    if KANA_CHAR.search(text):
+        return "ja"
+    return "zh" if HAN_CHAR.search(text) else default
+
+
+def provenance_notes(provenance: list[str], language: str, original: str) -> list[str]:
+    notes = []
+    if "ai_generated" in provenance:
+        notes.append("AI-generated summary: quotes may not be verbatim.")
+    elif "summary" in provenance:
+        notes.append("Summary, not a verbatim transcript: quotes may be paraphrased.")
+    if "translation" in provenance or (original and language and original != language):
+        notes.append(
+            f"{LANGUAGES.get(language, language or 'Unknown')} translation"
+            + (f" of the {LANGUAGES.get(original, original)} original." if original else ".")
+        )
+    return notes
+
+
+def attribution(passage: PassageView, interview: InterviewCard, version: Version) -> str:
+    """Who a passage is credited to: its speaker, else its label, the show or the publisher."""
+    if passage.speaker:
+        return passage.speaker.name
+    return passage.speaker_label or interview.show or version.publisher
+
+
+def citation(
+    passage: PassageView, interview: InterviewCard, version: Version, *, who: str, url: str
+) -> str:
+    """“Words” — who, title, show #episode, publisher, date (language version). url"""
+    parts = [f"“{passage.text}” — {who}", interview.title]
+    if interview.show and interview.show not in interview.title:
+        episode = f" #{interview.episode}" if interview.episode else ""
+        parts.append(interview.show + episode)
+    if version.publisher and version.publisher != interview.show:
+        parts.append(version.publisher)
+    if interview.date:
+        parts.append(interview.date)
+    text = ", ".join(parts)
+    first_language = interview.languages[0] if interview.languages else None
+    if version.language != first_language or "translation" in version.provenance:
+        text += f" ({language_name(version.language)} version)"
+    return f"{text}. {url}"
