@@ -81,6 +81,14 @@ def free_port() -> int:
 @contextmanager
 def running_server(settings: Settings):
     """`archive serve` in its own process on a free port; yields its base URL."""
+    with serving(settings) as (base, _process):
+        yield base
+
+
+@contextmanager
+def serving(settings: Settings):
+    """`archive serve` in its own process; yields its base URL and the process (whose
+    memory the budget tests read)."""
     port = free_port()
     command = [
         str(Path(sys.executable).with_name("archive")),
@@ -100,7 +108,7 @@ def running_server(settings: Settings):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_health(base, process, log)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:

@@ -94,8 +94,10 @@ def interviews(session: SessionDep, lang: str = "", speaker: str = "", kind: str
     response_model=views.InterviewPage,
     responses=NOT_FOUND,
 )
-def interview(session: SessionDep, slug: str, version: str = ""):
-    found = read.get_interview(session, slug=slug, version=version)
+def interview(session: SessionDep, slug: str, version: str = "", page: str = "1", at: str = ""):
+    """`passages` holds one window of a long version (`part` of `parts`): `page` picks it,
+    or `at`, a passage id, the window holding that passage."""
+    found = read.get_interview(session, slug=slug, version=version, part=page, at=at)
     if found is None:
         raise HTTPException(404, "No such interview.")
     return found

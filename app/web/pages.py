@@ -43,8 +43,10 @@ def link(path: str, params: dict | None = None, **more) -> str:
 
 
 def passage_url(interview_slug: str, document_key: str, passage_id: str, q: str = "") -> str:
-    """Where a passage stands in its interview: its version shown, the query marked."""
-    return link(f"/interviews/{interview_slug}", version=document_key, q=q) + f"#{passage_id}"
+    """Where a passage stands in its interview: its version shown, in the window holding it
+    (`at`), the query marked."""
+    path = f"/interviews/{interview_slug}"
+    return link(path, version=document_key, q=q, at=passage_id) + f"#{passage_id}"
 
 
 def marker(terms: list[str]):
@@ -163,8 +165,18 @@ def interviews(
 
 
 @router.get("/interviews/{slug}", response_class=HTMLResponse)
-def interview(request: Request, session: SessionDep, slug: str, version: str = "", q: str = ""):
-    found = read.get_interview(session, slug=slug, version=version)
+def interview(
+    request: Request,
+    session: SessionDep,
+    slug: str,
+    version: str = "",
+    q: str = "",
+    page: str = "1",
+    at: str = "",
+):
+    found = read.get_interview(
+        session, slug=slug, version=capped(version), part=capped(page), at=capped(at)
+    )
     if found is None:
         return not_found(request)
     q = capped(q)

@@ -73,6 +73,7 @@ class Version:
 class Section:
     title: str
     anchor: str  # the id of its first passage
+    part: int = 1  # the window of the interview page it starts in
 
 
 @dataclass
@@ -81,7 +82,9 @@ class InterviewPage:
     versions: list[Version]
     version: Version  # the one shown
     sections: list[Section]
-    passages: list[PassageView]
+    passages: list[PassageView]  # the window shown: `part` of `parts`
+    part: int = 1
+    parts: int = 1
 
 
 @dataclass
