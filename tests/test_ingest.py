@@ -426,6 +426,13 @@ def test_the_server_tells_an_index_behind_or_missing_and_never_fails(
         assert ingest(settings, [sources]).index_error
         health = client.get("/healthz")
         assert health.status_code == 200 and health.json()["index"] == "behind"
+        # the old index still has the edited passage under its old id: it is left out
+        found = client.get("/api/search?q=sicher").json()
+        with sqlite3.connect(settings.db_path) as con:
+            live = {i for (i,) in con.execute("select id from passage")}
+        assert found["hits"] and all(h["id"] in live for h in found["hits"])
+        assert "left out" in found["message"]
+        assert client.get("/search?q=sicher").status_code == 200
         (settings.index_root / "CURRENT").write_text("build-gone", "utf-8")
         health = client.get("/healthz")
         assert health.status_code == 503 and health.json()["index"] == "unreadable"

@@ -473,9 +473,26 @@ def run_search(
         page=page_number(page),
         page_size=page_size,
     )
+    drop_gone_hits(session, result)
     speakers = dict(session.exec(select(Speaker.slug, Speaker.name)).all())
     interviews = dict(session.exec(select(Interview.slug, Interview.title)).all())
     return SearchPage(result=result, speakers=speakers, interviews=interviews)
+
+
+def drop_gone_hits(session: Session, result) -> None:
+    """Hits of an index behind its archive (an ingest killed between commit and index
+    switch, a failed build) may name passages that are gone: leave them out rather than
+    link to a 410."""
+    ids = [h.id for h in result.hits]
+    if not ids:
+        return
+    present = set(session.exec(select(Passage.id).where(Passage.id.in_(ids))).all())
+    gone = len(ids) - len(present)
+    if gone:
+        result.hits = [h for h in result.hits if h.id in present]
+        result.total = max(result.total - gone, len(result.hits))
+        note = f"{gone} results left out: the search index is being brought up to date."
+        result.message = f"{result.message} {note}".strip()
 
 
 def search_terms(q: str | None) -> list[str]:
