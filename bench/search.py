@@ -12,6 +12,7 @@ character bigrams on Chinese quotes taken from the seeds.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
@@ -121,7 +122,18 @@ def queries(base: list[IndexEntry], size: int, seed: int = 11) -> dict[str, list
         + [f"speaker:person-{rng.randrange(60)} KI" for _ in range(5)],
         "rare": [rare_name(k) for k in rng.sample(range(rare_count(size)), 5)],
         "common": COMMON,
+        "hostile": HOSTILE,
     }
+
+
+# The costliest 500-character queries found (issue #10): common words ORed (the worst
+# after the clause, prefix and time budgets), two-letter prefixes ORed and ANDed.
+PAIRS = ["".join(p) for p in itertools.product("abdeghiklmnorstuvw", repeat=2)]
+HOSTILE = [
+    " OR ".join(["die", "der", "und", "KI", "我们", "公司", "ist", "das"] * 20)[:500],
+    " OR ".join(f"{p}*" for p in PAIRS)[:500],
+    " ".join(f"{p}*" for p in PAIRS)[:500],
+]
 
 
 def german_phrase(text: str, rng) -> str:
