@@ -103,3 +103,50 @@ def test_any_ingested_page_renders(tmp_path_factory, text):
             passages = client.get(f"/api/interviews/{interview['slug']}").json()["passages"]
             for p in passages[:3]:
                 assert client.get(f"/p/{p['id']}").status_code == 200
+
+
+# pieces of the query language and of the seeds' words, and any character at all
+query_piece = st.one_of(
+    st.sampled_from(
+        ['"', "*", "-", ":", " ", " OR ", " AND ", "NOT ", "speaker:", "date:2024..", "lang:"]
+        + ["Talent", "KI", "人才", "Kass*", "ta*", "Benjamin Mann", "2025-07", "..", "-lang:zh"]
+    ),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8),
+)
+query_text = st.lists(query_piece, max_size=80).map("".join)
+
+
+@given(q=query_text)
+@settings(max_examples=150, deadline=None)
+def test_any_query_parses_within_its_limits(q):
+    from app.search.query import MAX_CLAUSES, MAX_PREFIXES, parse
+
+    parsed = parse(q)
+    clauses = len(parsed.must) + len(parsed.must_not) + len(parsed.filters)
+    assert clauses <= MAX_CLAUSES
+    assert sum(t.endswith("*") for t in parsed.terms) <= MAX_PREFIXES * 3  # forms per prefix
+    assert all(isinstance(n, str) for n in parsed.notes)
+
+
+@pytest.fixture(scope="module")
+def seed_index(archive):
+    from app.search.index import SearchIndex
+
+    index = SearchIndex(archive.index_root)
+    yield index
+    index.close()
+
+
+@pytest.mark.slow
+@given(q=query_text)
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_any_query_searches_the_seed_archive_without_failing(seed_index, q):
+    from app.search.run import search
+
+    result = search(seed_index, q)
+    assert "The search failed" not in result.message
+    assert result.total >= len(result.hits)
