@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from app.config import ROOT
-from app.search.analysis import han_bigrams, han_words, split, terms
+from app.search.analysis import CJK_RUN, grams, han_bigrams, han_words, split, terms
 from app.search.entry import IndexEntry
 
 SYLLABLES = ["zor", "bla", "vek", "tin", "qua", "mur", "del", "fip", "ox", "ryn"]
@@ -122,6 +122,7 @@ def queries(base: list[IndexEntry], size: int, seed: int = 11) -> dict[str, list
         + [f"speaker:person-{rng.randrange(60)} KI" for _ in range(5)],
         "rare": [rare_name(k) for k in rng.sample(range(rare_count(size)), 5)],
         "common": COMMON,
+        "fragment": [piece for piece, _ in fragments(base, rng)],
         "hostile": HOSTILE,
     }
 
@@ -134,6 +135,19 @@ HOSTILE = [
     " OR ".join(f"{p}*" for p in PAIRS)[:500],
     " ".join(f"{p}*" for p in PAIRS)[:500],
 ]
+
+
+def fragments(base: list[IndexEntry], rng, count: int = 20) -> list[tuple[str, str]]:
+    """(fragment, id of a passage it was cut from): 2-6 Han, kana or hangul characters cut
+    anywhere from a run of a passage, as people paste what they half remember. Passage k of
+    the seeds opens passage b{k} of every archive the bench builds (see `synthesize`)."""
+    runs = [(r, f"b{k}") for k, p in enumerate(base) for r in CJK_RUN.findall(p.text) if len(r) > 1]
+    out = []
+    for run, passage in rng.sample(runs, min(count, len(runs))):
+        size = rng.randint(2, min(6, len(run)))
+        at = rng.randrange(len(run) - size + 1)
+        out.append((run[at : at + size], passage))
+    return out
 
 
 def german_phrase(text: str, rng) -> str:
@@ -172,13 +186,16 @@ def child_build(size: int, root: Path, db: Path | None) -> dict:
 def child_search(size: int, root: Path, db: Path | None) -> dict:
     from app.search.index import SearchIndex
     from app.search.query import prepare
-    from app.search.run import collect, page_hits, search
+    from app.search.run import collect, matching_ids, page_hits, search
     from app.web.marks import snippet_html
 
     index = SearchIndex(root)
-    qs = queries(seed_passages(db), size)
+    base = seed_passages(db)
+    qs = queries(base, size)
     search(index, "Anthropic")  # opens the searcher once, as a long-lived server would
     out: dict = {"latency": {}, "snippet_ms": [], "no_facets": [], "top": {}}
+    cases = fragments(base, random.Random(11), 200)
+    out["fragments_found"] = [sum(p in matching_ids(index, f) for f, p in cases), len(cases)]
     for kind, items in qs.items():
         times = []
         for _ in range(2):
@@ -255,10 +272,10 @@ def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
     con = sqlite3.connect(root / "fts.db")
     con.execute(
         "CREATE VIRTUAL TABLE p USING fts5(id UNINDEXED, lang UNINDEXED, "
-        "speaker UNINDEXED, date UNINDEXED, text, tokenize='unicode61')"
+        "speaker UNINDEXED, date UNINDEXED, text, exact, grams, tokenize='unicode61')"
     )
     con.executemany(
-        "INSERT INTO p VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO p VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             (
                 e.id,
@@ -266,6 +283,8 @@ def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
                 e.speaker_slug,
                 e.date,
                 " ".join(terms(e.text, e.language)),
+                " ".join(terms(e.text, e.language, stemmed=False)),
+                " ".join(g for _, g in grams(e.text)),
             )
             for e in synthesize(base, size)
         ),
@@ -310,14 +329,22 @@ def fts_query(parsed) -> tuple[str, str, list]:
 
 
 def fts_match(q) -> str:
-    from app.search.query import AllOf, Phrase, Prefix, Term
+    """The MATCH expression of a node: stems in `text`; a quote is a phrase of unstemmed
+    forms in `exact` (every word, where our index keeps only the changed ones: the same
+    matches), a CJK fragment a phrase of bigrams in `grams`."""
+    from app.search.query import AllOf, Phrase, Prefix, Sequence, Term, Tiered
 
     if isinstance(q, Term):
-        return f'"{q.text}"'
+        return f'text : "{q.text}"'
     if isinstance(q, Phrase):
-        return '"' + " ".join(q.words) + '"'
+        return 'text : "' + " ".join(q.words) + '"'
     if isinstance(q, Prefix):
-        return f'"{q.text}"*'
+        return f'text : "{q.text}"*'
+    if isinstance(q, Sequence):
+        field = "grams" if q.slots[0][1][0][0] == "grams" else "exact"
+        return f'{field} : "' + " ".join(options[0][1] for _, options in q.slots) + '"'
+    if isinstance(q, Tiered):
+        return f"({fts_match(q.words)} OR {fts_match(q.grams)})"
     joiner = " AND " if isinstance(q, AllOf) else " OR "
     return "(" + joiner.join(fts_match(s) for s in q.parts) + ")"
 
@@ -392,6 +419,8 @@ def report(size: int, build: dict, found: dict, fts: dict) -> dict:
         f"snippets for a 10-hit page: p50 {statistics.median(found['snippet_ms']):.2f} ms, "
         f"p95 {pct(found['snippet_ms'], 0.95):.2f} ms"
     )
+    found_, cut = found["fragments_found"]
+    print(f"fragments of 2-6 CJK characters that find their passage: {found_}/{cut}")
     print(f"FTS5 hit sets: {fts['checked'] - len(fts['mismatches'])}/{fts['checked']} equal")
     for kind, q, ours, theirs in fts["mismatches"]:
         print(f"  mismatch {kind} {q!r}: whoosh {ours}, fts5 {theirs}")

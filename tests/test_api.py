@@ -148,3 +148,51 @@ def test_malformed_queries_answer_200(client, q):
     assert api.status_code == 200 and "hits" in api.json()
     html = client.get("/search", params={"q": q})
     assert html.status_code == 200 and "<main" in html.text
+
+
+@pytest.mark.parametrize("fragment", ["心里的天才", "天才国", "据中心", "国人"])
+def test_fragments_that_cut_words_find_their_passage(client, fragment):
+    """Cut from 数据中心里的天才国度 and 中国人: jieba's words alone never matched them."""
+    result = get(client, f"/api/search?q={fragment}")
+    assert result["total"] >= 1
+    hit = result["hits"][0]
+    assert fragment in hit["snippet"]
+    assert fragment in {hit["snippet"][s:e] for s, e in hit["marks"]}
+
+
+def test_quoted_fragments_cross_word_boundaries(client):
+    result = get(client, '/api/search?q="心里的天才国"')
+    assert result["total"] >= 1 and "<mark>心里的天才国</mark>" in result["hits"][0]["snippet_html"]
+
+
+def test_quotes_match_exact_forms_and_words_their_stems(client):
+    quoted = get(client, '/api/search?q="Wirtschaftlichen Turing"')
+    assert quoted["total"] >= 1
+    assert all("<mark>Wirtschaftlichen Turing</mark>" in h["snippet_html"] for h in quoted["hits"])
+    assert get(client, '/api/search?q="Wirtschaftliche Turing"')["total"] == 0
+    unquoted = get(client, "/api/search?q=Wirtschaftliche Turing")
+    assert {h["id"] for h in unquoted["hits"]} >= {h["id"] for h in quoted["hits"]}
+
+
+def test_every_hit_links_its_passage_and_its_place(client):
+    result = get(client, "/api/search?q=Talente")
+    assert result["hits"]
+    for hit in result["hits"]:
+        assert hit["url"] == f"/p/{hit['id']}"
+        assert client.get(hit["url"]).status_code == 200
+        page = client.get(hit["interview_url"])
+        assert page.status_code == 200 and f'id="{hit["id"]}"' in page.text
+        assert hit["interview_url"].endswith(f"#{hit['id']}")
+        assert "<" not in hit["snippet"].replace("<", "") and hit["marks"]
+        for s, e in hit["marks"]:
+            assert hit["snippet"][s:e].casefold().startswith("talent")
+
+
+def test_did_you_mean_for_a_chinese_word(client):
+    result = get(client, "/api/search?q=数据申心")  # 中 mistyped as 申
+    assert result["total"] == 0 and result["did_you_mean"] == "数据中心"
+
+
+def test_did_you_mean_when_the_first_character_is_wrong(client):
+    result = get(client, "/api/search?q=苏据中心")  # no indexed word starts with 苏据
+    assert result["total"] == 0 and result["did_you_mean"] == "数据中心"

@@ -362,3 +362,15 @@ def test_a_huge_query_is_capped_on_the_search_and_interview_pages(client, lenny)
     slug = lenny["interview"]["slug"]
     html = page(client, f"/interviews/{slug}?q={quote(q)}")
     assert "x" * 501 not in html and len(html) < len(page(client, f"/interviews/{slug}")) + 40_000
+
+
+def test_the_page_a_hit_links_marks_the_fragment_and_the_quote(client):
+    for q, marked in (
+        ("天才国", "<mark>天才国</mark>"),
+        ('"Wirtschaftlichen Turing"', "<mark>Wirtschaftlichen Turing</mark>"),
+    ):
+        hit = client.get("/api/search", params={"q": q}).json()["hits"][0]
+        html = page(client, "/search?q=" + quote(q))
+        link = re.search(r'class="hit-link" href="([^"]+)"', html).group(1)
+        shown = page(client, link.replace("&amp;", "&"))
+        assert f'id="{hit["id"]}"' in shown and marked in shown

@@ -27,6 +27,7 @@ from app.config import ROOT
 from app.search.index import SearchIndex, build_index, current_folder
 from app.search.query import prepare
 from app.search.run import collect, matching_ids, search
+from app.search.sequences import TIER
 from bench.search import seed_passages, synthesize
 
 TOP = 100  # hits compared in order, with scores
@@ -49,7 +50,7 @@ def index(entries, tmp_path_factory):
 
 def reference(index: SearchIndex, queries: list[str]) -> list[list]:
     """[[id, score], …] of every match per query, from stock whoosh in its own process."""
-    job = {"folder": str(current_folder(index.root)), "queries": queries}
+    job = {"folder": str(current_folder(index.root)), "queries": queries, "tier": TIER}
     done = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "whoosh_reference.py")],
         input=json.dumps(job),

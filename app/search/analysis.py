@@ -1,27 +1,38 @@
 """Script-aware text analysis shared by the index and the queries.
 
-One analyzer for every passage: Han runs are folded Traditional -> Simplified and segmented
-with jieba's dictionary and algorithm (accurate mode, run by rjieba); other runs are split
-into words (so hyphens and the seeds' "KI - Talente" spacing give the same tokens), NFKC +
-casefolded, stripped of diacritics (ä -> a: "Kunstliche" finds "Künstliche", casefold
-makes ß -> ss) and stemmed.
+Every passage is analysed three ways, one whoosh field each, with shared ordinal positions
+for the first two:
+
+- `text`: words for ranking and unquoted queries. Han runs are folded Traditional ->
+  Simplified and segmented with jieba's dictionary and algorithm (accurate mode, run by
+  rjieba); hangul runs are words as Korean spaces them; other runs are split into words (so
+  hyphens and the seeds' "KI - Talente" spacing give the same tokens), NFKC + casefolded,
+  stripped of diacritics (ä -> a: "Kunstliche" finds "Künstliche", casefold makes ß -> ss)
+  and stemmed by the passage's language. Japanese and Korean passages have no jieba: their
+  Han and kana runs are left to `grams`.
+- `exact`: the folded, unstemmed form of each word whose stem differs from it, and its stem
+  marked (`~stem`) at the same position. A quoted word then matches `exact:form`, or
+  `text:form` where no `~form` stands (the word there was its own stem, not a longer word
+  with that stem). Indexing every word unstemmed again would cost 2.5x the postings of the
+  changed words alone (measured on the seeds: 5,073 vs 1,986); one mark for all changed
+  words (`~`) made quotes of common words read a long position list in every passage.
+- `grams`: every run of Han, kana and hangul as overlapping character bigrams (a single
+  character for a one-character run), like Lucene's CJKBigramFilter, at positions that are
+  the bigram's character offset in the passage: a fragment cut anywhere is a run of bigrams
+  at consecutive positions, and its marks are (position, position + length).
 
 Positions count tokens (phrases need that; jieba.analyse.ChineseAnalyzer counts characters)
 and start/end chars point into the original text, so pinpoint highlighting works.
 
-Stemming depends on the passage's language: the index hands the analyzer a `LangText` (a str
-that knows its language); German passages get the German Snowball stemmer, all others the
-English one (Latin words in Chinese pages are English terms and names). A query does not know
-the language of the passages it will meet, so app.search.query analyses each query word once per
-stemmer (`query_variants`) and ORs the distinct forms; a lang: filter picks one stemmer.
-Measured on the seeds' German vocabulary (2,220 words): the English stemmer alone would split
-189 of the 230 word families the German one joins (bereich/bereiche/bereichen), the German
-one on English splits law/laws; 42% of German words get a second (English) form in a query,
-which costs one more term, not a second pass.
+A query does not know the language of the passages it will meet, so app.search analyses
+each query word once per stemmer (`query_variants`) and ORs the distinct forms; a lang:
+filter picks one stemmer. Measured on the seeds' German vocabulary (2,220 words): the
+English stemmer alone would split 189 of the 230 word families the German one joins
+(bereich/bereiche/bereichen), the German one on English splits law/laws.
 
 No stop list: whoosh's StopFilter(renumber=True) lets phrases match across removed words.
-The analyzer is pickled into the index and into writer processes, so it holds no state:
-The segmenter and OpenCC load lazily, once per process.
+The analyzers are pickled into the index and into writer processes, so they hold no state:
+the segmenter and OpenCC load lazily, once per process.
 """
 
 from __future__ import annotations
@@ -33,13 +44,21 @@ import unicodedata
 from whoosh.analysis import Analyzer, Token
 from whoosh.lang import stemmer_for_language
 
-from app.text import HAN, match_form
+from app.text import HAN, HANGUL, KANA, match_form
 
-RUNS = re.compile(rf"(?P<han>[{HAN}]+)|(?P<word>(?:[^\W_{HAN}]|[\u0300-\u036f])+)")
-# Languages with their own stemmer; every other language's Latin words are mostly English
-# names and terms (in Chinese pages too), so they get the English stemmer.
-STEMMERS = {"de": "de", "en": "en"}
+RUNS = re.compile(
+    rf"(?P<han>[{HAN}]+)|(?P<kana>[{KANA}]+)|(?P<hangul>[{HANGUL}]+)"
+    rf"|(?P<word>(?:[^\W_{HAN}{KANA}{HANGUL}]|[\u0300-\u036f])+)"
+)
+CJK_RUN = re.compile(f"[{HAN}{KANA}{HANGUL}]+")
+# The Snowball stemmers whoosh ships, by the passage's language. Latin words of every other
+# language are mostly English names and terms (in Chinese pages too): the English stemmer.
+STEMMERS = ("de", "en", "fr", "es", "it", "pt", "nl")
+# A query word is stemmed for the languages of the archive (`stem_languages`), not all seven:
+# the Italian stemmer makes "openai" "open", which would find every "opened".
 QUERY_LANGUAGES = ("de", "en")
+NO_JIEBA = ("ja", "ko")  # jieba's dictionary is Chinese: their Han runs are bigrams only
+MARK = "~"  # in `exact`, before a stem: a word with this stem (not its own) stands here
 
 
 class LangText(str):
@@ -76,11 +95,15 @@ def _stemmer(lang: str):
     return stemmer_for_language(lang)
 
 
+def stem_language(lang: str) -> str:
+    return lang if lang in STEMMERS else "en"
+
+
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str, lang: str) -> str:
-    if word.isdigit():
+    if word.isdigit() or not word.isascii() and CJK_RUN.search(word):
         return word
-    return _stemmer(STEMMERS.get(lang, "en"))(word)
+    return _stemmer(stem_language(lang))(word)
 
 
 @functools.lru_cache(maxsize=500_000)
@@ -89,13 +112,33 @@ def index_form(word: str, lang: str) -> str:
     return stem(match_form(word), lang)
 
 
+@functools.lru_cache(maxsize=1)
+def _widths() -> dict[int, str]:
+    """NFKC of every character that NFKC maps to one other character (full and half width
+    forms, compatibility ideographs), as a str.translate table: NFKC of a whole text may
+    change its length (… becomes ...), which would move every offset after it."""
+    table = {}
+    for code in [*range(0x10000), *range(0x2F800, 0x2FA20)]:
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        if folded != char and len(folded) == 1:
+            table[code] = folded
+    return table
+
+
+def fold_chars(run: str) -> str:
+    """Width (NFKC, one character for one) and Traditional -> Simplified, keeping one
+    character per character, so offsets into the run stay offsets into the original."""
+    folded = run.translate(_widths())
+    converted = _t2s().convert(folded)
+    if len(converted) == len(folded):
+        return converted
+    return "".join(c if len(s := _t2s().convert(c)) != 1 else s for c in folded)
+
+
 def simplify(han: str) -> str:
     """Traditional -> Simplified, keeping one character per character (offsets stay valid)."""
-    han = unicodedata.normalize("NFKC", han)
-    converted = _t2s().convert(han)
-    if len(converted) == len(han):
-        return converted
-    return "".join(c if len(s := _t2s().convert(c)) != 1 else s for c in han)
+    return fold_chars(han)
 
 
 def han_words(run: str):
@@ -107,22 +150,48 @@ def han_words(run: str):
 
 
 def han_bigrams(run: str):
-    """The alternative to jieba, kept for bench's comparison: overlapping bigrams."""
-    run = simplify(run)
+    """Overlapping bigrams of one run (the run itself when it is one character)."""
+    run = fold_chars(run)
     if len(run) == 1:
         yield 0, 1, run
     for i in range(len(run) - 1):
         yield i, i + 2, run[i : i + 2]
 
 
-def split(text: str, segment=han_words):
-    """(start, end, text, is_han) for every token, before stemming."""
+def split(text: str, segment=han_words, lang: str = ""):
+    """(start, end, text, is_han) for every word token, before folding and stemming.
+
+    Kana runs are left to the bigrams (no Japanese segmenter runs), and so are Han runs of
+    Japanese and Korean passages; hangul runs are words, as Korean spaces them."""
     for m in RUNS.finditer(text):
-        if m.lastgroup == "han":
+        kind = m.lastgroup
+        if kind == "han":
+            if lang in NO_JIEBA:
+                continue
             for start, end, word in segment(m.group()):
                 yield m.start() + start, m.start() + end, word, True
-        else:
+        elif kind != "kana":
             yield m.start(), m.end(), m.group(), False
+
+
+@functools.lru_cache(maxsize=8)
+def _tokens(text: str, lang: str) -> tuple:
+    """split() of a passage, kept for the next field: each field analyses the same value."""
+    return tuple(split(text, lang=lang))
+
+
+def grams(text: str) -> list[tuple[int, str]]:
+    """(character offset, bigram) for every Han, kana and hangul run of a text (folded once
+    for the whole text: one call to OpenCC instead of one a run)."""
+    runs = list(CJK_RUN.finditer(text))
+    folded = fold_chars(text) if runs else text
+    out = []
+    for m in runs:
+        start, end = m.span()
+        if end - start == 1:
+            out.append((start, folded[start]))
+        out += [(at, folded[at : at + 2]) for at in range(start, end - 1)]
+    return out
 
 
 def terms(text: str, lang: str = "", stemmed: bool = True, segment=han_words) -> list[str]:
@@ -137,9 +206,15 @@ def terms(text: str, lang: str = "", stemmed: bool = True, segment=han_words) ->
     return out
 
 
-def query_variants(text: str, lang: str | None = None) -> list[list[str]]:
-    """The distinct token lists of a query text under each stemmer it might meet."""
-    langs = (lang,) if lang else QUERY_LANGUAGES
+def stem_languages(languages) -> tuple[str, ...]:
+    """The stemmers the passages of these languages were indexed with."""
+    return tuple(sorted({stem_language(lang) for lang in languages})) or QUERY_LANGUAGES
+
+
+def query_variants(text: str, lang: str | None = None, langs=QUERY_LANGUAGES) -> list[list[str]]:
+    """The distinct token lists of a query text under each stemmer it might meet (`langs`:
+    the stemmers of the archive's languages; a lang: filter picks one)."""
+    langs = (lang,) if lang else langs
     variants: list[list[str]] = []
     for each in langs:
         tokens = terms(text, each)
@@ -148,10 +223,17 @@ def query_variants(text: str, lang: str | None = None) -> list[list[str]]:
     return variants
 
 
-class ArchiveAnalyzer(Analyzer):
-    """The whoosh analyzer: tokens of `split`, ordinal positions, original char offsets."""
+def stems_of(form: str, langs=QUERY_LANGUAGES) -> set[str]:
+    """The stems a folded word has under the stemmers (prefixes, did-you-mean)."""
+    return {stem(form, lang) for lang in langs}
 
-    __module__ = "app.search.stored"  # the path index files name: see app.search.stored
+
+class _Fields(Analyzer):
+    """Token plumbing shared by the three analyzers: `tokens` yields (position, start, end,
+    text) and __call__ dresses them as whoosh Tokens."""
+
+    def tokens(self, value, lang: str):
+        raise NotImplementedError
 
     def __call__(
         self,
@@ -165,11 +247,9 @@ class ArchiveAnalyzer(Analyzer):
         mode="",
         **kwargs,
     ):
-        lang = kwargs.get("lang") or getattr(value, "lang", "")
+        lang = kwargs.get("lang") or getattr(value, "lang", "") or ""
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, (start, end, word, is_han) in enumerate(split(value)):
-            if not is_han:
-                word = index_form(word, lang)
+        for pos, start, end, word in self.tokens(value, lang):
             token.text = word
             token.boost = 1.0
             token.stopped = False
@@ -181,6 +261,43 @@ class ArchiveAnalyzer(Analyzer):
                 token.startchar = start_char + start
                 token.endchar = start_char + end
             yield token
+
+
+class ArchiveAnalyzer(_Fields):
+    """The `text` field: words (jieba's for Han), folded and stemmed, ordinal positions."""
+
+    __module__ = "app.search.stored"  # the path index files name: see app.search.stored
+
+    def tokens(self, value, lang):
+        for pos, (start, end, word, is_han) in enumerate(_tokens(str(value), lang)):
+            yield pos, start, end, word if is_han else index_form(word, lang)
+
+
+class ExactAnalyzer(_Fields):
+    """The `exact` field: the folded form of each word its stemmer changed, and MARK + its
+    stem, at the word's position in `text`."""
+
+    __module__ = "app.search.stored"  # the path index files name: see app.search.stored
+
+    def tokens(self, value, lang):
+        for pos, (start, end, word, is_han) in enumerate(_tokens(str(value), lang)):
+            if is_han:
+                continue
+            form = match_form(word)
+            stemmed = stem(form, lang)
+            if stemmed != form:
+                yield pos, start, end, form
+                yield pos, start, end, MARK + stemmed
+
+
+class GramAnalyzer(_Fields):
+    """The `grams` field: CJK bigrams, each at its character offset as its position."""
+
+    __module__ = "app.search.stored"  # the path index files name: see app.search.stored
+
+    def tokens(self, value, lang):
+        for at, gram in grams(str(value)):
+            yield at, at, at + len(gram), gram
 
 
 def analyzer() -> ArchiveAnalyzer:

@@ -27,20 +27,21 @@ from whoosh import fields
 from whoosh import index as whoosh_index
 
 from app.search import whoosh_patches
-from app.search.analysis import LangText
+from app.search.analysis import CJK_RUN, LangText
 from app.search.entry import IndexEntry
 from app.search.matchers import BM25
 from app.search.query import day_number
-from app.search.stored import ArchiveAnalyzer, Offsets
+from app.search.stored import ArchiveAnalyzer, ExactAnalyzer, GramAnalyzer, Offsets, Places
 from app.text import HAN, match_form
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 POINTER = "CURRENT"
 # Raise when the schema, the posting format or a class path in app.search.stored changes:
 # archives rebuild their index once. 4: the classes are named by app.search.stored.
-# 5: a folder records the archive version it was built from (/healthz tells one behind).
-INDEX_FORMAT = "5"
-SPELLING = "words.txt"  # unstemmed non-Han words, folded, sorted: for "did you mean"
+# 5: the `exact` and `grams` fields, per-language stemmers, CJK words in words.txt.
+# 6: a folder records the archive version it was built from (/healthz tells one behind).
+INDEX_FORMAT = "6"
+SPELLING = "words.txt"  # unstemmed words, folded, and CJK words, sorted: for "did you mean"
 WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
 LEASES = "leases"
 BUILT_FROM = "built-from.txt"  # the archive version an index folder was built from
@@ -56,11 +57,18 @@ def schema() -> fields.Schema:
     # every passage; the unstemmed words go to words.txt instead (see spelling_words).
     # Fields nobody searches are only stored: every indexed value is a posting to write
     # (a NUMERIC is 8), and they were 13 of a passage's ~114 postings.
+    # `exact` and `grams` (see app.search.analysis) keep positions only.
     text = fields.TEXT(analyzer=ArchiveAnalyzer(), stored=True, chars=True)
     text.format = Offsets()
+    exact = fields.TEXT(analyzer=ExactAnalyzer())
+    exact.format = Places()
+    grams = fields.TEXT(analyzer=GramAnalyzer())
+    grams.format = Places()
     return fields.Schema(
         id=fields.STORED(),
         text=text,
+        exact=exact,
+        grams=grams,
         speaker_name=fields.TEXT(analyzer=ArchiveAnalyzer(), stored=True),
         speaker_slug=fields.ID(stored=True, sortable=True),
         interview_slug=fields.ID(stored=True, sortable=True),
@@ -86,6 +94,8 @@ def document(entry: IndexEntry) -> dict:
     return {
         **vars(entry),  # the fields are named as in schema()
         "text": LangText(entry.text, entry.language),
+        "exact": LangText(entry.text, entry.language),
+        "grams": LangText(entry.text, entry.language),
         "_stored_text": entry.text,  # store a plain str: readers need not unpickle LangText
         "provenance": ",".join(entry.provenance),
         **({"day": day_number(entry.date)} if ISO_DATE.match(entry.date) else {}),
@@ -148,8 +158,21 @@ def _write(folder: Path, entries, processes_from: int) -> None:
         except BaseException:
             cancel(writer)
             raise
-    spelling = sorted({match_form(w) for w in words if len(w) >= 3})
+    spelling = sorted({match_form(w) for w in words if len(w) >= 3} | cjk_words(folder))
     (folder / SPELLING).write_text("\n".join(spelling), encoding="utf-8")
+
+
+def cjk_words(folder: Path) -> set[str]:
+    """The indexed jieba words and hangul words of two or more characters (read from the
+    index's term list: the analysis ran in the writer processes)."""
+    ix = whoosh_index.open_dir(str(folder))
+    reader = ix.reader()
+    try:
+        found = (w.decode("utf-8") for w in reader.lexicon("text"))
+        return {w for w in found if len(w) >= 2 and CJK_RUN.fullmatch(w)}
+    finally:
+        reader.close()
+        ix.close()
 
 
 def cancel(writer) -> None:
@@ -356,6 +379,10 @@ class SearchIndex:
         return self._cached(
             ("mask", fieldname, key), lambda: bytearray(map(test, self.column(searcher, fieldname)))
         )
+
+    def cached(self, what, build):
+        """A value computed once per live index folder (e.g. from its columns)."""
+        return self._cached(("value", what), build)
 
     def _cached(self, what, build):
         key = (getattr(self._local, "name", ""), what)

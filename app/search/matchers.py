@@ -164,6 +164,8 @@ def size(m) -> float:
 def scorable(m) -> bool:
     """Whether `scores` can take this matcher: words and phrases under AND, OR and NOT."""
     kind = type(m)
+    if hasattr(m, "all_scores"):  # app.search.sequences: computed at once
+        return True
     if kind in (matching.UnionMatcher, matching.IntersectionMatcher, matching.AndNotMatcher):
         return scorable(m.a) and scorable(m.b)
     if kind is matching.ConstantScoreWrapperMatcher:  # a filter: stepped through
@@ -183,6 +185,8 @@ def scores(m, only: dict | None = None) -> dict[int, float]:
     own matchers instead."""
     check_clock()  # each node of a large OR of prefix words is a place to stop
     kind = type(m)
+    if hasattr(m, "all_scores"):
+        return m.all_scores(only)
     if kind is PhraseMatcher:
         return phrase_scores(m, only)
     if isinstance(m, matching.NullMatcherClass) or not m.is_active():
@@ -298,6 +302,13 @@ class TopAndAll(collectors.TopCollector):
 
 
 # ---------------------------------------------------------------- phrases
+
+
+class AnyOf(Q.Or):
+    """OR as a binary tree of UnionMatchers, which `scores` reads a block at a time (whoosh
+    preloads an array for three or more parts on small indexes, which it cannot)."""
+
+    matcher_type = Q.Or.DEFAULT_MATCHER
 
 
 class Phrase(Q.Phrase):

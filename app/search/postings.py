@@ -86,6 +86,45 @@ class Offsets(formats.Characters):
         return [(pos, 1) for pos in self.decode_positions(value)]
 
 
+class Places(formats.Positions):
+    """Positions alone, as one typed array of deltas behind a one-byte type code (whoosh's
+    Positions pickles a list). For `exact` and `grams`: their marks come from positions (a
+    word's chars from `text` at the same position, a bigram's from its offset), so storing
+    characters again would only grow the index."""
+
+    __module__ = "app.search.stored"  # the path index files name: see app.search.stored
+
+    def word_values(self, value, analyzer, **kwargs):
+        kwargs.update(positions=True, boosts=True)
+        seen: dict[str, list] = {}
+        for t in analyzer(value, **kwargs):
+            seen.setdefault(t.text, []).append(t.pos)
+        for word, poslist in seen.items():
+            yield word, len(poslist), len(poslist) * self.field_boost, self.encode(poslist)
+
+    def encode(self, poslist):
+        if len(poslist) == 1 and poslist[0] < 256:  # most bigrams: once, early
+            return bytes((66, poslist[0]))  # 66: "B"
+        deltas = [b - a for a, b in zip([0, *poslist], poslist)]
+        top = max(deltas)
+        code = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I"
+        return code.encode() + array(code, deltas).tobytes()
+
+    def decode_positions(self, value):
+        deltas = array(chr(value[0]))
+        deltas.frombytes(value[1:])
+        return list(accumulate(deltas))
+
+    def decode_frequency(self, value):
+        return (len(value) - 1) // array(chr(value[0])).itemsize
+
+    def decode_weight(self, value):
+        return self.decode_frequency(value) * self.field_boost
+
+    def decode_position_boosts(self, value):
+        return [(pos, 1) for pos in self.decode_positions(value)]
+
+
 def field_lengths(reader, fieldname: str) -> list[int] | None:
     """A field's length per docnum, from a segment reader or its per-document reader."""
     cache = reader.__dict__.setdefault("_archive_lengths", {})

@@ -3,13 +3,19 @@
 Whoosh's own QueryParser raises IndexError on `NOT OR foobar` / `NOT NOT NOT`, is quadratic
 on long tokens and lets `*x` / `field:*` enumerate every term. So queries are parsed here
 with one regex into clauses, bounded in length before any work, and built into the plain
-nodes below (Term, Phrase, Prefix, DayRange, AllOf, AnyOf); app.search.run turns them into
+nodes below (Term, Phrase, Prefix, Sequence, Tiered, DayRange, AllOf, AnyOf); app.search.run
+turns them into
 engine queries. Only our own fields exist, and anything unexpected becomes plain words
 (like Elasticsearch's simple_query_string). Nothing here raises on user input, and nothing
 here builds an engine object.
 
 Syntax: words (AND), "phrases", OR, -word / NOT word, prefix* (>= 2 characters before *),
 speaker: interview: lang: kind: date:YYYY[-MM[-DD]] or date:FROM..TO.
+
+Unquoted words match their stems; a quoted phrase matches the exact word forms (after case,
+width and diacritic folding; Traditional and Simplified Chinese alike). Han, kana and hangul
+text matches as jieba words or as a run of character bigrams, so any fragment of a passage
+finds it; word matches rank first (see app.search.sequences).
 """
 
 from __future__ import annotations
@@ -18,9 +24,17 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from app.search.analysis import QUERY_LANGUAGES, query_variants, stem
+from app.search.analysis import (
+    CJK_RUN,
+    QUERY_LANGUAGES,
+    fold_chars,
+    grams,
+    query_variants,
+    split,
+    stems_of,
+)
 from app.search.analysis import terms as analysed
-from app.text import has_han
+from app.text import has_cjk, match_form
 
 MAX_QUERY = 500  # characters; the rest is dropped before parsing
 MAX_WORD = 64  # characters of one word (whoosh is slow on very long tokens)
@@ -34,6 +48,8 @@ CLAUSE = re.compile(
     r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))'
 )
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$", re.I)
+TEXT, EXACT, GRAMS = "text", "exact", "grams"  # the index's fields (app.search.index)
+WORD_CHARS = re.compile(r"[^\W\d_]{3,}")
 
 
 # ---------------------------------------------------------------- the plain structure
@@ -85,21 +101,39 @@ class AnyOf:
     parts: tuple
 
 
-Node = Term | Phrase | Prefix | DayRange | AllOf | AnyOf  # what Parsed's lists hold
+@dataclass(frozen=True)
+class Sequence:
+    """A phrase whose places may be filled from several fields: `slots` are (offset,
+    options), an option (field, term, unmarked); `unmarked` counts the term only where the
+    word was its own stem (app.search.analysis explains the `exact` field's mark)."""
+
+    slots: tuple[tuple[int, tuple[tuple[str, str, bool], ...]], ...]
+
+
+@dataclass(frozen=True)
+class Tiered:
+    """CJK text as jieba words or as bigrams; passages matching as words rank first."""
+
+    words: object  # a Node
+    grams: object
+
+
+Node = Term | Phrase | Prefix | Sequence | Tiered | DayRange | AllOf | AnyOf
 
 
 @dataclass
 class Parsed:
     """A query: `must` clauses are scored and ANDed, `filters` must match but add nothing to
     a score, `must_not` must not match; `terms` are the analysed forms to mark in text
-    ("xy*" a prefix, a term with spaces a phrase)."""
+    (see app.search.snippets.split_terms); `langs` the stemmers a word is stemmed with."""
 
     must: list[Node] = field(default_factory=list)
     must_not: list[Node] = field(default_factory=list)
     filters: list[Node] = field(default_factory=list)
     terms: set[str] = field(default_factory=set)
-    words: list[str] = field(default_factory=list)  # plain non-Han words, for did-you-mean
+    words: list[str] = field(default_factory=list)  # plain words and CJK runs: did-you-mean
     notes: list[str] = field(default_factory=list)
+    langs: tuple[str, ...] = QUERY_LANGUAGES
     prefixes: int = 0  # prefix clauses so far (at most MAX_PREFIXES)
 
 
@@ -121,14 +155,26 @@ def tidy_query(q: str, notes: list) -> str:
 
 
 def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
-    """Query for a word or phrase: one form per stemmer, ORed; None when nothing is left.
-
-    A word that analyses to several tokens ("KI-Talente") stays one unit, like a phrase;
-    unquoted Chinese and words joined by spaces match in any order."""
+    """Query for a word or phrase; None when nothing is left. Text with Han, kana or hangul
+    matches as words or as bigrams (`Tiered`)."""
     text = text[: MAX_QUERY if phrase else MAX_WORD]
-    adjacent = phrase or not (has_han(text) or re.search(r"\s", text.strip()))
+    words = exact_query(text, parsed) if phrase else stemmed_query(text, lang, parsed)
+    if not has_cjk(text):
+        return words
+    fragments = gram_query(text, lang, phrase, parsed)
+    return fragments if words is None else Tiered(words, fragments)
+
+
+def stemmed_query(text: str, lang: str | None, parsed: Parsed):
+    """Unquoted words: one form per stemmer, ORed. A word that analyses to several tokens
+    ("KI-Talente", or Chinese typed without spaces: jieba's words of 数据中心里) stays one
+    unit, like a phrase; words joined by spaces match in any order. (Chinese words once
+    matched in any order, because a fragment that cut a word never matched as a phrase;
+    the bigrams find those now, and scattered characters such as 就 and 能 ranked above
+    the passage that holds the fragment.)"""
+    adjacent = not re.search(r"\s", text.strip())
     options: list[Node] = []
-    for tokens in query_variants(text, lang):
+    for tokens in query_variants(text, lang, parsed.langs):
         if not tokens:
             continue
         together = adjacent and len(tokens) > 1
@@ -140,6 +186,35 @@ def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
         else:
             options.append(AllOf(tuple(Term("text", t) for t in tokens)))
     return either(options) if options else None
+
+
+def exact_query(text: str, parsed: Parsed) -> Sequence | None:
+    """A quote: each word in its folded form, unstemmed. A form its stemmer changed is in
+    `exact`; a form that is its own stem is in `text`, where no mark says otherwise."""
+    slots, forms = [], []
+    for k, (_, _, word, is_han) in enumerate(split(text)):
+        form = word if is_han else match_form(word)
+        options = ((TEXT, form, False),) if is_han else ((EXACT, form, False), (TEXT, form, True))
+        slots.append((k, options))
+        forms.append(form)
+    if not slots:
+        return None
+    parsed.terms.add('"' + " ".join(forms) + '"')
+    return Sequence(tuple(slots))
+
+
+def gram_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
+    """Each Han, kana or hangul run as a run of bigrams at consecutive positions, and the
+    text's other words as words (quoted or not)."""
+    parts: list[Node] = []
+    for run in CJK_RUN.findall(text):
+        parts.append(Sequence(tuple((at, ((GRAMS, g, False),)) for at, g in grams(run))))
+        parsed.terms.add("~" + fold_chars(run))
+    rest = CJK_RUN.sub(" ", text).strip()
+    if rest:
+        words = exact_query(rest, parsed) if phrase else stemmed_query(rest, lang, parsed)
+        parts += [words] if words is not None else []
+    return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
 
 
 def prefix_query(word: str, parsed: Parsed):
@@ -159,7 +234,7 @@ def prefix_query(word: str, parsed: Parsed):
             parsed.notes.append(f"Only the first {MAX_PREFIXES} prefixes were used.")
         return None
     *before, last = tokens
-    forms = list(dict.fromkeys([last] + [stem(last, lang) for lang in QUERY_LANGUAGES]))
+    forms = list(dict.fromkeys([last] + sorted(stems_of(last, parsed.langs))))
     parsed.terms.update(f + "*" for f in forms)
     found = either([Prefix("text", f) for f in forms if len(f) >= 2])
     if before:
@@ -211,10 +286,11 @@ def filter_query(name: str, value: str):
     return date_filter(value)
 
 
-def parse(q: str, lang: str | None = None) -> Parsed:
+def parse(q: str, lang: str | None = None, langs=QUERY_LANGUAGES) -> Parsed:
     """Clauses left to right; bare AND is the default, NOT negates the next clause, OR joins
-    the next clause to the previous one. Operators without operands are ignored."""
-    parsed = Parsed()
+    the next clause to the previous one. Operators without operands are ignored. `langs`:
+    the stemmers of the archive's languages (app.search.analysis.stem_languages)."""
+    parsed = Parsed(langs=tuple(langs))
     negate_next, or_next, clauses = False, False, 0
     for m in CLAUSE.finditer(tidy_query(q, parsed.notes)):
         word = m.group("word")
@@ -267,16 +343,22 @@ def clause(m: re.Match, lang: str | None, parsed: Parsed, negate: bool):
     if name:  # unknown field: its words are plain words, ANDed
         word, phrase = m.group().lstrip("-").replace(":", " ").replace('"', " "), None
     if phrase is not None:  # a misspelt quote gets a suggestion too
-        parsed.words += [w for w in re.findall(r"[^\W\d_]{3,}", phrase) if not has_han(w)]
+        parsed.words += suggestible(phrase)
         return text_query(phrase, lang, True, parsed)
     word = word[:MAX_WORD]
     if word.endswith("*") and not name:
         return prefix_query(word, parsed)
     if word.startswith("*"):
         parsed.notes.append(f"Leading wildcards are not supported; searched {word.strip('*')!r}.")
-    if not has_han(word):
-        parsed.words += re.findall(r"[^\W\d_]{3,}", word)
+    parsed.words += suggestible(word)
     return text_query(word.replace("*", " "), lang, False, parsed)
+
+
+def suggestible(text: str) -> list[str]:
+    """The words of a text that may get a "did you mean": words of three letters or more
+    and runs of two or more Han, kana or hangul characters."""
+    runs = [r for r in CJK_RUN.findall(text) if len(r) >= 2]
+    return [w for w in WORD_CHARS.findall(CJK_RUN.sub(" ", text))] + runs
 
 
 def fallback(q: str, lang: str | None) -> Parsed:
@@ -306,11 +388,19 @@ def keyword_filters(speaker, interview, lang, kind, date_from, date_to) -> list:
 
 
 def prepare(
-    q: str, *, speaker=None, interview=None, lang=None, kind=None, date_from=None, date_to=None
+    q: str,
+    *,
+    speaker=None,
+    interview=None,
+    lang=None,
+    kind=None,
+    date_from=None,
+    date_to=None,
+    langs=QUERY_LANGUAGES,
 ) -> Parsed:
     """The parsed query with the keyword filters (the search form's fields) added."""
     try:
-        parsed = parse(q, lang)
+        parsed = parse(q, lang, langs)
     except Exception:  # a parser bug must not become a 500: fall back to plain words
         parsed = fallback(q, lang)
     parsed.filters += keyword_filters(speaker, interview, lang, kind, date_from, date_to)

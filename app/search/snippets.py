@@ -2,16 +2,18 @@
 and (start, end) offsets. No HTML here: the web layer (app.web.marks) escapes and marks up.
 
 The spans come from the offsets the index stored for the query's terms (see
-app.search.run.page_hits) or, for text outside the index and for prefixes, from analysing
-the text again (`text_tokens`).
+app.search.run.page_hits) or, for text outside the index, prefixes and quotes, from
+analysing the text again (`text_tokens`); CJK fragments are found in the folded text.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from app.search.analysis import split, stem
+from app.search.analysis import STEMMERS, fold_chars, split, stems_of
 from app.text import match_form
 
 SNIPPET_CHARS = 240
@@ -31,31 +33,64 @@ class Snippet:
     cut_end: bool = False
 
 
-def split_terms(terms) -> tuple[set[str], tuple[str, ...], list[list[str]]]:
-    """SearchResult.terms as (words, prefixes, phrases): "xy*" is a prefix, and a term
-    with spaces is a phrase (its words are marked only where they stand together)."""
-    words = {t for t in terms if " " not in t and not t.endswith("*")}
-    prefixes = tuple(t[:-1] for t in terms if t.endswith("*"))
-    return words, prefixes, [t.split(" ") for t in terms if " " in t]
+class Terms(NamedTuple):
+    """SearchResult.terms by kind: `words` (analysed forms), `prefixes` ("xy*"), `phrases`
+    (a term with spaces: stems marked only where they stand together), `quotes` ('"a b"':
+    folded forms marked only where they stand together, unstemmed) and `fragments` ("~xy":
+    Han, kana or hangul text, marked wherever its folded characters stand)."""
+
+    words: set
+    prefixes: tuple
+    phrases: list
+    quotes: list
+    fragments: list
 
 
-def marks(tokens, words: set, prefixes: tuple, phrases: list) -> list[tuple]:
+def split_terms(terms) -> Terms:
+    quotes = [t[1:-1].split(" ") for t in terms if len(t) > 2 and t[0] == t[-1] == '"']
+    fragments = [t[1:] for t in terms if t.startswith("~") and len(t) > 1]
+    rest = [t for t in terms if not (t.startswith("~") or t.startswith('"'))]
+    return Terms(
+        words={t for t in rest if " " not in t and not t.endswith("*")},
+        prefixes=tuple(t[:-1] for t in rest if t.endswith("*")),
+        phrases=[t.split(" ") for t in rest if " " in t],
+        quotes=quotes,
+        fragments=fragments,
+    )
+
+
+def marks(tokens, terms: Terms, text: str = "") -> list[tuple]:
     """(start, end, key) to mark, from tokens (start, end, forms, position): a token whose
-    forms hold a word or start with a prefix, and each run of positions holding a phrase."""
+    forms hold a word or start with a prefix, each run of positions holding a phrase or
+    (by the first, folded form alone) a quote, and each fragment found in `text`."""
+    words, prefixes = terms.words, terms.prefixes
     out = [
         (s, e, forms[0])
         for s, e, forms, _ in tokens
         if words.intersection(forms) or (prefixes and forms[0].startswith(prefixes))
     ]
-    if phrases:
+    if terms.phrases or terms.quotes:
         at = {pos: (s, e, forms) for s, e, forms, pos in tokens}
-        for phrase in phrases:
-            for s, _, forms, pos in tokens:
-                if phrase[0] in forms and all(
-                    phrase[k] in at.get(pos + k, (0, 0, ()))[2] for k in range(1, len(phrase))
+        for phrase, exact in [(p, False) for p in terms.phrases] + [
+            (q, True) for q in terms.quotes
+        ]:
+            for s, _, _, pos in tokens:
+                if all(
+                    holds(at.get(pos + k, (0, 0, ()))[2], word, exact)
+                    for k, word in enumerate(phrase)
                 ):
                     out.append((s, at[pos + len(phrase) - 1][1], " ".join(phrase)))
+    folded = None
+    for piece in terms.fragments if text else ():
+        if piece not in text and folded is None:  # written in other forms (繁體, width)
+            folded = fold_chars(text)
+        found = text if piece in text else folded or ""
+        out += [(m.start(), m.end(), piece) for m in re.finditer(re.escape(piece), found)]
     return out
+
+
+def holds(forms: tuple, word: str, exact: bool) -> bool:
+    return (forms[:1] == (word,)) if exact else word in forms
 
 
 def text_forms(word: str, is_han: bool) -> tuple[str, ...]:
@@ -63,7 +98,7 @@ def text_forms(word: str, is_han: bool) -> tuple[str, ...]:
     if is_han:
         return (word,)
     form = match_form(word)
-    return form, stem(form, "de"), stem(form, "en")
+    return form, *sorted(stems_of(form, STEMMERS) - {form})
 
 
 def text_tokens(text: str) -> list[tuple]:
@@ -122,5 +157,5 @@ def text_snippet(text: str, terms, limit: int | None = None) -> Snippet:
 
     `terms` are SearchResult.terms (see split_terms). Without `limit`, the whole text."""
     text = text or ""
-    spans = marks(text_tokens(text), *split_terms(terms))
+    spans = marks(text_tokens(text), split_terms(terms), text)
     return snippet(text, spans, limit or len(text))

@@ -36,7 +36,12 @@ def stats(session: SessionDep):
     "are reported in `message`. `total` and `facets` count every match "
     "(each facet lists its 50 largest values); `terms` are the analysed "
     "forms that snippets mark (`xy*` a prefix, a term with spaces a "
-    "phrase, marked only where its words stand together).",
+    'phrase, marked only where its words stand together, `"a b"` a quote, '
+    "matched in its exact forms, `~xy` a fragment of Han, kana or hangul "
+    "text). Each hit links its passage (`url`) and the passage's place in "
+    "its interview (`interview_url`), and gives its snippet as text "
+    "(`snippet`, with `marks`: [start, end] offsets into it in code points) and "
+    "as HTML (`snippet_html`).",
 )
 def search(
     session: SessionDep,
@@ -65,9 +70,10 @@ def search(
         page_size=settings.page_size,
     )
     out = found.result.to_dict()
-    for hit, shown in zip(out["hits"], found.result.hits):  # the snippet as marked-up HTML
+    for hit, shown in zip(out["hits"], found.result.hits):
+        hit.update(hit_links(shown))
         del hit["snippet"]
-        hit["snippet_html"] = str(snippet_html(shown.snippet))
+        hit.update(snippet_fields(shown.snippet))
     out["speaker_names"] = {
         s: found.speakers[s] for s in out["facets"].get("speaker", {}) if s in found.speakers
     }
@@ -75,6 +81,24 @@ def search(
         s: found.interviews[s] for s in out["facets"].get("interview", {}) if s in found.interviews
     }
     return out
+
+
+def hit_links(hit) -> dict:
+    return {
+        "url": f"/p/{hit.id}",
+        "interview_url": labels.passage_url(hit.interview_slug, hit.document_key, hit.id),
+    }
+
+
+def snippet_fields(snippet) -> dict:
+    """The snippet as plain text ("…" where the passage goes on) with the marks as
+    [start, end] offsets into that text, and as HTML."""
+    before = "…" if snippet.cut_start else ""
+    return {
+        "snippet": before + snippet.text + ("…" if snippet.cut_end else ""),
+        "marks": [[s + len(before), e + len(before)] for s, e in snippet.marks],
+        "snippet_html": str(snippet_html(snippet)),
+    }
 
 
 @router.get(

@@ -1,15 +1,28 @@
 """What readers see instead of codes: language and kind names, roles, clock times, the
-notes a version carries, and the plain-text citation of a passage.
+notes a version carries, the plain-text citation of a passage, and the links to it.
 
 Wording lives here so that pages and their JSON twins say the same thing.
 """
 
 from __future__ import annotations
 
-from app.text import HAN_CHAR, KANA_CHAR
+from urllib.parse import urlencode
+
+from app.text import HAN_CHAR, HANGUL_CHAR, KANA_CHAR
 from app.web.views import InterviewCard, PassageView, Version
 
-LANGUAGES = {"de": "German", "zh": "Chinese", "en": "English", "ja": "Japanese", "fr": "French"}
+LANGUAGES = {
+    "de": "German",
+    "zh": "Chinese",
+    "en": "English",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+}
 KINDS = {
     "interview": "Interview",
     "interview_summary": "Interview summary",
@@ -18,6 +31,24 @@ KINDS = {
 }
 ROLES = ("host", "interviewer", "guest", "author")  # the order participants are listed in
 REMOVED = "This passage was removed from the archive."
+
+
+def link(path: str, params: dict | None = None, **more) -> str:
+    """path?query with the empty values and page 1 left out (short, shareable URLs)."""
+    merged = {**(params or {}), **more}
+    kept = {
+        k: v
+        for k, v in merged.items()
+        if v not in (None, "") and not (k == "page" and str(v) == "1")
+    }
+    return f"{path}?{urlencode(kept)}" if kept else path
+
+
+def passage_url(interview_slug: str, document_key: str, passage_id: str, q: str = "") -> str:
+    """Where a passage stands in its interview: its version shown, in the window holding it
+    (`at`: a long version is shown a window at a time), the query marked."""
+    path = f"/interviews/{interview_slug}"
+    return link(path, version=document_key, q=q, at=passage_id) + f"#{passage_id}"
 
 
 def language_name(code: str) -> str:
@@ -39,6 +70,8 @@ def text_language(text: str, default: str = "") -> str:
     """The script of a short string (a name, an alias): lang attributes need it."""
     if KANA_CHAR.search(text):
         return "ja"
+    if HANGUL_CHAR.search(text):
+        return "ko"
     return "zh" if HAN_CHAR.search(text) else default
 
 

@@ -7,8 +7,6 @@ be the one that lets a scraped `<script>` through.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -31,24 +29,6 @@ def capped(value: str) -> str:
     return value[:MAX_PARAM]
 
 
-def link(path: str, params: dict | None = None, **more) -> str:
-    """path?query with the empty values and page 1 left out (short, shareable URLs)."""
-    merged = {**(params or {}), **more}
-    kept = {
-        k: v
-        for k, v in merged.items()
-        if v not in (None, "") and not (k == "page" and str(v) == "1")
-    }
-    return f"{path}?{urlencode(kept)}" if kept else path
-
-
-def passage_url(interview_slug: str, document_key: str, passage_id: str, q: str = "") -> str:
-    """Where a passage stands in its interview: its version shown, in the window holding it
-    (`at`), the query marked."""
-    path = f"/interviews/{interview_slug}"
-    return link(path, version=document_key, q=q, at=passage_id) + f"#{passage_id}"
-
-
 def marker(terms: list[str]):
     """text -> Markup with the terms marked; the one place pages mark source text."""
 
@@ -66,8 +46,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        link=link,
-        passage_url=passage_url,
+        link=labels.link,
+        passage_url=labels.passage_url,
         mark=marker([]),
         snippet_html=snippet_html,
         languages=labels.LANGUAGES,

@@ -1,0 +1,328 @@
+"""Phrases across fields and tiers of matches: exact quotes and runs of CJK bigrams.
+
+A `Sequence` is a phrase whose places may each be filled from several fields: place k of
+an exact quote holds `exact:form`, or `text:form` where the `exact` field has no mark (the
+word was its own stem, see app.search.analysis); place k of a CJK fragment holds its k-th
+bigram in `grams`, whose positions are character offsets. A passage matches when every
+place is filled at (start + offset) for one start.
+
+`Tiered` joins the two ways a CJK text can match: as jieba words (`words`) or as a run of
+bigrams (`grams`). Passages that match as words rank above those that match only as
+bigrams: their score gets TIER on top (a fragment that cuts a word is found, but the whole
+word ranks first).
+
+Both compute all their matches in a segment at once (like app.search.matchers.scores), and
+hand them to whoosh as a `Computed` matcher, which the block scorer reads directly.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import NamedTuple
+
+from whoosh import matching
+from whoosh import query as Q
+from whoosh.codec.whoosh3 import W3LeafMatcher
+
+from app.search.analysis import MARK
+from app.search.matchers import leaf_scores, scorable, scores, stepped_scores
+
+TIER = 100.0  # above any BM25 sum of a query's words (the seeds' largest is about 30)
+
+
+class Slot(NamedTuple):
+    """One place of a sequence: its offset from the start, and (field, term, unmarked)
+    options; `unmarked` counts the term only where `exact` does not hold MARK + term (a word
+    whose stem is the term stands there)."""
+
+    offset: int
+    options: tuple[tuple[str, str, bool], ...]
+
+
+class Computed(matching.Matcher):
+    """The matches of one segment, computed by `compute(only)` -> {sub docnum: score}.
+
+    `all_scores` is what app.search.matchers.scores reads; stepping (for whoosh's own
+    collectors) computes everything once and walks it."""
+
+    def __init__(self, compute, cache: dict | None = None):
+        self._compute = compute
+        self._cache = cache if cache is not None else {}
+        self._ids: list[int] | None = None
+        self._i = 0
+
+    def all_scores(self, only: dict | None = None) -> dict[int, float]:
+        if "all" in self._cache:
+            found = self._cache["all"]
+            return found if only is None else {d: s for d, s in found.items() if d in only}
+        found = self._compute(only)
+        if only is None:
+            self._cache["all"] = found
+        return found
+
+    def _ready(self) -> list[int]:
+        if self._ids is None:
+            self._ids = sorted(self.all_scores())
+        return self._ids
+
+    def is_active(self):
+        return self._i < len(self._ready())
+
+    def id(self):
+        return self._ready()[self._i]
+
+    def next(self):
+        self._i += 1
+
+    def skip_to(self, id):
+        self._i = max(self._i, bisect_left(self._ready(), id))
+
+    def score(self):
+        return self._cache["all"][self.id()]
+
+    def weight(self):
+        return 1.0
+
+    def reset(self):
+        self._i = 0
+
+    def copy(self):
+        return Computed(self._compute, self._cache)
+
+    def supports(self, astype):
+        return False
+
+    def supports_block_quality(self):
+        return False
+
+    def replace(self, minquality=0):
+        return self if self.is_active() else matching.NullMatcher()
+
+    def all_ids(self):
+        return iter(list(self._ready()[self._i :]))
+
+
+class _Leaf(Q.Query):
+    """Plumbing whoosh's compound queries expect of a leaf query."""
+
+    def is_leaf(self):
+        return True
+
+    def normalize(self):
+        return self
+
+    def simplify(self, ixreader):
+        return self
+
+    def requires(self):
+        return {self}
+
+    def estimate_min_size(self, ixreader):
+        return 0
+
+    def __hash__(self):
+        return hash((type(self), self._key()))
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other._key() == self._key()
+
+    def _key(self):
+        raise NotImplementedError
+
+
+class Sequence(_Leaf):
+    def __init__(self, slots, boost: float = 1.0):
+        self.slots = tuple(slots)
+        self.boost = boost
+
+    def _key(self):
+        return self.slots, self.boost
+
+    def __repr__(self):
+        return f"Sequence({self.slots!r})"
+
+    def estimate_size(self, ixreader):
+        return min(
+            sum(ixreader.doc_frequency(f, t) for f, t, _ in slot.options) for slot in self.slots
+        )
+
+    def matcher(self, searcher, context=None):
+        return Computed(lambda only: sequence_scores(searcher, self.slots, only, self.boost))
+
+
+class Tiered(_Leaf):
+    def __init__(self, words, grams):
+        self.words, self.grams = words, grams
+
+    def _key(self):
+        return self.words, self.grams
+
+    def __repr__(self):
+        return f"Tiered({self.words!r}, {self.grams!r})"
+
+    def estimate_size(self, ixreader):
+        return self.words.estimate_size(ixreader) + self.grams.estimate_size(ixreader)
+
+    def matcher(self, searcher, context=None):
+        def compute(only):
+            words = any_scores(self.words.matcher(searcher, context), only)
+            found = any_scores(self.grams.matcher(searcher, context), only)
+            for d, score in words.items():
+                found[d] = TIER + score + found.get(d, 0.0)
+            return found
+
+        return Computed(compute)
+
+
+def any_scores(m, only: dict | None) -> dict[int, float]:
+    return scores(m, only) if scorable(m) else stepped_scores(m, only)
+
+
+def postings(m, only: dict | None) -> tuple[dict[int, float], dict[int, object], object]:
+    """Score and encoded positions per sub docnum of one term's matcher, and the decoder
+    (positions are decoded only for the passages that stay candidates)."""
+    if type(m) is W3LeafMatcher and hasattr(m.scorer, "lengths"):
+        values: dict[int, object] = {}
+        return leaf_scores(m, only, values), values, m.format.decode_positions
+    found, places = {}, {}
+    while m.is_active():  # an inlined posting list: positions come decoded
+        d = m.id()
+        if only is None or d in only:
+            found[d], places[d] = m.score(), list(m.value_as("positions"))
+        m.next()
+    return found, places, list
+
+
+class Terms:
+    """Each term's matcher of a segment, made once and reset for each reading (making one
+    costs a scorer: a quarter of a millisecond)."""
+
+    def __init__(self, searcher):
+        self.searcher, self.reader, self.made = searcher, searcher.reader(), {}
+
+    def matcher(self, field: str, term: str):
+        key = (field, term)
+        m = self.made.get(key)
+        if m is None:
+            if key not in self.reader:
+                return None
+            m = self.made[key] = Q.Term(field, term).matcher(self.searcher)
+        else:
+            m.reset()
+        return m
+
+    def frequency(self, slot: Slot) -> int:
+        return sum(self.reader.doc_frequency(f, t) for f, t, _ in slot.options)
+
+
+def sequence_scores(searcher, slots, only: dict | None, boost: float = 1.0) -> dict:
+    """Sub docnum -> score of the passages where every slot is filled at start + offset.
+
+    Slots are read rarest first, each only for the passages still in the running, and
+    positions are decoded only for passages that hold the first two. Marks are read last,
+    for the passages that match without them, which are then matched again from the
+    postings already read."""
+    if len(slots) == 1 and not any(unmarked for _, _, unmarked in slots[0].options):
+        return alone(searcher, slots[0], only, boost)
+    terms = Terms(searcher)
+    order = sorted(slots, key=terms.frequency)
+    read: list[dict[int, list]] = []
+    starts: dict[int, set] | None = None
+    candidates = only
+    for slot in order:
+        here = read_slot(terms, slot, candidates)
+        read.append(here)
+        if len(read) == 1:
+            candidates = here
+            continue
+        if starts is None:
+            starts = {d: starts_of(order[0], read[0][d]) for d in here if d in read[0]}
+        starts = {
+            d: at for d in here if d in starts and (at := starts[d] & starts_of(slot, here[d]))
+        }
+        candidates = starts
+        if not starts:
+            return {}
+    docs = dict.fromkeys(candidates or ())
+    marks = read_marks(terms, docs, [t for s in slots for _, t, unmarked in s.options if unmarked])
+    found = {}
+    for d in docs:
+        score = matched(order, [here[d] for here in read], marks.get(d, {}))
+        if score is not None:
+            found[d] = score * boost
+    return found
+
+
+def read_slot(terms: Terms, slot: Slot, only) -> dict[int, list]:
+    """Sub docnum -> [(decode, encoded positions, mark, score)] of a slot's options (`mark`:
+    the term whose positions do not count, or None)."""
+    here: dict[int, list] = {}
+    for field, term, unmarked in slot.options:
+        m = terms.matcher(field, term)
+        if m is None:
+            continue
+        found, values, decode = postings(m, only)
+        for d, value in values.items():
+            here.setdefault(d, []).append(
+                (decode, value, MARK + term if unmarked else None, found[d])
+            )
+    return here
+
+
+def starts_of(slot: Slot, entries: list, marks: dict | None = None) -> set[int]:
+    """Where the phrase would start if this slot is filled as `entries` say; with `marks`
+    (mark term -> positions), unmarked options count only where their mark does not stand."""
+    marks = marks or {}
+    return {
+        p - slot.offset
+        for decode, value, mark, _ in entries
+        for p in decode(value)
+        if p not in marks.get(mark, ())
+    }
+
+
+def matched(slots, entries: list[list], marks: dict) -> float | None:
+    """The score of one passage (the options that fill a place, summed), or None when its
+    places do not line up once the marks are heeded."""
+    starts, score = None, 0.0
+    for slot, options in zip(slots, entries):
+        here = set()
+        for option in options:
+            at = starts_of(slot, [option], marks)
+            if at:
+                here |= at
+                score += option[3]
+        starts = here if starts is None else starts & here
+        if not starts:
+            return None
+    return score
+
+
+def alone(searcher, slot: Slot, only: dict | None, boost: float) -> dict[int, float]:
+    """A one-place sequence without marks to check: its terms' scores, no positions read
+    (a two-character fragment such as 我们 is one bigram)."""
+    terms = Terms(searcher)
+    found: dict[int, float] = {}
+    for field, term, _ in slot.options:
+        m = terms.matcher(field, term)
+        scored = any_scores(m, only) if m is not None else {}
+        if not found:
+            found = scored
+            continue
+        for d, score in scored.items():
+            found[d] = found.get(d, 0.0) + score
+    return found if boost == 1.0 else {d: score * boost for d, score in found.items()}
+
+
+def read_marks(terms: Terms, docs: dict, forms: list[str]) -> dict[int, dict[str, set]]:
+    """Sub docnum -> {mark term: positions} of these passages for the marks of `forms`
+    (where a word stands whose stem is the form; a rare term, read only for `docs`)."""
+    out: dict[int, dict[str, set]] = {}
+    for form in dict.fromkeys(forms):
+        m = terms.matcher("exact", MARK + form)
+        if m is None or not docs:
+            continue
+        _, values, decode = postings(m, docs)
+        for d, value in values.items():
+            out.setdefault(d, {})[MARK + form] = set(decode(value))
+    return out
