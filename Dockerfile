@@ -7,8 +7,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     ARCHIVE_DB=/srv/archive/data/archive.db \
-    ARCHIVE_ALLOWED_HOSTS=localhost,127.0.0.1 \
-    ARCHIVE_BASE_URL=http://localhost:8000
+    ARCHIVE_ALLOWED_HOSTS=localhost,127.0.0.1
+# No ARCHIVE_BASE_URL: citations name the address a request came to (docker run -p 8131:8000
+# cites :8131); set it when the archive is served behind a public name.
 
 WORKDIR /srv/archive
 

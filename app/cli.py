@@ -1,4 +1,4 @@
-"""archive ingest | reindex | serve."""
+"""archive ingest | add | export | reindex | serve."""
 
 from __future__ import annotations
 
@@ -90,7 +90,9 @@ def ingest(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Parse source pages into the archive and rebuild the search index."""
+    """Parse source pages into the archive and rebuild the search index; given an export
+    (archive export), restore the archive from it with every id."""
+    from app.export import is_export
     from app.ingest import ingest as run_ingest
     from app.sources import discover
 
@@ -98,6 +100,9 @@ def ingest(
     missing = [p for p in paths if not p.exists()]
     if missing:
         fail(f"no such file or folder: {', '.join(map(str, missing))}", BAD_ARGUMENTS)
+    if any(is_export(p) for p in paths):
+        restore_export(settings(db), paths)
+        return
     total = len(discover(paths)[0])
     with Progress(
         TextColumn("{task.description}"),
@@ -119,6 +124,80 @@ def ingest(
     if report.index_error:
         fail(report.index_error, NOT_WRITTEN)
     raise typer.Exit(FILES_FAILED if report.failures else OK)
+
+
+def restore_export(s: Settings, paths: list[Path]) -> None:
+    from app.export import ExportError, restore
+    from app.ingest import IngestLocked
+
+    if len(paths) != 1:
+        console.print("[red]an export is restored alone:[/] give only the export's path")
+        raise typer.Exit(2)
+    try:
+        counts = restore(s, paths[0])
+    except ExportError as exc:
+        console.print(f"[red]cannot restore:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    except IngestLocked as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(3) from None
+    console.print(counts_table("Restored from " + paths[0].name, counts))
+    console.print("search index rebuilt")
+
+
+def counts_table(title: str, counts: dict[str, int]) -> Table:
+    table = Table(title=title, show_header=True)
+    table.add_column("records")
+    table.add_column("count", justify="right")
+    for key, value in counts.items():
+        table.add_row(key, str(value))
+    return table
+
+
+@app.command("export")
+def export_archive(
+    out: Annotated[Path, typer.Argument(help="A file (jsonl) or a folder (csv) to write.")],
+    format: Annotated[str, typer.Option("--format", help="jsonl or csv.")] = "jsonl",
+    db: DbOption = None,
+) -> None:
+    """Write the whole archive (documents, interviews, speakers, passages, redirects) to
+    OUT; `archive ingest OUT` restores it with every id."""
+    from app.export import ExportError, export
+
+    try:
+        counts = export(settings(db), out, format)
+    except ExportError as exc:
+        console.print(f"[red]cannot export:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    console.print(counts_table(f"Exported to {out}", counts))
+
+
+@app.command()
+def add(
+    urls: Annotated[list[str], typer.Argument(help="Pages, subtitle files or transcripts.")],
+    db: DbOption = None,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for an answer.")] = 20.0,
+    max_mb: Annotated[float, typer.Option(help="Largest download, in MB.")] = 20.0,
+) -> None:
+    """Fetch pages by URL, keep a snapshot of each and ingest it."""
+    from app.fetch import add_urls
+    from app.ingest import IngestLocked
+
+    s = settings(db)
+    try:
+        results = add_urls(s, urls, timeout=timeout, max_bytes=int(max_mb * 1024 * 1024))
+    except IngestLocked as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(3) from None
+    for r in results:
+        if r.status == "failed":
+            console.print(f"[red]failed[/] {r.url}: {r.error}", soft_wrap=True)
+        else:
+            counted = f" ({r.passages} passages)" if r.status in ("new", "changed") else ""
+            console.print(f"{r.status} {r.url} → {r.name}{counted}", soft_wrap=True)
+    if any(r.status != "failed" for r in results):
+        console.print(f"snapshots in {s.sources_dir}")
+    raise typer.Exit(1 if any(r.status == "failed" for r in results) else 0)
 
 
 @app.command()

@@ -32,7 +32,11 @@ class Settings:
             if h.strip()
         )
     )
-    base_url: str = os.environ.get("ARCHIVE_BASE_URL", "http://127.0.0.1:8000")
+    # The public address for citations, canonical links and the sitemap; empty: each
+    # request's own scheme, host and port (a server on port 8131 cites :8131, not :8000).
+    base_url: str = field(default_factory=lambda: os.environ.get("ARCHIVE_BASE_URL", ""))
+    # Where `archive add` keeps what it fetched (snapshots and their records).
+    sources: Path | None = None
 
     @property
     def index_root(self) -> Path:
@@ -40,6 +44,13 @@ class Settings:
             return Path(self.index_dir)
         env = os.environ.get("ARCHIVE_INDEX")
         return Path(env) if env else self.db_path.parent / (self.db_path.stem + ".index")
+
+    @property
+    def sources_dir(self) -> Path:
+        if self.sources is not None:
+            return Path(self.sources)
+        env = os.environ.get("ARCHIVE_SOURCES")
+        return Path(env) if env else self.db_path.parent / "sources"
 
 
 def settings_for(db_path: str | Path, **kw) -> Settings:

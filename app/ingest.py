@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
+import re
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlmodel import Session
@@ -25,7 +28,7 @@ from app.parse.pipeline import PARSER_VERSION, ParseError, parse_bytes
 from app.parse.speakers import Registry
 from app.passage_ids import passage_ids
 from app.redirects import Redirect, plan
-from app.sources import Source, discover
+from app.sources import RECORD_SUFFIX, Source, discover
 
 
 class IngestLocked(RuntimeError):
@@ -124,7 +127,7 @@ def read_file(
     if known_sha == hashlib.sha256(data).hexdigest():
         return FileReport(name, "unchanged"), None
     try:
-        docs = parse_bytes(name, data, registry)
+        docs = parse_bytes(name, data, registry, **fetch_origin(source.path))
     except (DecodeError, ParseError) as exc:
         return FileReport(name, "failed", error=str(exc)), None
     except Exception as exc:  # a parser bug must not cost the other files
@@ -152,6 +155,40 @@ def read_bounded(path: Path, limit: int) -> bytes:
     return data
 
 
+def snapshots(settings: Settings) -> list[Path]:
+    """The pages `archive add` keeps (their records and half-written files aside)."""
+    folder = settings.sources_dir
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and not p.name.endswith((RECORD_SUFFIX, ".part"))
+    )
+
+
+def added_pages(settings: Settings, paths: list[Path]) -> set[str]:
+    """Snapshots `archive add` keeps: ingesting another folder does not remove them."""
+    folder = settings.sources_dir
+    if any(p.resolve() == folder.resolve() for p in paths):
+        return set()
+    return {p.name for p in snapshots(settings)}
+
+
+def fetch_origin(path: Path) -> dict[str, str]:
+    """The source URL and HTTP charset of a snapshot `archive add` made, from its record."""
+    record = path.with_name(path.name + RECORD_SUFFIX)
+    if not record.exists():
+        return {}
+    try:
+        data = json.loads(record.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    charset = re.search(r"charset=\s*\"?([\w.:-]+)", data.get("content_type", ""), re.I)
+    return {
+        "source_url": data.get("final_url") or data.get("url") or "",
+        "http_charset": charset.group(1) if charset else "",
+    }
+
+
 def ingest(
     settings: Settings,
     paths: list[Path],
@@ -168,6 +205,11 @@ def ingest(
             hashes = store.file_hashes(session)
         known = {} if reparse else hashes
         sources, skipped = discover(paths)
+        if reparse:  # added pages are re-read by the new parser too
+            keys = {s.key for s in sources}
+            sources += [
+                Source(p, p.name) for p in snapshots(settings) if p.name in set(hashes) - keys
+            ]
         parsed = {}
         for source in sources:
             if progress:
@@ -180,7 +222,8 @@ def ingest(
                 parsed[source.key] = docs
         report.files += [FileReport(s.key, "skipped", error=s.reason) for s in skipped]
         sync = any(p.is_dir() for p in paths)
-        gone = set(hashes) - {s.key for s in sources} if sync else set()
+        kept = {s.key for s in sources} | added_pages(settings, paths)
+        gone = set(hashes) - kept if sync else set()
         report.files += [FileReport(name, "removed") for name in sorted(gone)]
         if parsed or gone or reparse:
             stage("finding where edited passages went")
@@ -226,6 +269,8 @@ def apply(session: Session, parsed: dict, gone: set[str], moved: list[Redirect])
     store.set_meta(session, "parser_version", PARSER_VERSION)
     version = int(store.get_meta(session, "content_version") or 0) + 1
     store.set_meta(session, "content_version", str(version))
+    # when the archive last changed: the feeds' <updated> (RFC 3339, UTC)
+    store.set_meta(session, "updated_at", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     session.flush()
     pause_point("write")
     session.commit()

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-SOURCE_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm"}
+# `archive add` keeps what it fetched beside its snapshot under this suffix: not a source.
+RECORD_SUFFIX = ".fetch.json"
 
 
 @dataclass(frozen=True)
@@ -87,10 +88,8 @@ def walk(root: Path) -> tuple[list[Source], list[Skipped]]:
                 skipped.append(Skipped(key, reason))
             elif entry.is_dir(follow_symlinks=False):
                 folders.append(Path(entry.path))
-            elif Path(entry.name).suffix.lower() in SOURCE_SUFFIXES:
+            else:  # every file is a source: its format is told by its content
                 (links if entry.is_symlink() else files).append(Source(Path(entry.path), key))
-            else:
-                skipped.append(Skipped(key, "not a source page (" + suffix_of(entry.name) + ")"))
     return files + links, skipped
 
 
@@ -98,6 +97,10 @@ def entry_problem(entry: os.DirEntry, root_real: Path) -> str:
     """Why an entry is not read, or "" when it is (or is a folder to walk)."""
     if entry.name.startswith("."):
         return "hidden (its name starts with a dot)"
+    if entry.name.endswith(RECORD_SUFFIX):
+        return "fetch record of `archive add`"
+    if entry.name.endswith(".part"):
+        return "half-written snapshot (.part)"
     if entry.is_symlink():
         return link_problem(Path(entry.path), root_real)
     if entry.is_dir(follow_symlinks=False):
@@ -134,7 +137,3 @@ def not_regular(path: Path) -> str:
 
 def relative(path: str | Path, root: Path) -> str:
     return Path(path).relative_to(root).as_posix()
-
-
-def suffix_of(name: str) -> str:
-    return Path(name).suffix.lower() or "no suffix"

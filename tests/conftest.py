@@ -66,7 +66,7 @@ def lenny(client) -> dict:
     """The interview of seeds 000 (German) and 001 (Chinese), as the API gives it."""
     slug = next(
         i["slug"]
-        for i in client.get("/api/interviews").json()
+        for i in client.get("/api/interviews").json()["items"]
         if {"de", "zh"} <= set(i["languages"])
     )
     return client.get(f"/api/interviews/{slug}").json()

@@ -60,7 +60,8 @@ def shoot(page, name: str, width: int) -> None:
     """The whole page, or only the viewport for long texts (where the target passage is)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(
-        path=str(SHOTS / f"{name}-{width}.png"), full_page=name not in ("interview", "speaker")
+        path=str(SHOTS / f"{name}-{width}.png"),
+        full_page=not name.startswith(("interview", "speaker")),
     )
 
 
@@ -127,4 +128,170 @@ def test_phone_width_screenshots(browser, server):
         # nothing may be wider than the phone: no sideways scrolling
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
         shoot(page, name, 390)
+    context.close()
+
+
+def match_state(page) -> tuple[str, str]:
+    """(the "3 of 17" count, the id of the passage holding the current match)."""
+    return page.evaluate("""() => {
+        const mark = document.querySelector('mark.current-match');
+        const box = mark && mark.getBoundingClientRect();
+        const seen = box && box.top >= 0 && box.bottom <= window.innerHeight;
+        return [document.querySelector('.match-count').textContent,
+                mark ? (seen ? mark.closest('.passage').id : 'not visible') : ''];
+    }""")
+
+
+def test_match_navigation_and_versions(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/search?q=Talentdichte")
+    first = page.locator(".hit-link").first
+    passage_id = first.get_attribute("href").rsplit("#", 1)[1]
+    first.click()
+    page.wait_for_url("**/interviews/**")
+    page.wait_for_function("document.querySelector('.match-count').textContent !== ''")
+    marks = page.locator(".text mark").count()
+    assert marks > 2
+    count, at = match_state(page)
+    assert count.endswith(f" of {marks}") and at == passage_id  # the first match is in view
+    start = int(count.split()[0])
+    page.keyboard.press("n")
+    assert match_state(page)[0] == f"{start % marks + 1} of {marks}"
+    assert match_state(page)[1] not in ("", "not visible")
+    page.keyboard.press("p")
+    page.keyboard.press("p")
+    assert match_state(page)[0] == f"{(start - 2) % marks + 1} of {marks}"
+    page.locator("button.next-match").click()
+    assert match_state(page)[0] == f"{(start - 1) % marks + 1} of {marks}"
+    shoot(page, "interview-matches", 1280)
+
+    # typing n in the search box types n; / focuses the box from anywhere
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.type") == "search"
+    page.keyboard.type("n")
+    assert match_state(page)[0] == f"{(start - 1) % marks + 1} of {marks}"
+
+    # the Lenny interview: its versions link each other and say what they are
+    page.goto(f"{server}/search?q=数据中心")
+    page.locator(".hit-link").first.click()
+    page.wait_for_url("**/interviews/**")
+    assert page.locator(".version-line .version-label").inner_text() == "Chinese · translation"
+    assert (
+        page.locator(".version-line a")
+        .first.get_attribute("href")
+        .startswith("https://mp.weixin.qq.com/")
+    )
+    other = page.locator(".versions a[hreflang='de']")
+    other.click()
+    page.wait_for_url("**version=000*")
+    assert page.locator(".version-line .version-label").inner_text() == "German · translation"
+    assert page.locator(".versions strong[aria-current='page']").inner_text() == "German version"
+    context.close()
+
+
+def test_moments_open_the_recording(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/speakers/lex-fridman")
+    page.locator(".appearances a").first.click()
+    page.wait_for_url("**/interviews/**")
+    moment = page.locator("a.time").first
+    assert moment.inner_text().startswith("▶ 01:38:25")
+    assert moment.get_attribute("href") == "https://www.youtube.com/watch?v=ugvHCXCOmm4&t=5905s"
+    assert page.locator("a[href*='watch?v=lexfridman']").count() == 0
+    shoot(page, "interview-moments", 1280)
+    context.close()
+
+
+def test_search_tools_at_1280(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/search?q=KI+speaker:达里奥&group=interview")
+    panel = page.locator("details.filters")
+    assert panel.get_attribute("open") is not None
+    assert "达里奥" in panel.locator(".typed").inner_text()
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.filter-grid > label')].map(l => {
+        const b = l.getBoundingClientRect();
+        const line = parseFloat(getComputedStyle(l).lineHeight) || 20;
+        const control = l.querySelector('select, input').getBoundingClientRect();
+        return {left: b.left, right: b.right, top: b.top, bottom: b.bottom,
+                wrapped: control.top - b.top > line * 1.6};
+    })""")
+    assert len(boxes) >= 8 and not any(b["wrapped"] for b in boxes)  # labels on one line
+    for i, a in enumerate(boxes):  # no two fields touch
+        for b in boxes[i + 1 :]:
+            apart = a["right"] + 8 <= b["left"] or b["right"] + 8 <= a["left"]
+            apart = apart or a["bottom"] + 8 <= b["top"] or b["bottom"] + 8 <= a["top"]
+            assert apart, (a, b)
+    assert " in 1 interview" in page.locator("#results-h").inner_text()
+    link = page.locator(".hit .self-link").first
+    assert link.is_visible() and link.inner_text().startswith("/p/")
+    shoot(page, "search-grouped", 1280)
+    page.goto(f"{server}/search?q=Talent+speaker:KI")
+    assert "No speaker called “KI”" in page.locator(".filter-notes").inner_text()
+    shoot(page, "search-nothing", 1280)
+    context.close()
+
+
+def test_phone_layout(browser, server):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(f"{server}/search?q=KI")
+    facets = page.locator("aside.facets")
+    results = page.locator("#results-h")
+    # the facets stand above the results, folded; the filters are reachable too
+    assert facets.bounding_box()["y"] < results.bounding_box()["y"]
+    assert page.locator("details.facet-box").get_attribute("open") is None
+    assert page.locator("details.filters summary").is_visible()
+    page.locator("details.facet-box summary").click()
+    assert page.locator("aside.facets h2", has_text="Year").is_visible()
+    small = page.evaluate("""() => [...document.querySelectorAll(
+            'main a, main button, main summary, main select, main input, header.site a')]
+        .filter(e => e.offsetParent !== null && !e.closest('blockquote, p.people, .nothing li'))
+        .map(e => [e.getBoundingClientRect().height, e.outerHTML.slice(0, 80)])
+        .filter(([h]) => h < 44)""")
+    assert not small, small[:5]
+    shoot(page, "search-phone", 390)
+
+    page.goto(f"{server}/search?q=数据中心")
+    page.locator(".hit-link").first.click()
+    page.wait_for_url("**/interviews/**")
+    page.goto(page.url.split("#")[0].split("?")[0])  # the interview as a reader opens it
+    first = page.locator(".text .passage").first.bounding_box()
+    assert first["y"] + 120 < 844, first  # the first turn is on the first screen, readable
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(page, "interview-top", 390)
+    context.close()
+
+
+def test_print_stylesheet(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/search?q=数据中心")
+    passage_id = page.locator(".hit-link").first.get_attribute("href").rsplit("#", 1)[1]
+    page.goto(f"{server}/p/{passage_id}")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => [...document.querySelectorAll('button, header.site nav, .search-box')]
+        .every(e => getComputedStyle(e).display === 'none')""")
+    assert hidden
+    after = page.evaluate("""() => {
+        const a = document.querySelector('.cite .tools a');
+        return getComputedStyle(a, '::after').content;
+    }""")
+    assert "http" in after  # the address follows the link
+    assert page.locator(".cite .print-only").is_visible()  # the citation is printed
+    unsplit = page.evaluate(
+        """() => getComputedStyle(document.querySelector('.passage')).breakInside"""
+    )
+    assert unsplit == "avoid"
+    page.pdf(path=str(SHOTS / "passage-print.pdf"))
+    shoot(page, "passage-print", 1280)
+    page.emulate_media(media="screen", color_scheme="dark")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(20, 25, 30)"
+    shoot(page, "passage-dark", 1280)
+    assert page.locator("link[rel=icon]").get_attribute("href") == "/static/favicon.svg"
     context.close()

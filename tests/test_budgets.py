@@ -85,7 +85,7 @@ def test_the_long_interview_page_stays_within_its_budgets(long_archive):
     readers at once gave a MemoryError and a 500."""
     settings, _ = long_archive
     with serving(settings) as (base, process):
-        slug = httpx.get(f"{base}/api/interviews").json()[0]["slug"]
+        slug = httpx.get(f"{base}/api/interviews").json()["items"][0]["slug"]
         httpx.get(f"{base}/interviews")  # warm: templates, engine, index
         baseline = rss_mb(process.pid)
         start = time.perf_counter()
@@ -103,7 +103,7 @@ def test_the_long_interview_page_stays_within_its_budgets(long_archive):
 def test_anchors_and_marks_work_across_windows(long_archive):
     settings, _ = long_archive
     with TestClient(create_app(settings)) as client:
-        slug = client.get("/api/interviews").json()[0]["slug"]
+        slug = client.get("/api/interviews").json()["items"][0]["slug"]
         first = client.get(f"/api/interviews/{slug}").json()
         assert first["part"] == 1 and first["parts"] > 2
         assert len(first["passages"]) < 3000

@@ -121,7 +121,7 @@ def test_controls_never_reach_pages_or_json(tmp_path):
     settings = settings_for(tmp_path / "archive.db")
     assert not ingest(settings, [folder]).failures
     with TestClient(create_app(settings)) as client:
-        [interview] = client.get("/api/interviews").json()
+        [interview] = client.get("/api/interviews").json()["items"]
         for url in (f"/interviews/{interview['slug']}", f"/api/interviews/{interview['slug']}"):
             text = client.get(url).text
             assert "\x00" not in text and "\x07" not in text and "\u202e" not in text

@@ -38,7 +38,7 @@ def client(tmp_path_factory):
 
 def passages(client, lang: str) -> list[dict]:
     out = []
-    for interview in client.get(f"/api/interviews?lang={lang}").json():
+    for interview in client.get(f"/api/interviews?lang={lang}&page_size=100").json()["items"]:
         out += client.get(f"/api/interviews/{interview['slug']}").json()["passages"]
     return out
 

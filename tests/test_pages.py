@@ -24,14 +24,14 @@ def page(client, url: str, status: int = 200) -> str:
 
 
 def interview_of(client, speaker: str) -> str:
-    return client.get(f"/api/interviews?speaker={speaker}").json()[0]["slug"]
+    return client.get(f"/api/interviews?speaker={speaker}").json()["items"][0]["slug"]
 
 
 def test_home_shows_search_box_stats_interviews_and_speakers(client):
     html = page(client, "/")
     assert 'action="/search"' in html and 'name="q"' in html
     stats = client.get("/api/interviews").json()
-    assert f'<a href="/interviews">{len(stats)}</a>' in html
+    assert f'<a href="/interviews">{stats["total"]}</a>' in html
     assert "Latest interviews" in html and "Benjamin Mann" in html and "Zack Kass" in html
     assert "German" in html and "Chinese" in html  # the languages it holds
 
@@ -80,7 +80,9 @@ def test_seed_002_is_marked_ai_generated_and_shows_timestamps(client):
     slug = interview_of(client, "lex-fridman")
     html = page(client, f"/interviews/{slug}")
     assert "AI-generated summary: quotes may not be verbatim" in html
-    assert '<span class="time">01:38:25</span>' in html
+    # the page names its recording (a YouTube link in the source): 1:38:25 opens it there
+    moment = "https://www.youtube.com/watch?v=ugvHCXCOmm4&amp;t=5905s"
+    assert f'<a class="time" href="{moment}"' in html and "▶ 01:38:25</a>" in html
 
 
 def test_interviews_list_newest_first_and_filters(client):
@@ -296,7 +298,7 @@ def evil_client(tmp_path_factory):
 
 
 def test_script_from_a_source_page_is_escaped_everywhere(evil_client):
-    interview = evil_client.get("/api/interviews").json()[0]
+    interview = evil_client.get("/api/interviews").json()["items"][0]
     detail = evil_client.get(f"/api/interviews/{interview['slug']}").json()
     urls = [
         "/",
@@ -325,7 +327,7 @@ def test_script_in_a_query_is_escaped(client):
     ):
         html = client.get(url).text
         assert "<script>alert" not in html, url
-    lenny_slug = client.get("/api/interviews?lang=zh").json()[-1]["slug"]
+    lenny_slug = client.get("/api/interviews?lang=zh").json()["items"][-1]["slug"]
     html = client.get(f"/interviews/{lenny_slug}?q=<script>alert(1)</script>").text
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 

@@ -98,7 +98,7 @@ def test_any_ingested_page_renders(tmp_path_factory, text):
         assert report.failures[0].error
         return
     with TestClient(create_app(settings)) as client:
-        for interview in client.get("/api/interviews").json():
+        for interview in client.get("/api/interviews").json()["items"]:
             assert client.get(f"/interviews/{interview['slug']}").status_code == 200
             passages = client.get(f"/api/interviews/{interview['slug']}").json()["passages"]
             for p in passages[:3]:

@@ -39,3 +39,19 @@ def test_real_server_serves_pages(server):
     assert found.status_code == 200 and "<mark>数据中心</mark>" in found.text
     assert "default-src 'self'" in found.headers["content-security-policy"]
     assert httpx.post(f"{server}/").status_code == 405
+
+
+def test_real_server_cites_its_own_port(server):
+    """A server on any port (here a free one, not 8000) names that port in every link."""
+    hit = httpx.get(f"{server}/api/search", params={"q": "数据中心"}).json()["hits"][0]
+    passage = httpx.get(f"{server}/api/passages/{hit['id']}").json()
+    assert passage["url"] == f"{server}/p/{hit['id']}"
+    assert passage["citation"]["plain"].endswith(f" {server}/p/{hit['id']}")
+    assert f"<loc>{server}/" in httpx.get(f"{server}/sitemap.xml").text
+    assert (
+        f"<id>{server}/feeds/interviews.atom</id>"
+        in httpx.get(f"{server}/feeds/interviews.atom").text
+    )
+    first = httpx.get(f"{server}/p/{hit['id']}")
+    again = httpx.get(f"{server}/p/{hit['id']}", headers={"if-none-match": first.headers["etag"]})
+    assert again.status_code == 304

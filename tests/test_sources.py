@@ -70,12 +70,14 @@ def test_links_out_of_the_folder_and_odd_entries_are_skipped_with_a_reason(tmp_p
     (folder / "out-dir").symlink_to(tmp_path)
     (folder / "dangling.txt").symlink_to(folder / "nothing.txt")
     (folder / "loop.txt").symlink_to(folder / "loop.txt")
-    (folder / "inside.txt").symlink_to(folder / "sub" / "notes.dat")  # followed
+    (folder / "inside.txt").symlink_to(folder / "sub" / "notes.dat")  # the file is read once
     (folder / "again.txt").symlink_to(folder / "page.txt")  # the same file twice
     (folder / ".hidden.txt").write_text("Versteckt.\n\nNicht lesen.\n")
     os.mkfifo(folder / "pipe.txt")  # reading it would block the ingest for ever
+    (folder / "sub" / "page.txt.fetch.json").write_text("{}")  # `archive add`'s record
+    (folder / "sub" / "next.html.part").write_text("<p>half")
     sources, skipped = discover([folder])
-    assert [s.key for s in sources] == ["inside.txt", "page.txt"]
+    assert [s.key for s in sources] == ["page.txt", "sub/notes.dat"]
     reasons = {s.key: s.reason for s in skipped}
     assert reasons == {
         "out.txt": "link to a target outside the folder",
@@ -85,7 +87,9 @@ def test_links_out_of_the_folder_and_odd_entries_are_skipped_with_a_reason(tmp_p
         "again.txt": f"duplicate of {folder / 'page.txt'}",
         ".hidden.txt": "hidden (its name starts with a dot)",
         "pipe.txt": "not a regular file (FIFO)",
-        "sub/notes.dat": "not a source page (.dat)",
+        "inside.txt": f"duplicate of {folder / 'sub' / 'notes.dat'}",
+        "sub/page.txt.fetch.json": "fetch record of `archive add`",
+        "sub/next.html.part": "half-written snapshot (.part)",
     }
     db = tmp_path / "archive.db"
     run = subprocess.run(
@@ -99,7 +103,7 @@ def test_links_out_of_the_folder_and_odd_entries_are_skipped_with_a_reason(tmp_p
     assert run.returncode == 0, run.stderr
     for key, reason in reasons.items():
         assert f"skipped {key}: {reason}" in run.stderr
-    assert keys(db) == ["inside.txt", "page.txt"]
+    assert keys(db) == ["page.txt", "sub/notes.dat"]
     with sqlite3.connect(db) as con:  # the file outside the folder was not published
         texts = "\n".join(t for (t,) in con.execute("select text from passage"))
     assert "Geheimnis 4711" not in texts

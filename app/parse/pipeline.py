@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from urllib.parse import urljoin, urlsplit
 
-from app.parse import classify
+from app.parse import captions, classify, formats
 from app.parse.clean import clean
 from app.parse.dates import first_date
-from app.parse.decode import decode_bytes
+from app.parse.decode import Decoded, decode_bytes
 from app.parse.documents import ParsedDocument, ParsedPassage, Person
+from app.parse.extract import extract
 from app.parse.segment import (
+    Block,
     Head,
     Item,
+    Label,
     RawTurn,
     alternate_unlabelled,
     blocks,
@@ -34,20 +39,55 @@ class ParseError(ValueError):
     """The file decoded but holds nothing the archive can keep."""
 
 
-def parse_bytes(name: str, data: bytes, registry: Registry) -> list[ParsedDocument]:
-    decoded = decode_bytes(data, name)
+def parse_bytes(
+    name: str, data: bytes, registry: Registry, source_url: str = "", http_charset: str = ""
+) -> list[ParsedDocument]:
+    """`source_url` and `http_charset` come from a fetch record (archive add)."""
+    try:
+        fmt = formats.sniff(name, data)
+    except formats.UnsupportedFormat as exc:
+        raise ParseError(str(exc)) from None
+    if fmt == formats.HTML:
+        docs = parse_page(name, data, registry, http_charset, source_url)
+    elif fmt == formats.TEXT:
+        docs = parse_text(name, decode_bytes(data, name), registry)
+    else:
+        docs = [parse_transcript(name, data, fmt, registry)]
+    sha = hashlib.sha256(data).hexdigest()
+    for doc in docs:
+        doc.sha256 = sha
+        if source_url and fmt != formats.HTML:  # a page puts its canonical URL first
+            doc.source_urls.insert(0, source_url)
+        doc.source_urls = list(dict.fromkeys(doc.source_urls))
+    return docs
+
+
+def parse_page(name: str, data: bytes, registry: Registry, http_charset="", fetched_from=""):
+    """An HTML page: its main text goes the way of a text page; its metadata fills in.
+    The page's canonical URL is its source, then the address it was fetched from."""
+    page = extract(data, http_charset, title_of_file(name))
+    canonical = urljoin(fetched_from, page.url) if page.url else ""
+    if urlsplit(canonical).scheme not in ("http", "https"):
+        canonical = ""  # a link the pages will show: never javascript: or data:
+    docs = parse_text(name, Decoded(page.text, page.encoding, page.warnings), registry)
+    for doc in docs:
+        doc.publisher = page.site_name or doc.publisher  # a byline names the writer
+        doc.source_urls = [u for u in (canonical, fetched_from) if u] + doc.source_urls
+    return docs
+
+
+def parse_text(name: str, decoded: Decoded, registry: Registry) -> list[ParsedDocument]:
     cleaned = clean(decoded.text)
     items = split_items(cleaned.paragraphs)
     if not any(item.paragraphs for item in items):
         raise ParseError("no text is left once the site's menus and footers are removed")
-    sha = hashlib.sha256(data).hexdigest()
     docs: list[ParsedDocument] = []
     for item in items:
         doc = parse_item(item, cleaned.front_matter, registry, many=len(items) > 1)
         doc.key = f"{name}#{item_slug(doc.title)}" if len(items) > 1 else name
         if any(d.key == doc.key for d in docs):  # two entries with one title
             doc.key += f"-{len(docs) + 1}"
-        doc.source_file, doc.sha256, doc.encoding = name, sha, decoded.encoding
+        doc.source_file, doc.encoding = name, decoded.encoding
         doc.source_urls = list(dict.fromkeys(cleaned.urls + doc.source_urls))
         doc.source_credit = cleaned.source_credit
         doc.date_text = doc.date_text or cleaned.date_text
@@ -69,6 +109,63 @@ def near_duplicates(removed: list[tuple[str, str]]) -> list[str]:
         for reason, text in removed
         if reason == "near duplicate"
     ]
+
+
+def parse_transcript(name: str, data: bytes, fmt: str, registry: Registry) -> ParsedDocument:
+    """Subtitles and speech-to-text exports: turns come from the cues, names are resolved
+    as on text pages, unnamed speakers stay unattributed."""
+    if fmt == formats.TRANSCRIPT_JSON:
+        decoded, found = Decoded("", "utf-8"), captions.read_json(data)
+    else:
+        decoded = decode_bytes(data, name)
+        found = (captions.read_vtt if fmt == formats.VTT else captions.read_srt)(decoded.text)
+    if not found.turns:
+        raise ParseError(f"no cue with text in this {fmt.upper()} file")
+    title = found.title or title_of_file(name)
+    text = "\n\n".join(t.prefix + t.text for t in found.turns)
+    ctx = Context(registry, title + "\n" + text, "")
+    named = [
+        # Only a voice tag or speaker field marks a name; a "Name:" prefix must repeat
+        # or resolve, as on text pages (every cue has a time, so the time marks nothing).
+        Block(t.text, label=Label(t.speaker, bold=t.explicit))
+        for t in found.turns
+        if t.speaker
+    ]
+    labels = speaker_labels(named, ctx)
+    people = {n: person_for(n, resolved) for n, resolved in labels.items()}
+    doc = ParsedDocument(
+        key=name,
+        source_file=name,
+        sha256="",
+        encoding=decoded.encoding,
+        language=classify.detect_language(text, found.language),
+        title=title,
+        text=title + "\n\n" + text,
+        passages=transcript_passages(found.turns, people),
+        warnings=list(decoded.warnings),
+    )
+    describe(doc, ctx, {"lang": found.language}, labels, people)
+    return doc
+
+
+def title_of_file(name: str) -> str:
+    return re.sub(r"[_\s]+", " ", name.rsplit(".", 1)[0]).strip()
+
+
+def transcript_passages(turns_: list, people: dict[str, Person]) -> list[ParsedPassage]:
+    out: list[ParsedPassage] = []
+    for t in turns_:
+        speaker = people.get(t.speaker)
+        if speaker is None:  # one passage per paragraph, the name prefix left as printed
+            out += [
+                ParsedPassage(t.prefix + p if i == 0 else p, timestamp=start)
+                for i, (p, start) in enumerate(zip(t.paragraphs, t.starts))
+            ]
+        elif out and out[-1].label == t.speaker:  # "ANNA:" printed on each of her cues
+            out[-1].text = captions.join(out[-1].text, t.text)
+        else:
+            out.append(ParsedPassage(t.text, "turn", t.speaker, speaker, timestamp=t.start))
+    return out
 
 
 def item_slug(title: str) -> str:

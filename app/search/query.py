@@ -34,7 +34,7 @@ from app.search.analysis import (
     stems_of,
 )
 from app.search.analysis import terms as analysed
-from app.text import has_cjk, match_form
+from app.text import has_cjk, match_form, name_key
 
 MAX_QUERY = 500  # characters; the rest is dropped before parsing
 MAX_WORD = 64  # characters of one word (whoosh is slow on very long tokens)
@@ -134,6 +134,8 @@ class Parsed:
     words: list[str] = field(default_factory=list)  # plain words and CJK runs: did-you-mean
     notes: list[str] = field(default_factory=list)
     langs: tuple[str, ...] = QUERY_LANGUAGES
+    # the filters written into the query: (name, value, excluded), to show them in a form
+    typed: list[tuple[str, str, bool]] = field(default_factory=list)
     prefixes: int = 0  # prefix clauses so far (at most MAX_PREFIXES)
 
 
@@ -262,11 +264,17 @@ def date_filter(value: str) -> DayRange | None:
     return DayRange(day_number(lo) if lo else 1, day_number(hi, last=True) if hi else None)
 
 
-def filter_query(name: str, value: str):
+def filter_query(name: str, value: str, speakers: dict | None = None):
+    """The node of one filter. `speakers` maps every name and alias of a speaker, in any
+    script, and each part of it (name_key form) to their slugs: speaker:达里奥 finds Dario
+    Amodei through the alias 达里奥·阿莫迪."""
     value = value.strip().strip("*")
     if not value:
         return None
     if name == "speaker":
+        known = sorted((speakers or {}).get(name_key(value), ()))
+        if known:
+            return either([Term("speaker_slug", slug) for slug in known])
         slug = Term("speaker_slug", value.casefold())
         tokens = analysed(value)
         if not tokens or SLUG.match(value):  # a slug: no phrase over every passage's name
@@ -286,7 +294,9 @@ def filter_query(name: str, value: str):
     return date_filter(value)
 
 
-def parse(q: str, lang: str | None = None, langs=QUERY_LANGUAGES) -> Parsed:
+def parse(
+    q: str, lang: str | None = None, langs=QUERY_LANGUAGES, speakers: dict | None = None
+) -> Parsed:
     """Clauses left to right; bare AND is the default, NOT negates the next clause, OR joins
     the next clause to the previous one. Operators without operands are ignored. `langs`:
     the stemmers of the archive's languages (app.search.analysis.stem_languages)."""
@@ -306,7 +316,7 @@ def parse(q: str, lang: str | None = None, langs=QUERY_LANGUAGES) -> Parsed:
             break
         negate, negate_next = bool(m.group("neg")) != negate_next, False
         marked = set(parsed.terms)
-        built = clause(m, lang, parsed, negate)
+        built = clause(m, lang, parsed, negate, speakers)
         if negate:  # what a passage must not hold is not marked in it
             parsed.terms = marked
         if built is None or repeated(built, parsed, or_next and not negate):
@@ -330,15 +340,17 @@ def repeated(built: Node, parsed: Parsed, ored: bool) -> bool:
     return built in parsed.must or built in parsed.must_not
 
 
-def clause(m: re.Match, lang: str | None, parsed: Parsed, negate: bool):
+def clause(m: re.Match, lang: str | None, parsed: Parsed, negate: bool, speakers=None):
     """The query of one word, phrase or prefix (filters go straight into `parsed`)."""
     word, phrase, name = m.group("word"), m.group("phrase"), (m.group("field") or "").lower()
     if name in FILTER_FIELDS:
-        built = filter_query(name, phrase if phrase is not None else word)
+        value = phrase if phrase is not None else word
+        built = filter_query(name, value, speakers)
         if built is None:
             parsed.notes.append(f"Ignored the empty or malformed filter {m.group()!r}.")
         else:
             (parsed.must_not if negate else parsed.filters).append(built)
+            parsed.typed.append((name, value.strip().strip("*"), negate))
         return None
     if name:  # unknown field: its words are plain words, ANDed
         word, phrase = m.group().lstrip("-").replace(":", " ").replace('"', " "), None
@@ -370,7 +382,7 @@ def fallback(q: str, lang: str | None) -> Parsed:
     return parsed
 
 
-def keyword_filters(speaker, interview, lang, kind, date_from, date_to) -> list:
+def keyword_filters(speaker, interview, lang, kind, date_from, date_to, speakers=None) -> list:
     out = []
     for name, value in (
         ("speaker", speaker),
@@ -379,7 +391,7 @@ def keyword_filters(speaker, interview, lang, kind, date_from, date_to) -> list:
         ("kind", kind),
     ):
         if value:
-            built = filter_query(name, str(value))
+            built = filter_query(name, str(value), speakers)
             out += [built] if built is not None else []
     if date_from or date_to:
         built = date_filter(f"{date_from or ''}..{date_to or ''}")
@@ -396,12 +408,14 @@ def prepare(
     kind=None,
     date_from=None,
     date_to=None,
+    speakers: dict | None = None,
     langs=QUERY_LANGUAGES,
 ) -> Parsed:
-    """The parsed query with the keyword filters (the search form's fields) added."""
+    """The parsed query with the keyword filters (the search form's fields) added;
+    `speakers` resolves speaker names and aliases (see filter_query)."""
     try:
-        parsed = parse(q, lang, langs)
+        parsed = parse(q, lang, langs, speakers)
     except Exception:  # a parser bug must not become a 500: fall back to plain words
         parsed = fallback(q, lang)
-    parsed.filters += keyword_filters(speaker, interview, lang, kind, date_from, date_to)
+    parsed.filters += keyword_filters(speaker, interview, lang, kind, date_from, date_to, speakers)
     return parsed

@@ -38,7 +38,13 @@ from app.search.suggest import suggest
 log = logging.getLogger(__name__)
 MAX_RESULTS = 10_000  # deepest hit a page can reach (like Elasticsearch's result window)
 COLUMN_FILTERS = ("speaker_slug", "interview_slug", "language", "kind")
-FACETS = {"speaker": "speaker_slug", "interview": "interview_slug", "language": "language"}
+FACETS = {
+    "speaker": "speaker_slug",
+    "interview": "interview_slug",
+    "language": "language",
+    "kind": "kind",
+}
+SORTS = ("relevance", "date")
 FACET_SIZE = 50  # values per facet, like a terms aggregation's size
 
 
@@ -76,6 +82,9 @@ class SearchResult:
     did_you_mean: str = ""
     message: str = ""
     groups: list[dict] = field(default_factory=list)  # filled when grouped by interview
+    sort: str = "relevance"  # or "date": newest first
+    # filters written into the query: (name, value, excluded)
+    filters: list[tuple[str, str, bool]] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -106,11 +115,16 @@ def search(
     page_size=20,
     group_by_interview=False,
     facets=True,
+    sort="relevance",
+    speakers: dict | None = None,
 ) -> SearchResult:
-    """Run a query; never raises on user input (errors become `message`)."""
+    """Run a query; never raises on user input (errors become `message`). `sort` is
+    "relevance" or "date" (newest first); `speakers` resolves names and aliases in speaker
+    filters (app.search.query.filter_query)."""
     page_size = _bounded(page_size, 1, 100, 20)
     page = _bounded(page, 1, MAX_RESULTS // page_size, 1)
     result = SearchResult(query=(q or "")[:MAX_QUERY], page=page, page_size=page_size)
+    result.sort = sort if sort in SORTS else "relevance"
     searcher, unreadable = None, False
     try:
         searcher = index.searcher()
@@ -125,8 +139,10 @@ def search(
         kind=kind,
         date_from=date_from,
         date_to=date_to,
+        speakers=speakers,
         langs=stemmers(index, searcher),
     )
+    result.filters = list(parsed.typed)
     result.terms = sorted(parsed.terms)
     result.message = " ".join(parsed.notes)
     if not parsed.must and not parsed.filters:
@@ -272,7 +288,10 @@ def _bounded(value, low, high, default) -> int:
 
 def _run(index: SearchIndex, searcher, parsed: Parsed, result: SearchResult, facets: bool):
     limit = result.page * result.page_size
-    collector = collect(index, searcher, parsed, limit)
+    start = (result.page - 1) * result.page_size
+    by_date = result.sort == "date"
+    # newest first needs every match in order, not only the best `limit`
+    collector = collect(index, searcher, parsed, 1 if by_date else limit)
     result.total = len(collector.docnums)
     notes = []
     if collector.expansions_cut:
@@ -284,14 +303,17 @@ def _run(index: SearchIndex, searcher, parsed: Parsed, result: SearchResult, fac
     if notes:
         result.partial = result.total_is_estimate = True
         result.message = " ".join([result.message, *notes]).strip()
-    result.hits = page_hits(
-        searcher, collector.results(), (result.page - 1) * result.page_size, limit, parsed.terms
-    )
+    if by_date:
+        picked = newest(index.column(searcher, "day"), collector.docnums)[start:limit]
+        result.hits = hits_of(searcher, [(d, 0.0) for d in picked], parsed.terms)
+    else:
+        result.hits = page_hits(searcher, collector.results(), start, limit, parsed.terms)
     if facets:
         result.facets = {
             name: _counts(*index.codes(searcher, field), collector.docnums)
             for name, field in FACETS.items()
         }
+        result.facets["year"] = years(index.column(searcher, "day"), collector.docnums)
     if result.total == 0:
         result.did_you_mean = suggest(index, searcher, parsed.words, result.query, parsed.langs)
 
@@ -303,12 +325,34 @@ def _counts(codes: list[int], labels: list, docnums: list[int]) -> dict[str, int
     return dict(heapq.nsmallest(FACET_SIZE, counts, key=lambda kv: (-kv[1], kv[0])))
 
 
+def dated(day) -> int:
+    """A stored day number, 0 for an undated passage (whose column holds no value, or the
+    unsigned field's largest number)."""
+    return day if day and day <= 99_991_231 else 0
+
+
+def newest(days: list, docnums) -> list[int]:
+    """The docnums newest first (undated last; ties in index order, which is stable)."""
+    return sorted(docnums, key=lambda d: (-dated(days[d]), d))
+
+
+def years(days: list, docnums) -> dict[str, int]:
+    """Matches per year, newest year first (undated passages are not counted)."""
+    counts = Counter(dated(days[d]) // 10_000 for d in docnums)
+    return {str(year): n for year, n in sorted(counts.items(), reverse=True) if year}
+
+
 def page_hits(searcher, hits, start: int, stop: int, terms) -> list[Hit]:
     """Hits start..stop of whoosh Results, with snippets marked at the offsets the index
     stored for the query's terms ("pinpoint": no re-analysis of the passage text)."""
     picked = [
         (hits.docnum(i), hits.score(i)) for i in range(start, min(stop, hits.scored_length()))
     ]
+    return hits_of(searcher, picked, terms)
+
+
+def hits_of(searcher, picked: list[tuple[int, float]], terms) -> list[Hit]:
+    """Hits of (docnum, score) pairs, snippets marked."""
     kinds = split_terms(terms)
     stored = {d: searcher.stored_fields(d) for d, _ in picked}
     # a prefix may stand for thousands of indexed words, and a quote of Latin words needs

@@ -15,13 +15,16 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app.config import ROOT, Settings
 from app.search.index import INDEX_FORMAT, SearchIndex
 from app.store import get_meta, read_engine
-from app.web import api, pages, read
+from app.web import api, feeds, pages, read
+from app.web.caching import ConditionalGet
+from app.web.deps import public_base
+from app.web.params import BadParameter
 
 SECURITY_HEADERS = [
     # default-src 'self' alone would allow <base> and framing; nothing here needs either
@@ -33,41 +36,79 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
 ]
 READ_METHODS = {"GET", "HEAD"}
+# Data others may fetch from their own pages: GET from any origin (no cookies are used)
+CROSS_ORIGIN = ("/api/", "/feeds/", "/openapi.json")
+CORS_HEADERS = [
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-expose-headers", b"ETag, Content-Type"),
+]
+PREFLIGHT_HEADERS = CORS_HEADERS + [
+    (b"access-control-allow-methods", b"GET, HEAD"),
+    (b"access-control-allow-headers", b"If-None-Match, Accept"),
+    (b"access-control-max-age", b"86400"),
+]
+
+
+def machine_path(path: str) -> bool:
+    """Paths whose errors are JSON (views.ApiError) rather than pages."""
+    return path.startswith(("/api/", "/feeds/")) or path == "/api"
+
+
+def host_allowed(scope, allowed: tuple[str, ...]) -> bool:
+    """The Host header's name (no port) is one of `allowed`; "*" allows any, "*.x" any
+    subdomain of x (as Starlette's TrustedHostMiddleware, whose plain-text 400 this
+    replaces so that /api/* answers JSON)."""
+    if "*" in allowed:
+        return True
+    host = Headers(scope=scope).get("host", "")
+    host = host.split("]")[0] + "]" if host.startswith("[") else host.split(":")[0]
+    return any(
+        host == name or (name.startswith("*.") and host.endswith(name[1:])) for name in allowed
+    )
 
 
 class ReadOnlySite:
-    """ASGI middleware: GET and HEAD only (405 otherwise), security headers on every answer.
+    """ASGI middleware: GET and HEAD only (405 otherwise), known hosts only (400), CORS
+    for the data routes (and their preflight), security headers on every answer.
 
     HEAD runs the GET route and drops the body, so every page answers HEAD too."""
 
-    def __init__(self, app):
+    def __init__(self, app, allowed_hosts: tuple[str, ...]):
         self.app = app
+        self.allowed_hosts = allowed_hosts
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        method = scope["method"]
+        method, path = scope["method"], scope["path"]
+        extra = SECURITY_HEADERS + (CORS_HEADERS if path.startswith(CROSS_ORIGIN) else [])
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                message = {
-                    **message,
-                    "headers": list(message.get("headers", [])) + SECURITY_HEADERS,
-                }
+                message = {**message, "headers": list(message.get("headers", [])) + extra}
             elif message["type"] == "http.response.body" and method == "HEAD":
                 message = {**message, "body": b""}
             await send(message)
 
-        if method not in READ_METHODS:
-            response = PlainTextResponse(
-                "Method Not Allowed: this archive is read-only.\n",
-                status_code=405,
-                headers={"Allow": "GET, HEAD"},
-            )
-            return await response(scope, receive, send_with_headers)
-        if method == "HEAD":
-            scope = {**scope, "method": "GET"}
-        await self.app(scope, receive, send_with_headers)
+        if not host_allowed(scope, self.allowed_hosts):
+            response = refusal(path, 400, "Invalid host header.")
+        elif method == "OPTIONS" and path.startswith(CROSS_ORIGIN):
+            response = Response(status_code=204, headers={"Allow": "GET, HEAD, OPTIONS"})
+            extra = SECURITY_HEADERS + PREFLIGHT_HEADERS
+        elif method not in READ_METHODS:
+            response = refusal(path, 405, "Method Not Allowed: this archive is read-only.")
+            response.headers["Allow"] = "GET, HEAD"
+        else:
+            if method == "HEAD":
+                scope = {**scope, "method": "GET"}
+            return await self.app(scope, receive, send_with_headers)
+        return await response(scope, receive, send_with_headers)
+
+
+def refusal(path: str, status: int, detail: str) -> Response:
+    if machine_path(path):
+        return api.error_response(status, detail)
+    return PlainTextResponse(detail + "\n", status_code=status)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -92,10 +133,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = read_engine(settings.db_path)
     app.state.index = SearchIndex(settings.index_root)
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
-    app.add_middleware(ReadOnlySite)  # outermost: even a 400 carries the headers
+    app.add_middleware(ConditionalGet, engine_of=lambda: app.state.engine)
+    # outermost: even a 400 carries the headers
+    app.add_middleware(ReadOnlySite, allowed_hosts=tuple(settings.allowed_hosts))
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.include_router(api.router)
+    app.include_router(feeds.router)
     app.include_router(pages.router)
     add_error_pages(app)
     add_plain_routes(app)
@@ -105,25 +148,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        if request.url.path.startswith("/api/") or exc.status_code not in (404, 410):
-            return JSONResponse(
-                {"detail": exc.detail},
-                status_code=exc.status_code,
-                headers=getattr(exc, "headers", None),
-            )
-        return pages.error_page(request, exc.status_code, str(exc.detail))
+        headers = getattr(exc, "headers", None)
+        if machine_path(request.url.path):
+            return api.error_response(exc.status_code, str(exc.detail), headers=headers)
+        if exc.status_code in (404, 410):
+            return pages.error_page(request, exc.status_code, str(exc.detail))
+        return PlainTextResponse(str(exc.detail), status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(BadParameter)
+    async def bad_parameter(request: Request, exc: BadParameter) -> Response:
+        return api.error_response(422, exc.message, parameter=exc.parameter)
 
     @app.exception_handler(OperationalError)
     async def archive_unavailable(request: Request, exc: OperationalError) -> Response:
         # no archive file yet, or another process holds it too long: a clear 503, not a 500
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": "The archive is not available."}, status_code=503)
+        if machine_path(request.url.path):
+            return api.error_response(503, "The archive is not available.")
         return pages.error_page(request, 503, "The archive is not available right now.")
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
-        # path parameters are plain strings, so this only follows a malformed request
-        return JSONResponse({"detail": "Bad request."}, status_code=400)
+        # parameters are plain strings checked by app.web.params, so this only follows a
+        # malformed request
+        first = exc.errors()[0] if exc.errors() else {}
+        where = [str(x) for x in first.get("loc", ())[1:]]
+        return api.error_response(
+            422, f"Bad request: {first.get('msg', 'not valid')}.", parameter=".".join(where) or None
+        )
 
 
 def add_plain_routes(app: FastAPI) -> None:
@@ -141,7 +192,7 @@ def add_plain_routes(app: FastAPI) -> None:
 
     @app.get("/robots.txt", include_in_schema=False)
     def robots(request: Request) -> PlainTextResponse:
-        base = request.app.state.settings.base_url.rstrip("/")
+        base = public_base(request)
         # search result pages are endless combinations of the same passages
         return PlainTextResponse(
             f"User-agent: *\nDisallow: /search\nDisallow: /api/\nSitemap: {base}/sitemap.xml\n"

@@ -29,6 +29,17 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def public_base(request: Request) -> str:
+    """The address the archive is served at, no trailing slash: ARCHIVE_BASE_URL when set,
+    else the request's own scheme, host and port (uvicorn applies X-Forwarded-* from
+    trusted proxies to these)."""
+    configured = request.app.state.settings.base_url
+    if configured:
+        return configured.rstrip("/")
+    return f"{request.url.scheme}://{request.url.netloc}"
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
 IndexDep = Annotated[SearchIndex, Depends(get_index)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+BaseDep = Annotated[str, Depends(public_base)]

@@ -1,5 +1,6 @@
 """What readers see instead of codes: language and kind names, roles, clock times, the
-notes a version carries, the plain-text citation of a passage, and the links to it.
+notes a version carries, which version a text is, and the links to a passage (the citation
+is in citations.py).
 
 Wording lives here so that pages and their JSON twins say the same thing.
 """
@@ -96,20 +97,15 @@ def attribution(passage: PassageView, interview: InterviewCard, version: Version
     return passage.speaker_label or interview.show or version.publisher
 
 
-def citation(
-    passage: PassageView, interview: InterviewCard, version: Version, *, who: str, url: str
-) -> str:
-    """“Words” — who, title, show #episode, publisher, date (language version). url"""
-    parts = [f"“{passage.text}” — {who}", interview.title]
-    if interview.show and interview.show not in interview.title:
-        episode = f" #{interview.episode}" if interview.episode else ""
-        parts.append(interview.show + episode)
-    if version.publisher and version.publisher != interview.show:
-        parts.append(version.publisher)
-    if interview.date:
-        parts.append(interview.date)
-    text = ", ".join(parts)
-    first_language = interview.languages[0] if interview.languages else None
-    if version.language != first_language or "translation" in version.provenance:
-        text += f" ({language_name(version.language)} version)"
-    return f"{text}. {url}"
+def version_label(language: str, provenance: list[str]) -> str:
+    """Which version a text is, in words: "German · translation · AI-generated summary"."""
+    what = []
+    if "translation" in provenance:
+        what.append("translation")
+    elif "transcript" in provenance:
+        what.append("verbatim transcript")
+    if "ai_generated" in provenance:
+        what.append("AI-generated summary")
+    elif "summary" in provenance:
+        what.append("summary")
+    return " · ".join([language_name(language).capitalize()] + (what or ["original text"]))

@@ -7,15 +7,17 @@ be the one that lets a scraped `<script>` through.
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 
 from app.config import ROOT
-from app.web import labels, read
-from app.web.deps import IndexDep, SessionDep, SettingsDep
+from app.web import exports, labels, read
+from app.web.deps import BaseDep, IndexDep, SessionDep, SettingsDep, public_base
 from app.web.marks import highlight, snippet_html
 from app.web.views import Moved
 
@@ -27,6 +29,22 @@ MAX_PARAM = 500
 
 def capped(value: str) -> str:
     return value[:MAX_PARAM]
+
+
+FILTER_NAMES = {
+    "speaker": "Speaker",
+    "interview": "Interview",
+    "lang": "Language",
+    "kind": "Kind",
+    "date": "Date",
+}
+
+
+def drop_filter(q: str, name: str, value: str, excluded: bool) -> str:
+    """The query without one filter written into it (the filter panel's × link)."""
+    sign = "-" if excluded else ""
+    clause = rf'(?<!\S){sign}{name}:(?:"{re.escape(value)}"?|{re.escape(value)}\*?)(?!\S)'
+    return " ".join(re.sub(clause, " ", q, count=1, flags=re.I).split())
 
 
 def marker(terms: list[str]):
@@ -53,6 +71,8 @@ def environment() -> Environment:
         languages=labels.LANGUAGES,
         kinds=labels.KINDS,
         script_lang=labels.text_language,
+        drop_filter=drop_filter,
+        filter_names=FILTER_NAMES,
     )
     env.filters["language"] = labels.language_name
     env.filters["kind"] = labels.kind_name
@@ -63,6 +83,7 @@ templates = Jinja2Templates(env=environment())
 
 
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
+    context.setdefault("base", public_base(request))  # canonical and og:url links
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
@@ -106,6 +127,8 @@ def search(
     date_from: str = "",
     date_to: str = "",
     page: str = "1",
+    sort: str = "",
+    group: str = "",
 ):
     filters = dict(
         speaker=capped(speaker),
@@ -116,14 +139,24 @@ def search(
         date_to=capped(date_to),
     )
     q = capped(q)
+    # how the hits are shown: kept in every link of the page, left out when default
+    view = dict(sort="date" if sort == "date" else "", group="interview" if group else "")
     found = read.run_search(
-        session, index=index, q=q, page=capped(page), page_size=settings.page_size, **filters
+        session,
+        index=index,
+        q=q,
+        page=capped(page),
+        page_size=settings.page_size,
+        sort=view["sort"] or "relevance",
+        group=bool(view["group"]),
+        **filters,
     )
     return render(
         request,
         "search.html",
         q=q,
         filters=filters,
+        view=view,
         found=found,
         result=found.result,
         mark=marker(found.result.terms),
@@ -141,6 +174,24 @@ def interviews(
         interviews=read.list_interviews(session, lang=lang, speaker=speaker, kind=kind),
         filters=dict(lang=lang, speaker=speaker, kind=kind),
         options=read.filter_options(session),
+    )
+
+
+@router.get("/interviews/{slug}.txt", response_class=PlainTextResponse)
+def interview_text(session: SessionDep, base: BaseDep, slug: str, version: str = ""):
+    found = read.get_interview(session, slug=slug, version=version)
+    if found is None:
+        return PlainTextResponse("No such interview.\n", status_code=404)
+    return PlainTextResponse(exports.interview_text(found, base))
+
+
+@router.get("/interviews/{slug}.md", response_class=PlainTextResponse)
+def interview_markdown(session: SessionDep, base: BaseDep, slug: str, version: str = ""):
+    found = read.get_interview(session, slug=slug, version=version)
+    if found is None:
+        return PlainTextResponse("No such interview.\n", status_code=404)
+    return PlainTextResponse(
+        exports.interview_markdown(found, base), media_type="text/markdown; charset=utf-8"
     )
 
 
@@ -164,8 +215,8 @@ def interview(
 
 
 @router.get("/p/{passage_id}", response_class=HTMLResponse)
-def passage(request: Request, session: SessionDep, settings: SettingsDep, passage_id: str):
-    found = read.get_passage(session, passage_id=passage_id, base_url=settings.base_url.rstrip("/"))
+def passage(request: Request, session: SessionDep, base: BaseDep, passage_id: str):
+    found = read.get_passage(session, passage_id=passage_id, base_url=base)
     if found is None:
         return not_found(request)
     if isinstance(found, Moved):
@@ -218,8 +269,8 @@ def api_index(request: Request):
 
 
 @router.get("/sitemap.xml")
-def sitemap(request: Request, session: SessionDep, settings: SettingsDep):
+def sitemap(request: Request, session: SessionDep, base: BaseDep):
     body = templates.get_template("sitemap.xml").render(
-        base_url=settings.base_url.rstrip("/"), paths=read.sitemap_paths(session)
+        base_url=base, paths=read.sitemap_paths(session)
     )
     return Response(body, media_type="application/xml")

@@ -25,20 +25,23 @@ from app.models import (
 from app.search import run as engine
 from app.search.index import SearchIndex
 from app.search.query import prepare
-from app.web import labels
+from app.web import citations, explain, labels, moments
 from app.web.labels import KINDS, LANGUAGES, ROLES
 from app.web.views import (
     Appearance,
     HomeStats,
     InterviewCard,
+    InterviewList,
     InterviewPage,
     Moved,
     Participant,
+    PassageList,
     PassagePage,
     PassageView,
     SearchPage,
     Section,
     SpeakerCard,
+    SpeakerList,
     SpeakerPage,
     SpeakerRef,
     Version,
@@ -61,8 +64,13 @@ def page_number(value, pages: int = 10_000) -> int:
         return 1
 
 
+def real_urls(doc: Document) -> list[str]:
+    return [url for url in loads(doc.source_urls) if moments.is_real(url)]
+
+
 def to_version(doc: Document, original: str = "") -> Version:
     provenance = loads(doc.provenance)
+    urls = real_urls(doc)
     return Version(
         key=doc.key,
         language=doc.language,
@@ -70,9 +78,12 @@ def to_version(doc: Document, original: str = "") -> Version:
         publisher=doc.publisher,
         published_date=doc.published_date,
         date_text=doc.date_text,
-        source_urls=loads(doc.source_urls),
+        source_urls=urls,
+        source_url=moments.source_url(urls),
+        media_url=moments.media_url(urls),
         source_credit=doc.source_credit,
         provenance=provenance,
+        label=labels.version_label(doc.language, provenance),
         notes=labels.provenance_notes(provenance, doc.language, original),
         kind=doc.kind,
     )
@@ -91,7 +102,11 @@ def to_card(speaker: Speaker, interviews: int = 0) -> SpeakerCard:
 
 
 def to_passage(
-    p: Passage, doc: Document, speaker: Speaker | None, interview: Interview | None
+    p: Passage,
+    doc: Document,
+    speaker: Speaker | None,
+    interview: Interview | None,
+    media: str = "",
 ) -> PassageView:
     return PassageView(
         id=p.id,
@@ -101,6 +116,7 @@ def to_passage(
         section=p.section,
         timestamp=p.timestamp,
         time=labels.clock(p.timestamp),
+        moment_url=moments.moment_url(media, p.timestamp),
         speaker_label=p.speaker_label,
         speaker=SpeakerRef(speaker.slug, speaker.name) if speaker else None,
         language=doc.language,
@@ -134,9 +150,9 @@ def _participants(session: Session, *, only: int | None = None) -> dict[int, lis
     if only is not None:
         stmt = stmt.where(InterviewSpeaker.interview_id == only)
     for interview_id, role, slug, name in session.exec(stmt):
-        out.setdefault(interview_id, []).append(Participant(role, slug, name))
+        out.setdefault(interview_id, []).append(Participant(role, SpeakerRef(slug, name)))
     for people in out.values():
-        people.sort(key=lambda p: (ROLES.index(p.role) if p.role in ROLES else 9, p.name))
+        people.sort(key=lambda p: (ROLES.index(p.role) if p.role in ROLES else 9, p.speaker.name))
     return out
 
 
@@ -177,7 +193,7 @@ def list_interviews(
     if lang:
         cards = [c for c in cards if lang in c.languages]
     if speaker:
-        cards = [c for c in cards if speaker in {p.slug for p in c.participants}]
+        cards = [c for c in cards if speaker in {p.speaker.slug for p in c.participants}]
     if kind:
         cards = [c for c in cards if c.kind == kind]
     return _newest_first(cards)
@@ -218,7 +234,13 @@ def _passages(
         .offset(offset)
         .limit(limit)
     )
-    return [to_passage(p, d, s, i) for p, d, s, i in session.exec(stmt)]
+    media: dict[int, str] = {}  # document id -> the recording it names
+    out = []
+    for p, d, s, i in session.exec(stmt):
+        if d.id not in media:
+            media[d.id] = moments.media_url(real_urls(d))
+        out.append(to_passage(p, d, s, i, media[d.id]))
+    return out
 
 
 def sections_of(session: Session, document_id: int) -> list[Section]:
@@ -325,19 +347,28 @@ def get_speaker(
     total = session.exec(
         select(func.count()).select_from(Passage).where(Passage.speaker_id == speaker.id)
     ).one()
-    pages = max(1, -(-total // page_size))
-    page = page_number(page, pages)
+    page = page_number(page, max(1, -(-total // page_size)))
     passages = _passages(
         session, speaker_id=speaker.id, offset=(page - 1) * page_size, limit=page_size
     )
     return SpeakerPage(
         speaker=to_card(speaker, len(roles)),
         appearances=appearances,
-        passages=passages,
-        passage_total=total,
-        page=page,
-        pages=pages,
+        passages=PassageList(passages, page, page_size, total, None, None),
     )
+
+
+def interview_list(session: Session, *, page: int, page_size: int, **filters) -> InterviewList:
+    """One page of list_interviews (next and prev are the caller's URLs to fill in)."""
+    cards = list_interviews(session, **filters)
+    start = (page - 1) * page_size
+    return InterviewList(cards[start : start + page_size], page, page_size, len(cards), None, None)
+
+
+def speaker_list(session: Session, *, page: int, page_size: int) -> SpeakerList:
+    cards = list_speakers(session)
+    start = (page - 1) * page_size
+    return SpeakerList(cards[start : start + page_size], page, page_size, len(cards), None, None)
 
 
 # ---------------------------------------------------------------- passages
@@ -385,7 +416,7 @@ def get_passage(
         after=around[at + 1 :],
         attribution=who,
         url=url,
-        citation=labels.citation(passage, card, version, who=who, url=url),
+        citation=citations.cite(passage, card, version, who=who, url=url),
     )
 
 
@@ -460,7 +491,12 @@ def run_search(
     date_to: str = "",
     page: int | str = 1,
     page_size: int = 20,
+    sort: str = "relevance",
+    group: bool = False,
 ) -> SearchPage:
+    """A search page: the hits (by relevance or newest first, grouped by interview when
+    asked), names for the facets, and why filters match nothing when they cannot."""
+    known = known_values(session)
     result = engine.search(
         index,
         q or "",
@@ -472,11 +508,46 @@ def run_search(
         date_to=date_to or None,
         page=page_number(page),
         page_size=page_size,
+        sort=sort,
+        group_by_interview=group,
+        speakers=known.speakers,
     )
     drop_gone_hits(session, result)
     speakers = dict(session.exec(select(Speaker.slug, Speaker.name)).all())
     interviews = dict(session.exec(select(Interview.slug, Interview.title)).all())
-    return SearchPage(result=result, speakers=speakers, interviews=interviews)
+    keyword = [
+        (name, value, False)
+        for name, value in [
+            ("speaker", speaker),
+            ("interview", interview),
+            ("lang", lang),
+            ("kind", kind),
+            ("date", f"{date_from}..{date_to}" if date_from or date_to else ""),
+        ]
+        if value
+    ]
+    # a filter that matched passages needs no excuse (a speaker found by a printed label)
+    notes = explain.notes(result.filters + keyword, known) if result.total == 0 else []
+    return SearchPage(result=result, speakers=speakers, interviews=interviews, notes=notes)
+
+
+def known_values(session: Session) -> explain.Known:
+    """What filter values can match: speakers' names and aliases, slugs, languages, kinds,
+    the span of dates."""
+    rows = [
+        (slug, name, loads(aliases))
+        for slug, name, aliases in session.exec(select(Speaker.slug, Speaker.name, Speaker.aliases))
+    ]
+    dates = [d for d in session.exec(select(Interview.date)).all() if d]
+    options = filter_options(session)
+    return explain.Known(
+        speakers=explain.speaker_keys(rows),
+        interviews=set(session.exec(select(Interview.slug)).all()),
+        languages=[code for code, _ in options["lang"]],
+        kinds=[code for code, _ in options["kind"]],
+        first_date=min(dates, default=""),
+        last_date=max(dates, default=""),
+    )
 
 
 def drop_gone_hits(session: Session, result) -> None:
@@ -501,3 +572,32 @@ def search_terms(q: str | None) -> list[str]:
     if not q:
         return []
     return sorted(prepare(q).terms)
+
+
+# ---------------------------------------------------------------- versions, feeds
+
+
+def archive_version(session: Session) -> str:
+    """What changes when the archive or its index changes: the content version (bumped by
+    every ingest that changed something) and the version the index was built from."""
+    return (
+        f"{store.get_meta(session, 'content_version')}/{store.get_meta(session, 'indexed_version')}"
+    )
+
+
+def archive_updated(session: Session) -> str:
+    """When the archive last changed (RFC 3339); the epoch for archives older than that fact."""
+    return store.get_meta(session, "updated_at") or "1970-01-01T00:00:00Z"
+
+
+def speaker_passages(session: Session, *, slug: str, limit: int = 50) -> list[PassageView]:
+    """A speaker's passages, newest interview first (their feed)."""
+    speaker = session.exec(select(Speaker).where(Speaker.slug == slug)).first()
+    if speaker is None:
+        return []
+    return _passages(session, speaker_id=speaker.id, limit=limit)
+
+
+def speaker_card(session: Session, *, slug: str) -> SpeakerCard | None:
+    speaker = session.exec(select(Speaker).where(Speaker.slug == slug)).first()
+    return to_card(speaker) if speaker else None

@@ -1,0 +1,52 @@
+"""Query parameters of the JSON API, checked: a bad value is a 422 with a message naming
+the parameter, never a silent default (pages stay forgiving and use their defaults)."""
+
+from __future__ import annotations
+
+import re
+
+MAX_PAGE_SIZE = 100
+DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+
+
+class BadParameter(Exception):
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+
+
+def whole(name: str, value: str | None, default: int, low: int, high: int) -> int:
+    if value is None or str(value).strip() == "":
+        return default
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{1,9}", text):
+        raise BadParameter(name, f"{name} must be a whole number, not {text[:40]!r}.")
+    number = int(text)
+    if not low <= number <= high:
+        raise BadParameter(name, f"{name} must be between {low} and {high}, not {number}.")
+    return number
+
+
+def page(value: str | None) -> int:
+    return whole("page", value, 1, 1, 10_000)
+
+
+def page_size(value: str | None, default: int) -> int:
+    return whole("page_size", value, min(default, MAX_PAGE_SIZE), 1, MAX_PAGE_SIZE)
+
+
+def date(name: str, value: str | None) -> str:
+    text = (value or "").strip()
+    if text and not DATE.match(text):
+        raise BadParameter(
+            name, f"{name} must be a date as YYYY, YYYY-MM or YYYY-MM-DD, not {text[:40]!r}."
+        )
+    return text
+
+
+def choice(name: str, value: str | None, allowed: list[str] | tuple[str, ...]) -> str:
+    text = (value or "").strip()
+    if text and text not in allowed:
+        raise BadParameter(name, f"{name} must be one of {', '.join(allowed)}; not {text[:40]!r}.")
+    return text
