@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,34 @@ DbOption = Annotated[
 ]
 
 
+# Exit codes (the README lists them): what a script calling the CLI can act on.
+OK, FILES_FAILED, BAD_ARGUMENTS, LOCKED, NOT_WRITTEN = 0, 1, 2, 3, 4
+
+
+@contextmanager
+def one_line_errors():
+    """Errors a user can meet end in one line with the file and the reason, not a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.ingest import IndexNotBuilt, IngestLocked, reason
+
+    try:
+        yield
+    except IngestLocked as exc:
+        fail(str(exc), LOCKED)
+    except IndexNotBuilt as exc:
+        fail(str(exc), NOT_WRITTEN)
+    except OSError as exc:
+        fail(f"cannot write: {reason(exc)}", NOT_WRITTEN)
+    except SQLAlchemyError as exc:  # disk full at commit, a file that is not an archive
+        fail(f"archive not written: {getattr(exc, 'orig', None) or exc}", NOT_WRITTEN)
+
+
+def fail(message: str, code: int):
+    console.print(f"[red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
 def settings(db: Path | None) -> Settings:
     return settings_for(db) if db else Settings()
 
@@ -34,7 +63,7 @@ def summary_table(report) -> Table:
     for key, value in report.totals.items():
         table.add_row(key, str(value))
     statuses = [f.status for f in report.files]
-    for status in ("new", "changed", "unchanged", "removed"):
+    for status in ("new", "changed", "unchanged", "skipped", "removed"):
         table.add_row(f"files {status}", str(statuses.count(status)))
     table.add_row("warnings", str(len(report.warnings)))
     table.add_row("failures", str(len(report.failures)))
@@ -46,7 +75,9 @@ def print_report(report) -> None:
     for name, warning in report.warnings:
         console.print(f"[yellow]warning[/] {name}: {warning}")
     for failure in report.failures:
-        console.print(f"[red]failed[/] {failure.name}: {failure.error}")
+        console.print(f"[red]failed[/] {failure.name}: {failure.error}", highlight=False)
+    for entry in report.skipped:
+        console.print(f"skipped {entry.name}: {entry.error}", highlight=False)
     if report.reindexed:
         console.print("search index rebuilt")
 
@@ -62,18 +93,17 @@ def ingest(
     """Parse source pages into the archive and rebuild the search index; given an export
     (archive export), restore the archive from it with every id."""
     from app.export import is_export
-    from app.ingest import IngestLocked, discover
     from app.ingest import ingest as run_ingest
+    from app.sources import discover
 
     paths = paths or [ROOT / "seeds"]
     missing = [p for p in paths if not p.exists()]
     if missing:
-        console.print(f"[red]no such file or folder:[/] {', '.join(map(str, missing))}")
-        raise typer.Exit(2)
+        fail(f"no such file or folder: {', '.join(map(str, missing))}", BAD_ARGUMENTS)
     if any(is_export(p) for p in paths):
         restore_export(settings(db), paths)
         return
-    total = len(discover(paths))
+    total = len(discover(paths)[0])
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -83,18 +113,17 @@ def ingest(
         disable=not console.is_terminal and os.environ.get("CI") == "true",
     ) as bar:
         task = bar.add_task("ingest", total=total, name="")
-        try:
+        with one_line_errors():
             report = run_ingest(
                 settings(db),
                 paths,
                 progress=lambda name: bar.update(task, advance=1, name=name),
                 stage=lambda what: bar.update(task, name=what + " …"),
             )
-        except IngestLocked as exc:
-            console.print(f"[red]{exc}[/]")
-            raise typer.Exit(3) from None
     print_report(report)
-    raise typer.Exit(1 if report.failures else 0)
+    if report.index_error:
+        fail(report.index_error, NOT_WRITTEN)
+    raise typer.Exit(FILES_FAILED if report.failures else OK)
 
 
 def restore_export(s: Settings, paths: list[Path]) -> None:
@@ -187,10 +216,11 @@ def reindex(
     if out is not None:
         from app.index_copy import build_elsewhere, describe
 
-        state = build_elsewhere(s, out)
+        with one_line_errors():
+            state = build_elsewhere(s, out)
         console.print(f"search index built at {out} ({describe(state)})")
         return
-    with writer_lock(s.db_path):
+    with one_line_errors(), writer_lock(s.db_path):
         reindex_if_stale(s, write_engine(s.db_path), force=True)
     console.print(f"search index rebuilt at {s.index_root}")
 
@@ -231,11 +261,13 @@ def serve(
         from app.ingest import ingest as run_ingest
 
         console.print("the archive is empty: ingesting seeds/ first")
-        print_report(run_ingest(s, [s.seeds_dir]))
+        with one_line_errors():
+            print_report(run_ingest(s, [s.seeds_dir]))
     if s.db_path.exists():
         from app.store import write_engine
 
-        write_engine(s.db_path).dispose()  # brings an older archive to this code's schema
+        with one_line_errors():
+            write_engine(s.db_path).dispose()  # brings an older archive to this code's schema
     from app.web.app import create_app
 
     console.print(f"serving {s.db_path} on http://{host}:{port} ({workers} worker(s))")
@@ -360,7 +392,7 @@ def main() -> None:
         code = EXIT_CODES.get(type(exc).__name__)
         if code is None:
             raise
-        console.print(f"[red]archive:[/] {exc}", highlight=False)
+        console.print(f"[red]error:[/] {exc}", highlight=False)
         sys.exit(code)
 
 

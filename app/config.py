@@ -19,6 +19,10 @@ class Settings:
     seeds_dir: Path = ROOT / "seeds"
     data_dir: Path = ROOT / "data"
     page_size: int = 20
+    # Larger files are refused: one page's cost in memory and index grows with its size.
+    max_file_bytes: int = field(
+        default_factory=lambda: int(float(os.environ.get("ARCHIVE_MAX_FILE_MB", "20")) * 1e6)
+    )
     allowed_hosts: tuple[str, ...] = field(
         default_factory=lambda: tuple(
             h.strip()

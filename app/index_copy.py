@@ -56,7 +56,10 @@ def build_elsewhere(settings: Settings, out: Path) -> dict:
         with writer_lock(settings.db_path), Session(engine) as session:  # no ingest meanwhile
             state = archive_state(session)
             index.write_folder(
-                partial, store.index_entries(session), processes_from=index.MULTIPROCESS_FROM
+                partial,
+                store.index_entries(session),
+                processes_from=index.MULTIPROCESS_FROM,
+                built_from=f"{state['content_version']}+{index.INDEX_FORMAT}",
             )
         (partial / BUILT_FROM).write_text(json.dumps(state), encoding="utf-8")
         os.rename(partial, out)

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,19 +26,23 @@ from app.config import Settings
 from app.parse.decode import DecodeError
 from app.parse.pipeline import PARSER_VERSION, ParseError, parse_bytes
 from app.parse.speakers import Registry
-
-# `archive add` keeps what it fetched beside its snapshot under this suffix: not a source.
-RECORD_SUFFIX = ".fetch.json"
+from app.passage_ids import passage_ids
+from app.redirects import Redirect, plan
+from app.sources import RECORD_SUFFIX, Source, discover
 
 
 class IngestLocked(RuntimeError):
     pass
 
 
+class IndexNotBuilt(RuntimeError):
+    """The archive is written but its search index could not be rebuilt."""
+
+
 @dataclass
 class FileReport:
     name: str
-    status: str  # new | changed | unchanged | failed | removed
+    status: str  # new | changed | unchanged | failed | skipped | removed
     documents: int = 0
     passages: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -50,14 +54,39 @@ class IngestReport:
     files: list[FileReport] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
     reindexed: bool = False
+    index_error: str = ""  # why the index was not rebuilt; the previous one still serves
 
     @property
     def failures(self) -> list[FileReport]:
         return [f for f in self.files if f.status == "failed"]
 
     @property
+    def skipped(self) -> list[FileReport]:
+        return [f for f in self.files if f.status == "skipped"]
+
+    @property
     def warnings(self) -> list[tuple[str, str]]:
         return [(f.name, w) for f in self.files for w in f.warnings]
+
+
+# Lock files this process holds. A forked child (the index writer's worker processes)
+# shares the lock with its parent, so a child outliving a killed ingest kept every later
+# ingest out. Children let go of their copy at once: the lock lives and dies with the
+# ingest. (dup2 of /dev/null, not close: the child's file object may still close that fd.)
+_held: set[int] = set()
+
+
+def _drop_inherited_locks() -> None:
+    if not _held:
+        return
+    null = os.open(os.devnull, os.O_RDONLY)
+    for fd in _held:
+        os.dup2(null, fd)
+    os.close(null)
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)
 
 
 @contextmanager
@@ -72,6 +101,7 @@ def writer_lock(db_path: Path):
             handle.seek(0)
             holder = handle.read().strip() or "?"
             raise IngestLocked(f"another ingest (pid {holder}) is writing {db_path}") from None
+        _held.add(handle.fileno())
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
@@ -79,57 +109,50 @@ def writer_lock(db_path: Path):
         try:
             yield
         finally:
+            _held.discard(handle.fileno())
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Every file of a folder is a source: the format is told by its content, and what
-    no reader takes is reported with its reason. Hidden files, fetch records and
-    half-written snapshots (.part) are not sources."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and not p.name.endswith((RECORD_SUFFIX, ".part"))
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
-            found.append(path)
-    return found
-
-
-def read_file(path: Path, known_sha: str | None, registry: Registry, report: list[FileReport]):
-    """Parsed documents of a new or changed file; None when unchanged or failed."""
-    name = path.name
+def read_file(
+    source: Source, known_sha: str | None, settings: Settings, registry: Registry
+) -> tuple[FileReport, list | None]:
+    """The file's report, and its parsed documents when it is new or changed."""
+    name = source.key
     try:
-        data = path.read_bytes()
+        data = read_bounded(source.path, settings.max_file_bytes)
     except OSError as exc:
-        report.append(FileReport(name, "failed", error=f"cannot read: {exc.strerror or exc}"))
-        return None
+        return FileReport(name, "failed", error=f"cannot read: {exc.strerror or exc}"), None
+    except TooLarge as exc:
+        return FileReport(name, "failed", error=str(exc)), None
     if known_sha == hashlib.sha256(data).hexdigest():
-        report.append(FileReport(name, "unchanged"))
-        return None
+        return FileReport(name, "unchanged"), None
     try:
-        docs = parse_bytes(name, data, registry, **fetch_origin(path))
+        docs = parse_bytes(name, data, registry, **fetch_origin(source.path))
     except (DecodeError, ParseError) as exc:
-        report.append(FileReport(name, "failed", error=str(exc)))
-        return None
+        return FileReport(name, "failed", error=str(exc)), None
     except Exception as exc:  # a parser bug must not cost the other files
-        report.append(FileReport(name, "failed", error=f"parser error: {exc!r}"))
-        return None
-    report.append(
-        FileReport(
-            name,
-            "changed" if known_sha else "new",
-            len(docs),
-            sum(len(d.passages) for d in docs),
-            [f"{d.key}: {w}" if len(docs) > 1 else w for d in docs for w in d.warnings],
+        return FileReport(name, "failed", error=f"parser error: {exc!r}"), None
+    warnings = [f"{d.key}: {w}" if len(docs) > 1 else w for d in docs for w in d.warnings]
+    passages = sum(len(d.passages) for d in docs)
+    status = "changed" if known_sha else "new"
+    return FileReport(name, status, len(docs), passages, warnings), docs
+
+
+class TooLarge(ValueError):
+    pass
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The file's bytes, refused above the limit: one huge page costs memory and index
+    space in proportion, and a file that grows while read is caught too."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        size = max(os.path.getsize(path), len(data))
+        raise TooLarge(
+            f"too large: {size / 1e6:.1f} MB, the limit is {limit / 1e6:g} MB (ARCHIVE_MAX_FILE_MB)"
         )
-    )
-    return docs
+    return data
 
 
 def snapshots(settings: Settings) -> list[Path]:
@@ -182,40 +205,70 @@ def ingest(
             relink = store.get_meta(session, "links_version") != links.ALIGN_VERSION
             hashes = store.file_hashes(session)
         known = {} if reparse else hashes
-        present = set(hashes)
-        files = discover(paths)
+        sources, skipped = discover(paths)
         if reparse:  # added pages are re-read by the new parser too
-            names = {p.name for p in files}
-            files += [p for p in snapshots(settings) if p.name in present - names]
+            keys = {s.key for s in sources}
+            sources += [
+                Source(p, p.name) for p in snapshots(settings) if p.name in set(hashes) - keys
+            ]
         parsed = {}
-        for path in files:
+        for source in sources:
             if progress:
-                progress(path.name)
-            docs = read_file(path, known.get(path.name), registry, report.files)
-            if report.files[-1].status == "new" and path.name in present:
-                report.files[-1].status = "changed"  # re-parsed for a new parser version
+                progress(source.key)
+            file_report, docs = read_file(source, known.get(source.key), settings, registry)
+            if file_report.status == "new" and source.key in hashes:
+                file_report.status = "changed"  # re-parsed for a new parser version
+            report.files.append(file_report)
             if docs is not None:
-                parsed[path.name] = docs
+                parsed[source.key] = docs
+        report.files += [FileReport(s.key, "skipped", error=s.reason) for s in skipped]
         sync = any(p.is_dir() for p in paths)
-        gone = present - {p.name for p in files} - added_pages(settings, paths) if sync else set()
+        kept = {s.key for s in sources} | added_pages(settings, paths)
+        gone = set(hashes) - kept if sync else set()
         report.files += [FileReport(name, "removed") for name in sorted(gone)]
+        if parsed or gone or reparse or relink:
+            stage("finding where edited passages went")
+            with Session(engine) as session:
+                moved = plan_redirects(session, parsed, gone)
+            stage("writing the archive")
+            with Session(engine) as session:
+                apply(session, parsed, gone, moved, registry)
         with Session(engine) as session:
-            if parsed or gone or reparse or relink:
-                stage("writing the archive")
-                apply(session, parsed, gone, registry)
             report.totals = store.counts(session)
-        report.reindexed = reindex_if_stale(settings, engine, stage=stage)
+        try:
+            report.reindexed = reindex_if_stale(settings, engine, stage=stage)
+        except IndexNotBuilt as exc:
+            report.index_error = str(exc)
         engine.dispose()
     return report
 
 
-def apply(session: Session, parsed: dict, gone: set[str], registry: Registry) -> None:
+def plan_redirects(session: Session, parsed: dict, gone: set[str]) -> list[Redirect]:
+    """Outside the write transaction: readers and the lock wait only for the writing."""
+    old = store.old_passages(session, sorted(set(parsed) | gone))
+    return plan(old, new_passages(parsed))
+
+
+def new_passages(parsed: dict) -> dict[str, list[tuple[str, str]]]:
+    new = {}
+    for docs in parsed.values():
+        for doc in docs:
+            texts = [p.text for p in doc.passages]
+            new[doc.key] = list(zip(passage_ids(doc.key, texts), texts))
+    return new
+
+
+def apply(
+    session: Session, parsed: dict, gone: set[str], moved: list[Redirect], registry: Registry
+) -> None:
     """All changes in one transaction: readers see the old archive or the new, never half."""
     touched = links.interviews_of(session, [*parsed, *gone])
     for name, docs in parsed.items():
         store.replace_file(session, name, docs)
     for name in gone:
         store.replace_file(session, name, [])
+    new_ids = [pid for passages in new_passages(parsed).values() for pid, _ in passages]
+    store.save_redirects(session, moved, new_ids)
     store.refresh_interviews(session)
     touched |= links.interviews_of(session, parsed)
     stale = store.get_meta(session, "links_version") != links.ALIGN_VERSION
@@ -251,7 +304,8 @@ def reindex_if_stale(
 ) -> bool:
     """Rebuild the search index when it was built from another version of the records
     (also after an ingest was killed between its commit and its index switch), in an
-    older index format, or when it cannot be opened (a class path it names is gone)."""
+    older index format, or when it cannot be opened (a class path it names is gone, a
+    pointer to a deleted folder)."""
     from app.search.index import INDEX_FORMAT, build_index, readable  # whoosh: when needed
 
     with Session(engine) as session:
@@ -264,7 +318,19 @@ def reindex_if_stale(
         ):
             return False
         stage("building the search index")
-        build_index(settings.index_root, store.index_entries(session))
+        try:
+            build_index(settings.index_root, store.index_entries(session), built_from=version)
+        except Exception as exc:  # a full disk, a broken index folder, an engine error
+            raise IndexNotBuilt(
+                f"search index not rebuilt ({reason(exc)}); the previous index still serves, "
+                "and the next ingest or `archive reindex` builds it"
+            ) from exc
         store.set_meta(session, "indexed_version", version)
         session.commit()
     return True
+
+
+def reason(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror + (f": {exc.filename}" if exc.filename else "")
+    return str(exc) or type(exc).__name__

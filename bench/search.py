@@ -14,6 +14,7 @@ the seeds.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
@@ -124,7 +125,18 @@ def queries(base: list[IndexEntry], size: int, seed: int = 11) -> dict[str, list
         "rare": [rare_name(k) for k in rng.sample(range(rare_count(size)), 5)],
         "common": COMMON,
         "fragment": [piece for piece, _ in fragments(base, rng)],
+        "hostile": HOSTILE,
     }
+
+
+# The costliest 500-character queries found (issue #10): common words ORed (the worst
+# after the clause, prefix and time budgets), two-letter prefixes ORed and ANDed.
+PAIRS = ["".join(p) for p in itertools.product("abdeghiklmnorstuvw", repeat=2)]
+HOSTILE = [
+    " OR ".join(["die", "der", "und", "KI", "我们", "公司", "ist", "das"] * 20)[:500],
+    " OR ".join(f"{p}*" for p in PAIRS)[:500],
+    " ".join(f"{p}*" for p in PAIRS)[:500],
+]
 
 
 def fragments(base: list[IndexEntry], rng, count: int = 20) -> list[tuple[str, str]]:

@@ -82,6 +82,14 @@ def free_port() -> int:
 def running_server(settings: Settings, workers: int = 1):
     """`archive serve` in its own process on a free port; yields its base URL. Its output
     goes to serve-<port>.log beside the archive."""
+    with serving(settings, workers) as (base, _process):
+        yield base
+
+
+@contextmanager
+def serving(settings: Settings, workers: int = 1):
+    """`archive serve` in its own process; yields its base URL and the process (whose
+    memory the budget tests read)."""
     port = free_port()
     command = [
         str(Path(sys.executable).with_name("archive")),
@@ -103,7 +111,7 @@ def running_server(settings: Settings, workers: int = 1):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_health(base, process, log)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:

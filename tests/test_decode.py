@@ -93,3 +93,36 @@ def test_seeds_decode_as_utf8_unchanged(seed):
     data = seed.read_bytes()
     decoded = decode_bytes(data)
     assert decoded.encoding == "utf-8" and decoded.text == data.decode("utf-8")
+
+
+def test_controls_past_the_binary_check_and_bidi_overrides_are_removed():
+    """A NUL after the first 4 KB and U+202E in a title reached HTML and JSON raw."""
+    body = "Wort " * 1000
+    data = f"Titel \u202eslitiT\n\n{body}\x00Ende\x1b[0m\x0cneue Seite\u2066x\u2069".encode()
+    decoded = decode_bytes(data)
+    assert decoded.text == f"Titel slitiT\n\n{body}Ende[0m\nneue Seitex"
+    assert decoded.warnings == ["5 control or bidi-override characters removed"]
+    assert decode_bytes("a\tb\nc \u200f".encode()).text == "a\tb\nc \u200f"  # kept
+
+
+def test_controls_never_reach_pages_or_json(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from app.config import settings_for
+    from app.ingest import ingest
+    from app.web.app import create_app
+
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    seed = (ROOT / "seeds" / "003_ffeda769ab359e5c.txt").read_text("utf-8")
+    head, rest = seed[:5000], seed[5000:]
+    head = head.replace(" ", " \u202e", 1)
+    (folder / "page.txt").write_text(head + "\x00\x07" + rest.replace(" ", " \u202e", 3), "utf-8")
+    settings = settings_for(tmp_path / "archive.db")
+    assert not ingest(settings, [folder]).failures
+    with TestClient(create_app(settings)) as client:
+        [interview] = client.get("/api/interviews").json()["items"]
+        for url in (f"/interviews/{interview['slug']}", f"/api/interviews/{interview['slug']}"):
+            text = client.get(url).text
+            assert "\x00" not in text and "\x07" not in text and "\u202e" not in text
+            assert "\\u0000" not in text and "\\u202e" not in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -275,3 +276,170 @@ def test_pages_and_search_keep_answering_while_an_ingest_rewrites(tmp_path, sour
     done.set()
     reader.join()
     assert rounds[0] > 0 and not problems, problems[:5]
+
+
+def children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):  # a thread that ended meanwhile
+            found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def copies(sources: Path, target: Path, n: int) -> Path:
+    target.mkdir()
+    for k in range(n):
+        for f in sources.glob("*.txt"):
+            text = f.read_text("utf-8") + f"\n\nKopie {k}\n"
+            (target / f"{k:02d}_{f.name}").write_text(text, "utf-8")
+    return target
+
+
+def test_a_killed_multiprocess_index_build_leaves_no_lock_and_no_workers(tmp_path, sources):
+    """The index writer's worker processes outlived a killed ingest and held its lock: every
+    later ingest was refused ("another ingest (pid …) is writing")."""
+    big = copies(sources, tmp_path / "big", 6)
+    settings = settings_for(tmp_path / "a" / "archive.db")
+    env = {**os.environ, "ARCHIVE_INDEX_PROCESSES_FROM": "100", "CI": "true"}
+    command = [sys.executable, "-m", "app.cli", "ingest", str(big), "--db", str(settings.db_path)]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    while not workers and proc.poll() is None and time.monotonic() < deadline:
+        workers = children(proc.pid)
+        time.sleep(0.02)
+    assert workers, "the ingest ended before its index writer started worker processes"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    report = ingest(settings, [big])  # at once: the lock died with the killed ingest
+    assert report.reindexed and report.totals["documents"] == 6 * 9
+    time.sleep(0.5)
+    assert not [pid for pid in workers if alive(pid)]
+
+
+def test_a_full_disk_during_the_index_build_keeps_the_previous_index(
+    tmp_path, sources, monkeypatch
+):
+    from fastapi.testclient import TestClient
+
+    from app.search.index import current_folder
+    from app.web.app import create_app
+
+    settings = settings_for(tmp_path / "a" / "archive.db")
+    ingest(settings, [sources])
+    live = current_folder(settings.index_root)
+    page = sources / "003_ffeda769ab359e5c.txt"
+    text = page.read_text("utf-8")
+    page.write_text(text.replace("so sicher?", "so sicher, Quastenflosser?"), "utf-8")
+    monkeypatch.setenv("ARCHIVE_INDEX_FULL_AFTER", "20")
+    report = ingest(settings, [sources])
+    assert not report.reindexed and "No space left on device" in report.index_error
+    assert "previous index still serves" in report.index_error
+    assert current_folder(settings.index_root) == live
+    assert sorted(settings.index_root.iterdir()) == sorted([live, settings.index_root / "CURRENT"])
+    with TestClient(create_app(settings)) as client:  # the previous index answers
+        assert client.get("/api/search?q=Kinnlade").json()["hits"]
+    monkeypatch.delenv("ARCHIVE_INDEX_FULL_AFTER")
+    again = ingest(settings, [sources])  # the archive can ingest again: it catches up
+    assert again.reindexed and not again.index_error
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/api/search?q=Quastenflosser").json()["hits"]
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"CI": "true", "PATH": "", "COLUMNS": "300", **(env or {})},
+        timeout=300,
+    )
+
+
+def error_lines(run: subprocess.CompletedProcess) -> list[str]:
+    assert "Traceback" not in run.stderr, run.stderr
+    return [line for line in run.stderr.splitlines() if line.startswith("error:")]
+
+
+def test_cli_errors_are_one_line_with_their_exit_code(tmp_path, sources):
+    db = tmp_path / "a" / "archive.db"
+    with writer_lock(db):  # `archive reindex` during an ingest
+        run = run_cli("reindex", "--db", str(db))
+    assert run.returncode == 3
+    assert len(error_lines(run)) == 1 and "another ingest" in run.stderr
+    run = run_cli("ingest", str(tmp_path / "nothing"), "--db", str(db))
+    assert run.returncode == 2 and len(error_lines(run)) == 1
+    not_an_archive = tmp_path / "notes.db"
+    not_an_archive.write_bytes(b"these are notes, not an archive\n" * 200)
+    run = run_cli("ingest", str(sources), "--db", str(not_an_archive))
+    assert run.returncode == 4 and len(error_lines(run)) == 1
+    assert "not a database" in run.stderr
+
+
+def test_a_full_disk_in_a_multiprocess_build_is_one_line_and_ends(tmp_path, sources):
+    db = tmp_path / "a" / "archive.db"
+    env = {"ARCHIVE_INDEX_FULL_AFTER": "150", "ARCHIVE_INDEX_PROCESSES_FROM": "100"}
+    run = run_cli("ingest", str(sources), "--db", str(db), env=env)
+    assert run.returncode == 4
+    [line] = error_lines(run)
+    assert "No space left on device" in line and "previous index still serves" in line
+    assert counts(db) == (9, 8, 164)  # the archive is written; the index catches up later
+    assert run_cli("reindex", "--db", str(db)).returncode == 0
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path, sources):
+    big = sources / "huge.txt"
+    big.write_text("Ein sehr großes Blatt.\n\n" + "Wort " * 20_000, "utf-8")
+    settings = settings_for(tmp_path / "archive.db", max_file_bytes=60_000)
+    report = ingest(settings, [sources])
+    [failed] = report.failures
+    assert failed.name == "huge.txt"
+    assert failed.error == "too large: 0.1 MB, the limit is 0.06 MB (ARCHIVE_MAX_FILE_MB)"
+    assert report.totals["documents"] == 9  # the seeds are all under the limit
+
+
+def test_the_server_tells_an_index_behind_or_missing_and_never_fails(
+    tmp_path, sources, monkeypatch
+):
+    """After a kill between commit and switch the old index served while /healthz said
+    indexed; a pointer to a missing folder made every search and /healthz answer 500."""
+    from fastapi.testclient import TestClient
+
+    from app.web.app import create_app
+
+    settings = settings_for(tmp_path / "a" / "archive.db")
+    ingest(settings, [sources])
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/healthz").json()["index"] == "ok"
+        page = sources / "003_ffeda769ab359e5c.txt"
+        page.write_text(page.read_text("utf-8").replace("so sicher?", "so gewiss?"), "utf-8")
+        monkeypatch.setenv("ARCHIVE_INDEX_FULL_AFTER", "5")  # committed, not switched
+        assert ingest(settings, [sources]).index_error
+        health = client.get("/healthz")
+        assert health.status_code == 200 and health.json()["index"] == "behind"
+        # the old index still has the edited passage under its old id: it is left out
+        found = client.get("/api/search?q=sicher").json()
+        with sqlite3.connect(settings.db_path) as con:
+            live = {i for (i,) in con.execute("select id from passage")}
+        assert found["hits"] and all(h["id"] in live for h in found["hits"])
+        assert "left out" in found["message"]
+        assert client.get("/search?q=sicher").status_code == 200
+        (settings.index_root / "CURRENT").write_text("build-gone", "utf-8")
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json()["index"] == "unreadable"
+        for url in ("/api/search?q=Kinnlade", "/search?q=Kinnlade"):
+            assert client.get(url).status_code == 200
+        assert "cannot be read" in client.get("/api/search?q=Kinnlade").json()["message"]
+        monkeypatch.delenv("ARCHIVE_INDEX_FULL_AFTER")
+        assert ingest(settings, [sources]).reindexed  # nothing changed, but no index: rebuilt
+        assert client.get("/healthz").json()["index"] == "ok"
+        assert client.get("/api/search?q=gewiss").json()["hits"]

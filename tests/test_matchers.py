@@ -12,6 +12,7 @@ import pytest
 from whoosh import collectors
 from whoosh import query as Q
 
+from app.search import budget
 from app.search.index import SearchIndex, build_index
 from app.search.matchers import Phrase, scorable
 from app.search.postings import Offsets
@@ -48,6 +49,13 @@ QUERIES = [
     'Zeit -"Anthropic und"',
 ]
 NO_MATCH = ['"der die das"']
+
+
+@pytest.fixture(autouse=True)
+def no_clock(monkeypatch):
+    """Exact comparisons with whoosh: a search stopped by its time budget returns part of
+    its hits by design (app.search.budget), and a loaded machine may stop a long quote."""
+    monkeypatch.setattr(budget, "SEARCH_SECONDS", 600.0)
 
 
 @pytest.fixture(scope="module")

@@ -357,6 +357,17 @@ def test_headings_are_in_order_and_source_text_has_its_language(client, lenny):
     assert '<blockquote lang="zh"' in client.get("/search?q=数据中心").text
 
 
+def test_a_huge_query_is_capped_on_the_search_and_interview_pages(client, lenny):
+    """The search page repeated the raw q in every link: a 100 KB query made an 11 MB page."""
+    q = "Talent " + "x" * 20_000
+    normal = len(page(client, "/search?q=Talent"))
+    html = page(client, f"/search?q={quote(q)}&speaker={'y' * 20_000}")
+    assert len(html) < normal + 40_000 and "x" * 501 not in html and "y" * 501 not in html
+    slug = lenny["interview"]["slug"]
+    html = page(client, f"/interviews/{slug}?q={quote(q)}")
+    assert "x" * 501 not in html and len(html) < len(page(client, f"/interviews/{slug}")) + 40_000
+
+
 def test_the_page_a_hit_links_marks_the_fragment_and_the_quote(client):
     for q, marked in (
         ("天才国", "<mark>天才国</mark>"),

@@ -166,3 +166,14 @@ def test_004_index_page_yields_one_record_per_item(registry):
     assert docs[0].title.startswith("Anthropic CEO 达里奥·阿莫迪深度访谈")
     assert all(d.language == "zh" and "summary" in d.provenance for d in docs)
     assert not any("fisherdaddy" in p.text for d in docs for p in d.passages)
+
+
+def test_a_dropped_near_duplicate_paragraph_is_reported(registry):
+    """Seed 000 prints its deck twice, "von AGI" then "der AGI": the second goes, and the
+    ingest report says so (a speaker who repeats himself must not vanish unseen)."""
+    [doc] = parse_seed("000", registry)
+    assert doc.warnings == [
+        "dropped a paragraph nearly repeating the one before it: 'Wenn KI in der Lage ist, "
+        "mehr als 50 % der wirtschaftlichen Aufgaben unabhängig '"
+    ]
+    assert sum("Wendepunkt von AGI" in p.text for p in doc.passages) == 1

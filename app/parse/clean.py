@@ -277,11 +277,12 @@ def drop_duplicates(paragraphs: list[str], removed: list) -> list[str]:
     out: list[str] = []
     for p in paragraphs:
         norm = re.sub(r"\W+", "", p.casefold())
-        duplicate = len(norm) >= 20 and (
-            norm in seen or (out and len(p) >= 40 and similar(p, out[-1]))
-        )
-        if duplicate:
+        if len(norm) >= 20 and norm in seen:
             removed.append(("duplicate", p))
+            continue
+        if len(norm) >= 20 and out and len(p) >= 40 and similar(p, out[-1]):
+            # not the same words: the ingest report warns (a speaker may repeat himself)
+            removed.append(("near duplicate", p))
             continue
         seen.add(norm)
         out.append(p)

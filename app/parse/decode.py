@@ -23,6 +23,12 @@ BOMS = [
 ]
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# Line breaks in other guises become newlines: vertical tab, form feed, NEL, U+2028/2029.
+OTHER_BREAKS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
+# Removed: C0 and C1 controls other than tab and newline (a NUL past the binary check's
+# first 4 KB reached HTML and JSON raw) and bidi embeddings, overrides and isolates (U+202E
+# turned titles and meta tags around). Marks (U+200E/F) stay: they reorder nothing.
+UNSAFE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
 # The most frequent Han characters of modern Chinese: a Big5 reading of GBK bytes (or the
 # reverse) yields rare characters instead.
 COMMON_HAN = set(
@@ -177,6 +183,9 @@ def decode_bytes(data: bytes, name: str = "") -> Decoded:
         raise DecodeError("empty file")
     decoded = choose(data)
     text = unicodedata.normalize("NFC", decoded.text.replace("\r\n", "\n").replace("\r", "\n"))
+    text, removed = UNSAFE.subn("", OTHER_BREAKS.sub("\n", text))
+    if removed:
+        decoded.warnings.append(f"{removed} control or bidi-override characters removed")
     if not text.strip():
         raise DecodeError("empty file (only a byte-order mark or white space)")
     decoded.text = text

@@ -107,7 +107,18 @@ def parse_text(name: str, decoded: Decoded, registry: Registry) -> list[ParsedDo
             doc.publisher = doc.publisher or publisher_of(cleaned.source_credit.split("\n")[0])
         doc.warnings = list(decoded.warnings) + doc.warnings
         docs.append(doc)
+    docs[0].warnings += near_duplicates(cleaned.removed)
     return docs
+
+
+def near_duplicates(removed: list[tuple[str, str]]) -> list[str]:
+    """Dropped paragraphs that were not word for word the one before: say so, since a
+    speaker may have said nearly the same thing twice."""
+    return [
+        f"dropped a paragraph nearly repeating the one before it: {text[:80]!r}"
+        for reason, text in removed
+        if reason == "near duplicate"
+    ]
 
 
 def parse_transcript(name: str, data: bytes, fmt: str, registry: Registry) -> ParsedDocument:

@@ -9,13 +9,18 @@ the new folder; old folders are deleted once no process holds a lease on them.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import itertools
 import os
 import re
 import shutil
+import signal
+import sys
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import fields
@@ -34,12 +39,15 @@ POINTER = "CURRENT"
 # Raise when the schema, the posting format or a class path in app.search.stored changes:
 # archives rebuild their index once. 4: the classes are named by app.search.stored.
 # 5: the `exact` and `grams` fields, per-language stemmers, CJK words in words.txt.
-INDEX_FORMAT = "5"
+# 6: a folder records the archive version it was built from (/healthz tells one behind).
+INDEX_FORMAT = "6"
 SPELLING = "words.txt"  # unstemmed words, folded, and CJK words, sorted: for "did you mean"
 WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
 LEASES = "leases"
+BUILT_FROM = "built-from.txt"  # the archive version an index folder was built from
 # Below this many passages one process is faster than starting writer processes.
 MULTIPROCESS_FROM = 5000
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 MASKS_KEPT = 32  # filter masks per index (100 KB each at 100k passages)
 
 
@@ -95,11 +103,20 @@ def document(entry: IndexEntry) -> dict:
 
 
 def build_index(
-    index_root: Path, entries: Iterable[IndexEntry], *, processes_from: int = MULTIPROCESS_FROM
+    index_root: Path,
+    entries: Iterable[IndexEntry],
+    *,
+    processes_from: int | None = None,
+    built_from: str = "",
 ) -> Path:
     """Build a new index folder from the entries, switch the pointer to it, prune old ones.
 
-    From `processes_from` entries on, two writer processes share the work."""
+    From `processes_from` entries on (ARCHIVE_INDEX_PROCESSES_FROM, default
+    MULTIPROCESS_FROM), two writer processes share the work. On any failure the new folder
+    goes and the live one stays. `built_from` (the archive's content version) is written
+    into the folder, so that a server can tell an index that is behind its archive."""
+    if processes_from is None:
+        processes_from = int(os.environ.get("ARCHIVE_INDEX_PROCESSES_FROM", MULTIPROCESS_FROM))
     whoosh_patches.apply()  # the writer processes are forked: they inherit the patches
     index_root = Path(index_root)
     index_root.mkdir(parents=True, exist_ok=True)
@@ -108,7 +125,7 @@ def build_index(
     lease.parent.mkdir(parents=True)
     lease.touch()
     try:
-        write_folder(folder, entries, processes_from=processes_from)
+        write_folder(folder, entries, processes_from=processes_from, built_from=built_from)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -149,8 +166,11 @@ def _go_live(index_root: Path, folder: Path, lease: Path) -> None:
     prune(index_root, keep={folder.name, previous.name if previous else ""})
 
 
-def write_folder(folder: Path, entries: Iterable[IndexEntry], *, processes_from: int) -> None:
-    """Write a complete index into `folder` (no pointer, no switch)."""
+def write_folder(
+    folder: Path, entries: Iterable[IndexEntry], *, processes_from: int, built_from: str = ""
+) -> None:
+    """Write a complete index into `folder` (no pointer, no switch), with the archive
+    version it was built from (BUILT_FROM), so a server can tell an index behind its archive."""
     whoosh_patches.apply()
     entries = iter(entries)
     Path(folder).mkdir(parents=True, exist_ok=True)
@@ -162,18 +182,21 @@ def write_folder(folder: Path, entries: Iterable[IndexEntry], *, processes_from:
     # copies each file of a compound segment into memory (81 MB per searcher at 100k
     # passages, per thread); separate files are mmapped and shared instead.
     options = {"limitmb": 256, "compound": False}
-    writer = ix.writer(procs=2, multisegment=True, **options) if large else ix.writer(**options)
-    words: set[str] = set()
-    try:
-        for entry in itertools.chain(head, entries):
-            words.update(WORDS.findall(entry.text))
-            writer.add_document(**document(entry))
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
+    with workers_die_with_parent():
+        writer = ix.writer(procs=2, multisegment=True, **options) if large else ix.writer(**options)
+        words: set[str] = set()
+        try:
+            for n, entry in enumerate(itertools.chain(head, entries)):
+                words.update(WORDS.findall(entry.text))
+                writer.add_document(**document(entry))
+                fail_for_tests(n)
+            writer.commit()
+        except BaseException:
+            cancel(writer)
+            raise
     spelling = sorted({match_form(w) for w in words if len(w) >= 3} | cjk_words(folder))
     (folder / SPELLING).write_text("\n".join(spelling), encoding="utf-8")
+    (folder / BUILT_FROM).write_text(built_from, encoding="utf-8")
 
 
 def cjk_words(folder: Path) -> set[str]:
@@ -189,12 +212,64 @@ def cjk_words(folder: Path) -> set[str]:
         ix.close()
 
 
+def cancel(writer) -> None:
+    """whoosh's MpWriter.cancel() only flags its worker processes in the parent's memory:
+    the workers wait on their queue for ever. End them."""
+    try:
+        writer.cancel()
+    finally:
+        for task in getattr(writer, "tasks", []):
+            task.terminate()
+            task.join(5)
+
+
+def fail_for_tests(n: int) -> None:
+    """A full disk cannot be made on demand in a test: ARCHIVE_INDEX_FULL_AFTER=N makes the
+    build fail as a full disk would, after N entries."""
+    after = os.environ.get("ARCHIVE_INDEX_FULL_AFTER")
+    if after and n >= int(after):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+# Worker processes forked inside workers_die_with_parent() ask the kernel for SIGKILL when
+# the process that forked them dies: a killed ingest (timeout, out of memory) must not leave
+# writers running on a folder nobody will switch to.
+_forking_parent = 0
+
+
+@contextmanager
+def workers_die_with_parent():
+    global _forking_parent
+    _forking_parent = os.getpid()
+    try:
+        yield
+    finally:
+        _forking_parent = 0
+
+
+def _after_fork_in_child() -> None:
+    global _forking_parent
+    parent, _forking_parent = _forking_parent, 0
+    if not parent or not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _switch(index_root: Path, name: str) -> None:
     tmp = index_root / f".{POINTER}.{os.getpid()}.{threading.get_ident()}"
-    tmp.write_text(name, encoding="utf-8")
-    with open(tmp, "rb") as f:
-        os.fsync(f.fileno())
-    os.replace(tmp, index_root / POINTER)
+    try:
+        tmp.write_text(name, encoding="utf-8")
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, index_root / POINTER)
+    finally:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half-written pointer behind
 
 
 def current_folder(index_root: Path) -> Path | None:
@@ -258,6 +333,7 @@ class SearchIndex:
         self._columns: dict[tuple, list] = {}  # (folder name, field) -> value per docnum
         self._pointer: tuple | None = None
         self._name = ""
+        self.problem = ""  # why the live folder cannot be opened, if it cannot
 
     def searcher(self):
         """This thread's Searcher on the live folder, or None when no index exists; raises
@@ -268,14 +344,15 @@ class SearchIndex:
             return local.searcher
         self._release(local)
         if not name:
+            self.problem = ""
             return None
         with self._lock:
             ix = self._indexes.get(name)
             if ix is None:
                 folder = self.root / name
-                (folder / LEASES).mkdir(exist_ok=True)
-                (folder / LEASES / str(os.getpid())).touch()
-                try:
+                try:  # a pointer to a deleted folder fails here already
+                    (folder / LEASES).mkdir(exist_ok=True)
+                    (folder / LEASES / str(os.getpid())).touch()
                     ix = self._indexes[name] = whoosh_index.open_dir(str(folder))
                 except Exception as exc:
                     (folder / LEASES / str(os.getpid())).unlink(missing_ok=True)
@@ -283,6 +360,22 @@ class SearchIndex:
             self._users[name] = self._users.get(name, 0) + 1
         local.name, local.searcher = name, ix.searcher(weighting=BM25())
         return local.searcher
+
+    def state(self) -> tuple[str, str]:
+        """("ok" | "missing" | "unreadable", the archive version the live index was built
+        from) for /healthz; `problem` says what is wrong."""
+        try:
+            found = self.searcher()
+        except UnreadableIndex as exc:
+            self.problem = str(exc)
+            return "unreadable", ""
+        if found is None:
+            self.problem = "no search index"
+            return "missing", ""
+        self.problem = ""
+        path = self.root / self._local.name / BUILT_FROM
+        built = self._cached(BUILT_FROM, lambda: path.read_text("utf-8") if path.exists() else "")
+        return "ok", built
 
     def ready(self) -> bool:
         """Whether searches can run: an index exists and opens."""

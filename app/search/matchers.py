@@ -31,6 +31,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.mcore import ListMatcher
 from whoosh.util import make_binary_tree
 
+from app.search.budget import CHECK_EVERY, TimeUp, check_clock
 from app.search.postings import field_lengths
 
 # ---------------------------------------------------------------- scoring
@@ -182,6 +183,7 @@ def scores(m, only: dict | None = None) -> dict[int, float]:
     """Sub docnum -> score of every match of a `scorable` matcher, with whoosh's scores
     (a sum over the words a passage has). Phrases and other queries go through whoosh's
     own matchers instead."""
+    check_clock()  # each node of a large OR of prefix words is a place to stop
     kind = type(m)
     if hasattr(m, "all_scores"):
         return m.all_scores(only)
@@ -233,14 +235,29 @@ class TopAndAll(collectors.TopCollector):
     def prepare(self, top_searcher, q, context):
         super().prepare(top_searcher, q, context)
         self.docnums = []
+        self.timed_out, self.expansions_cut, self._seen = False, False, 0
 
     def collect(self, sub_docnum):
+        self._seen += 1
+        if self._seen % CHECK_EVERY == 0:
+            check_clock()
         docnum = self.offset + sub_docnum
         if self.allow is None or self.allow[docnum]:
             self.docnums.append(docnum)
             return super().collect(sub_docnum)
 
     def collect_matches(self):
+        """One segment's matches; past the search's deadline (app.search.budget), what was
+        found so far stays and the remaining segments are skipped."""
+        if self.timed_out:
+            return
+        try:
+            check_clock()
+            self._collect_matches()
+        except TimeUp:
+            self.timed_out = True
+
+    def _collect_matches(self):
         if self.everything:
             size = self.subsearcher.doc_count_all()
             part = self.allow[self.offset : self.offset + size] if self.allow else None

@@ -39,6 +39,9 @@ from app.text import has_cjk, match_form, name_key
 MAX_QUERY = 500  # characters; the rest is dropped before parsing
 MAX_WORD = 64  # characters of one word (whoosh is slow on very long tokens)
 MAX_CLAUSES = 24
+# Prefixes per query: under an AND, whoosh steps through the union of each prefix's words
+# posting by posting; 24 two-letter prefixes took a second at 20k passages.
+MAX_PREFIXES = 4
 FILTER_FIELDS = ("speaker", "interview", "lang", "kind", "date")
 QUOTES = str.maketrans({c: '"' for c in "“”„‟«»「」『』＂"})
 CLAUSE = re.compile(
@@ -133,6 +136,7 @@ class Parsed:
     langs: tuple[str, ...] = QUERY_LANGUAGES
     # the filters written into the query: (name, value, excluded), to show them in a form
     typed: list[tuple[str, str, bool]] = field(default_factory=list)
+    prefixes: int = 0  # prefix clauses so far (at most MAX_PREFIXES)
 
 
 def either(parts: list):
@@ -226,6 +230,11 @@ def prefix_query(word: str, parsed: Parsed):
             f"Ignored {word!r}: wildcards need at least 2 characters before a final *."
         )
         return None
+    parsed.prefixes += 1
+    if parsed.prefixes > MAX_PREFIXES:  # see app.search.budget
+        if parsed.prefixes == MAX_PREFIXES + 1:
+            parsed.notes.append(f"Only the first {MAX_PREFIXES} prefixes were used.")
+        return None
     *before, last = tokens
     forms = list(dict.fromkeys([last] + sorted(stems_of(last, parsed.langs))))
     parsed.terms.update(f + "*" for f in forms)
@@ -292,22 +301,25 @@ def parse(
     the next clause to the previous one. Operators without operands are ignored. `langs`:
     the stemmers of the archive's languages (app.search.analysis.stem_languages)."""
     parsed = Parsed(langs=tuple(langs))
-    negate_next, or_next = False, False
+    negate_next, or_next, clauses = False, False, 0
     for m in CLAUSE.finditer(tidy_query(q, parsed.notes)):
-        if len(parsed.must) + len(parsed.must_not) + len(parsed.filters) >= MAX_CLAUSES:
-            parsed.notes.append(f"Only the first {MAX_CLAUSES} parts of the query were used.")
-            break
         word = m.group("word")
         if word in ("AND", "NOT", "OR") and not m.group("field") and not m.group("neg"):
             negate_next = negate_next != (word == "NOT")
             or_next = word == "OR" and bool(parsed.must)
             continue
+        # every clause counts, those joined by OR too: they went uncounted, and ~70
+        # two-letter prefixes fit in 500 characters (2-3 s alone, 28 s with four at once)
+        clauses += 1
+        if clauses > MAX_CLAUSES:
+            parsed.notes.append(f"Only the first {MAX_CLAUSES} parts of the query were used.")
+            break
         negate, negate_next = bool(m.group("neg")) != negate_next, False
         marked = set(parsed.terms)
         built = clause(m, lang, parsed, negate, speakers)
         if negate:  # what a passage must not hold is not marked in it
             parsed.terms = marked
-        if built is None:
+        if built is None or repeated(built, parsed, or_next and not negate):
             continue
         if negate:
             parsed.must_not.append(built)
@@ -317,6 +329,15 @@ def parse(
             parsed.must.append(built)
         or_next = False
     return parsed
+
+
+def repeated(built: Node, parsed: Parsed, ored: bool) -> bool:
+    """A clause the query already has (`"die KI ist" OR "die KI ist" OR …` costs as much
+    as its copies, and finds nothing more)."""
+    if ored and parsed.must:
+        last = parsed.must[-1]
+        return built == last or (isinstance(last, AnyOf) and built in last.parts)
+    return built in parsed.must or built in parsed.must_not
 
 
 def clause(m: re.Match, lang: str | None, parsed: Parsed, negate: bool, speakers=None):

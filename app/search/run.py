@@ -19,6 +19,15 @@ from whoosh.reading import TermNotFound
 
 from app.search import query as parsing
 from app.search.analysis import CJK_RUN, QUERY_LANGUAGES, stem_languages
+from app.search.budget import (
+    MAX_EXPANSIONS,
+    SEARCH_SECONDS,
+    BoundedPrefix,
+    Expansions,
+    TimeUp,
+    start_clock,
+    stop_clock,
+)
 from app.search.index import SearchIndex
 from app.search.matchers import AnyOf, Phrase, TopAndAll
 from app.search.query import MAX_QUERY, Parsed, prepare
@@ -65,6 +74,7 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
     total_is_estimate: bool = False
+    partial: bool = False  # a budget (time, prefix words) stopped the search early
     page: int = 1
     page_size: int = 20
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -162,37 +172,45 @@ def stemmers(index: SearchIndex, searcher) -> tuple[str, ...]:
     return index.cached("stemmers", lambda: stem_languages(index.codes(searcher, "language")[1]))
 
 
-def engine_query(node):
-    """The whoosh query of one node of app.search.query."""
+def engine_query(node, expansions: Expansions | None = None):
+    """The whoosh query of one node of app.search.query; prefixes draw their words from
+    `expansions` (the query's budget) when given."""
     if isinstance(node, parsing.Term):
         return Q.Term(node.field, node.text)
     if isinstance(node, parsing.Phrase):
         return Phrase(node.field, list(node.words))
     if isinstance(node, parsing.Prefix):
-        return Q.Prefix(node.field, node.text)
+        if expansions is None:
+            return Q.Prefix(node.field, node.text)
+        return BoundedPrefix(node.field, node.text, expansions)
     if isinstance(node, parsing.DayRange):
         return Q.NumericRange("day", node.lo, node.hi)
     if isinstance(node, parsing.AllOf):
-        return Q.And([engine_query(p) for p in node.parts])
+        return Q.And([engine_query(p, expansions) for p in node.parts])
     if isinstance(node, parsing.AnyOf):
-        return AnyOf([engine_query(p) for p in node.parts])
+        return AnyOf([engine_query(p, expansions) for p in node.parts])
     if isinstance(node, parsing.Sequence):
         return Sequence([Slot(*slot) for slot in node.slots])
     if isinstance(node, parsing.Tiered):
-        return Tiered(engine_query(node.words), engine_query(node.grams))
+        return Tiered(engine_query(node.words, expansions), engine_query(node.grams, expansions))
     raise TypeError(f"not a query node: {node!r}")
 
 
-def whoosh_query(parsed: Parsed, filters: list | None = None, must_not: list | None = None):
+def whoosh_query(
+    parsed: Parsed,
+    filters: list | None = None,
+    must_not: list | None = None,
+    expansions: Expansions | None = None,
+):
     """One whoosh query: words AND filters (unscored), minus exclusions."""
     filters = parsed.filters if filters is None else filters
     must_not = parsed.must_not if must_not is None else must_not
-    must = [engine_query(n) for n in parsed.must]
-    must += [Q.ConstantScoreQuery(engine_query(f), 0.0) for f in filters]
+    must = [engine_query(n, expansions) for n in parsed.must]
+    must += [Q.ConstantScoreQuery(engine_query(f, expansions), 0.0) for f in filters]
     main = Q.And(must) if len(must) > 1 else must[0] if must else Q.Every()
     if not must_not:
         return main
-    return Q.AndNot(main, AnyOf([engine_query(n) for n in must_not]))
+    return Q.AndNot(main, AnyOf([engine_query(n, expansions) for n in must_not]))
 
 
 def column_check(node):
@@ -227,8 +245,16 @@ def collect(index: SearchIndex, searcher, parsed: Parsed, limit: int) -> TopAndA
     # No block skipping and no matcher replacement: both drop matches that cannot reach the
     # top N, which would make the total and the facets wrong (and they saved nothing here).
     collector = TopAndAll(limit=limit, allow=allow, everything=everything)
-    query = Q.NullQuery() if everything else whoosh_query(parsed, rest, must_not)
-    searcher.search_with_collector(query, collector)
+    expansions = Expansions()
+    query = Q.NullQuery() if everything else whoosh_query(parsed, rest, must_not, expansions)
+    clock = start_clock()
+    try:
+        searcher.search_with_collector(query, collector)
+    except TimeUp:  # while whoosh built a matcher: what was collected stays
+        collector.timed_out = True
+    finally:
+        stop_clock(clock)
+    collector.expansions_cut = expansions.cut
     return collector
 
 
@@ -267,6 +293,16 @@ def _run(index: SearchIndex, searcher, parsed: Parsed, result: SearchResult, fac
     # newest first needs every match in order, not only the best `limit`
     collector = collect(index, searcher, parsed, 1 if by_date else limit)
     result.total = len(collector.docnums)
+    notes = []
+    if collector.expansions_cut:
+        notes.append(f"Prefixes stood for more than {MAX_EXPANSIONS:,} words; some were left out.")
+    if collector.timed_out:
+        notes.append(
+            f"The search stopped after {SEARCH_SECONDS:g} s; these are the passages found."
+        )
+    if notes:
+        result.partial = result.total_is_estimate = True
+        result.message = " ".join([result.message, *notes]).strip()
     if by_date:
         picked = newest(index.column(searcher, "day"), collector.docnums)[start:limit]
         result.hits = hits_of(searcher, [(d, 0.0) for d in picked], parsed.terms)

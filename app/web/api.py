@@ -269,8 +269,20 @@ def interviews(
     response_model=views.InterviewPage,
     responses={404: ERRORS[404]},
 )
-def interview(session: SessionDep, slug: str, version: str = "", near: str = ""):
-    found = read.get_interview(session, slug=slug, version=version, near=near[:64])
+def interview(
+    session: SessionDep,
+    slug: str,
+    version: str = "",
+    near: str = "",
+    page: str = "1",
+    at: str = "",
+):
+    """`passages` holds one window of a long version (`part` of `parts`): `page` picks it,
+    or `at`, a passage id, the window holding that passage; `near`, a passage of another
+    version, opens this version at its counterpart."""
+    found = read.get_interview(
+        session, slug=slug, version=version, near=near[:64], part=page, at=at[:64]
+    )
     if found is None:
         raise HTTPException(404, "No such interview.")
     if version and found.version.key != version:

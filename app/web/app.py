@@ -19,8 +19,8 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 
 from app.config import ROOT, Settings
-from app.search.index import SearchIndex
-from app.store import read_engine
+from app.search.index import INDEX_FORMAT, SearchIndex
+from app.store import get_meta, read_engine
 from app.web import api, feeds, pages, read
 from app.web.caching import ConditionalGet
 from app.web.deps import public_base
@@ -183,12 +183,12 @@ def add_plain_routes(app: FastAPI) -> None:
         try:
             with Session(request.app.state.engine) as session:
                 passages = read.archive_ready(session)
+                version = f"{get_meta(session, 'content_version')}+{INDEX_FORMAT}"
         except Exception as exc:  # a missing or broken archive: say so, do not crash
             return JSONResponse(
                 {"status": "unavailable", "error": type(exc).__name__}, status_code=503
             )
-        indexed = request.app.state.index.ready()
-        return JSONResponse({"status": "ok", "passages": passages, "indexed": indexed})
+        return index_health(request.app.state.index, passages, version)
 
     @app.get("/robots.txt", include_in_schema=False)
     def robots(request: Request) -> PlainTextResponse:
@@ -197,3 +197,17 @@ def add_plain_routes(app: FastAPI) -> None:
         return PlainTextResponse(
             f"User-agent: *\nDisallow: /search\nDisallow: /api/\nSitemap: {base}/sitemap.xml\n"
         )
+
+
+def index_health(index: SearchIndex, passages: int, version: str) -> JSONResponse:
+    """503 when there is no readable index; "behind" when it was built from an older
+    archive (an ingest killed between its commit and its index switch, a failed build):
+    search still answers, from the older index, until the next ingest or reindex."""
+    state, built_from = index.state()
+    body = {"status": "ok", "passages": passages, "indexed": state == "ok", "index": state}
+    if state != "ok":
+        body.update(status="unavailable", error=index.problem or "no search index")
+        return JSONResponse(body, status_code=503)
+    if built_from != version:
+        body.update(status="degraded", index="behind")
+    return JSONResponse(body)

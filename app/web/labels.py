@@ -59,8 +59,10 @@ def link(path: str, params: dict | None = None, **more) -> str:
 
 
 def passage_url(interview_slug: str, document_key: str, passage_id: str, q: str = "") -> str:
-    """Where a passage stands in its interview: its version shown, the query marked."""
-    return link(f"/interviews/{interview_slug}", version=document_key, q=q) + f"#{passage_id}"
+    """Where a passage stands in its interview: its version shown, in the window holding it
+    (`at`: a long version is shown a window at a time), the query marked."""
+    path = f"/interviews/{interview_slug}"
+    return link(path, version=document_key, q=q, at=passage_id) + f"#{passage_id}"
 
 
 def counterpart_url(slug: str, version: str, counterpart: str, here: str) -> str:

@@ -22,6 +22,13 @@ from app.web.marks import highlight, shared_words, snippet_html
 from app.web.views import Moved
 
 router = APIRouter(include_in_schema=False)
+# Parameters are repeated in every link of a page: a 100 KB query made an 11 MB search
+# page. They are cut as the search cuts its query (its MAX_QUERY).
+MAX_PARAM = 500
+
+
+def capped(value: str) -> str:
+    return value[:MAX_PARAM]
 
 
 FILTER_NAMES = {
@@ -127,20 +134,21 @@ def search(
     group: str = "",
 ):
     filters = dict(
-        speaker=speaker,
-        interview=interview,
-        lang=lang,
-        kind=kind,
-        date_from=date_from,
-        date_to=date_to,
+        speaker=capped(speaker),
+        interview=capped(interview),
+        lang=capped(lang),
+        kind=capped(kind),
+        date_from=capped(date_from),
+        date_to=capped(date_to),
     )
+    q = capped(q)
     # how the hits are shown: kept in every link of the page, left out when default
     view = dict(sort="date" if sort == "date" else "", group="interview" if group else "")
     found = read.run_search(
         session,
         index=index,
         q=q,
-        page=page,
+        page=capped(page),
         page_size=settings.page_size,
         sort=view["sort"] or "relevance",
         group=bool(view["group"]),
@@ -198,10 +206,20 @@ def interview(
     version: str = "",
     q: str = "",
     near: str = "",
+    page: str = "1",
+    at: str = "",
 ):
-    found = read.get_interview(session, slug=slug, version=version, near=near[:64])
+    found = read.get_interview(
+        session,
+        slug=slug,
+        version=capped(version),
+        near=near[:64],
+        part=capped(page),
+        at=capped(at),
+    )
     if found is None:
         return not_found(request)
+    q = capped(q)
     return render(request, "interview.html", page=found, q=q, mark=marker(read.search_terms(q)))
 
 

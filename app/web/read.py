@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
 from app import store
@@ -52,6 +53,9 @@ from app.web.views import (
 )
 
 SITEMAP_LIMIT = 50_000
+# Passages per window of an interview page: one page of a 3,000-turn transcript took 19 s
+# and 5.3 GB; a window costs the same whatever the document's length.
+WINDOW = 400
 
 
 # ---------------------------------------------------------------- records to views
@@ -219,6 +223,8 @@ def _passages(
 ) -> list[PassageView]:
     stmt = (
         select(Passage, Document, Speaker, Interview)
+        # the document's own text rode on every passage row (a 1 MB file, 3,000 times)
+        .options(defer(Document.text))
         .join(Document, Passage.document_id == Document.id)
         .join(Speaker, Passage.speaker_id == Speaker.id, isouter=True)
         .join(Interview, Document.interview_id == Interview.id, isouter=True)
@@ -336,39 +342,80 @@ def also_quoted_in(session: Session, *, passage_id: str) -> list[QuotedIn]:
     return sorted(found, key=lambda q: (-q.words, q.passage.id))
 
 
-def sections_of(passages: list[PassageView]) -> list[Section]:
+def sections_of(session: Session, document_id: int) -> list[Section]:
+    """The headings of a whole document, each with the window it starts in (ids and
+    ordinals only: the contents of a long page list sections of every window)."""
     out: list[Section] = []
-    for p in passages:
-        if p.section and (not out or out[-1].title != p.section):
-            out.append(Section(p.section, p.id))
+    rows = session.exec(
+        select(Passage.section, Passage.id, Passage.ordinal)
+        .where(Passage.document_id == document_id, Passage.section != "")
+        .order_by(Passage.ordinal)
+    )
+    for title, pid, ordinal in rows:
+        if not out or out[-1].title != title:
+            out.append(Section(title, pid, ordinal // WINDOW + 1))
     return out
 
 
 def get_interview(
-    session: Session, *, slug: str, version: str | None = None, near: str = ""
+    session: Session,
+    *,
+    slug: str,
+    version: str | None = None,
+    near: str = "",
+    part: int | str = 1,
+    at: str = "",
 ) -> InterviewPage | None:
     """An interview with all its versions; `version` (a document key) picks the one shown,
     the first version otherwise (an unknown key too: a stale link still shows the text).
-    `near` (a passage id of any version) names the place to open at."""
+    `near` (a passage id of any version) names the place to open at. A long version is
+    shown WINDOW passages at a time: `part`, or the window holding the passage `at` (or the
+    place `near` names); links to a passage name it, so they survive a change of WINDOW."""
     row = session.exec(select(Interview).where(Interview.slug == slug)).first()
     if row is None:
         return None
     docs = session.exec(
-        select(Document).where(Document.interview_id == row.id).order_by(Document.id)
+        select(Document)
+        .options(defer(Document.text))  # up to a file's size per version, never shown here
+        .where(Document.interview_id == row.id)
+        .order_by(Document.id)
     ).all()
     if not docs:
         return None
     versions = [to_version(d, row.original_language) for d in docs]
     shown = next((d for d in docs if d.key == version), docs[0])
-    passages = _passages(session, document_ids=[shown.id])
+    focus = focus_in(session, near=near, document_id=shown.id)
+    part, parts = window_of(session, shown.id, part, at or focus)
+    first = (part - 1) * WINDOW
+    passages = _passages(session, document_ids=[shown.id], ordinals=(first, first + WINDOW - 1))
     return InterviewPage(
         interview=interview_card(session, interview_id=row.id),
         versions=versions,
         version=versions[docs.index(shown)],
-        sections=sections_of(passages),
+        sections=sections_of(session, shown.id),
         passages=passages,
-        focus=focus_in(session, near=near, document_id=shown.id),
+        focus=focus,
+        part=part,
+        parts=parts,
     )
+
+
+def window_of(session: Session, document_id: int, part: int | str, at: str) -> tuple[int, int]:
+    """(the window to show, how many there are)."""
+    total = session.exec(
+        select(func.count()).select_from(Passage).where(Passage.document_id == document_id)
+    ).one()
+    parts = max(1, -(-total // WINDOW))
+    ordinal = (
+        session.exec(
+            select(Passage.ordinal).where(Passage.id == at, Passage.document_id == document_id)
+        ).first()
+        if at
+        else None
+    )
+    if ordinal is not None:
+        return ordinal // WINDOW + 1, parts
+    return min(page_number(part), parts), parts
 
 
 # ---------------------------------------------------------------- speakers
@@ -575,6 +622,7 @@ def run_search(
         group_by_interview=group,
         speakers=known.speakers,
     )
+    drop_gone_hits(session, result)
     speakers = dict(session.exec(select(Speaker.slug, Speaker.name)).all())
     interviews = dict(session.exec(select(Interview.slug, Interview.title)).all())
     keyword = [
@@ -610,6 +658,22 @@ def known_values(session: Session) -> explain.Known:
         first_date=min(dates, default=""),
         last_date=max(dates, default=""),
     )
+
+
+def drop_gone_hits(session: Session, result) -> None:
+    """Hits of an index behind its archive (an ingest killed between commit and index
+    switch, a failed build) may name passages that are gone: leave them out rather than
+    link to a 410."""
+    ids = [h.id for h in result.hits]
+    if not ids:
+        return
+    present = set(session.exec(select(Passage.id).where(Passage.id.in_(ids))).all())
+    gone = len(ids) - len(present)
+    if gone:
+        result.hits = [h for h in result.hits if h.id in present]
+        result.total = max(result.total - gone, len(result.hits))
+        note = f"{gone} results left out: the search index is being brought up to date."
+        result.message = f"{result.message} {note}".strip()
 
 
 def search_terms(q: str | None) -> list[str]:

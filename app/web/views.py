@@ -148,6 +148,7 @@ class Version:
 class Section:
     title: Annotated[str, doc("The heading.", "Talentdichte")]
     anchor: Annotated[str, doc("The id of its first passage.", "4KXQ2M7RZC3A")]
+    part: Annotated[int, doc("The window of the interview page it starts in.", 1)] = 1
 
 
 @dataclass
@@ -156,10 +157,14 @@ class InterviewPage:
     versions: Annotated[list[Version], doc("Every version of the interview.", [])]
     version: Annotated[Version, doc("The version shown.", None)]
     sections: Annotated[list[Section], doc("Its table of contents.", [])]
-    passages: Annotated[list[PassageView], doc("Every passage of the version shown.", [])]
+    passages: Annotated[
+        list[PassageView], doc("The passages of the window shown (`part` of `parts`).", [])
+    ]
     focus: Annotated[
         str, doc("The passage to open at (?near=): the counterpart of the one read.", "")
     ] = ""
+    part: Annotated[int, doc("The window shown of a long version (400 passages each).", 1)] = 1
+    parts: Annotated[int, doc("How many windows the version has.", 1)] = 1
 
 
 @dataclass

@@ -1,0 +1,77 @@
+"""What one search may cost: clauses (OR ones too), prefix words, time. Run on a real
+whoosh index of generated passages with many distinct words."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+
+import pytest
+from search_entries import entry
+
+from app.search import budget
+from app.search.index import SearchIndex, build_index
+from app.search.query import MAX_CLAUSES, parse
+from app.search.run import search
+
+SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "ve", "zo", "ba", "di", "fu", "go"]
+PAIRS = ["".join(p) for p in itertools.product("abdegiklmnorstuvz", repeat=2)]
+# the query of death: two-letter prefixes joined by OR, as many as 500 characters hold
+OR_PREFIXES = " OR ".join(f"{p}*" for p in SYLLABLES + PAIRS)[:500]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    rng = random.Random(2)
+    words = ["".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(3000)]
+    entries = [
+        entry(f"p{n}", " ".join(rng.choices(words, k=40)) + " KI Modell", ordinal=n)
+        for n in range(3000)
+    ]
+    root = tmp_path_factory.mktemp("budget")
+    build_index(root, entries)
+    found = SearchIndex(root)
+    yield found
+    found.close()
+
+
+def leaves(node) -> int:
+    parts = getattr(node, "parts", None)
+    return sum(leaves(p) for p in parts) if parts else 1
+
+
+def test_clauses_joined_by_or_count_toward_the_limit():
+    parsed = parse(" OR ".join(f"wort{n}" for n in range(60)))
+    assert sum(leaves(n) for n in parsed.must) <= MAX_CLAUSES * 3  # a word has <= 3 forms
+    assert len(parsed.terms) <= MAX_CLAUSES * 3
+    assert any("Only the first" in note for note in parsed.notes)
+
+
+def test_the_query_of_death_is_bounded(index):
+    """~70 two-letter prefixes ORed took 2-3 s at 100k passages, 28 s with four at once."""
+    search(index, "KI")  # the searcher is open, as in a server
+    start = time.perf_counter()
+    result = search(index, OR_PREFIXES)
+    took = time.perf_counter() - start
+    assert took < 1.5, took  # far from the normal figure (README, Limits)
+    assert result.total > 0 and "Only the first 4 prefixes" in result.message
+
+
+def test_prefix_words_share_one_budget_and_a_cut_is_marked(index, monkeypatch):
+    monkeypatch.setattr(budget, "SEARCH_SECONDS", 30.0)  # this test is about words, not time
+    monkeypatch.setattr(budget, "MAX_EXPANSIONS", 10_000)
+    whole = search(index, "ka* OR lo* OR mi*")
+    assert not whole.partial and whole.total > 0
+    monkeypatch.setattr(budget, "MAX_EXPANSIONS", 40)
+    cut = search(index, "ka* OR lo* OR mi*")
+    assert cut.partial and cut.total_is_estimate and "some were left out" in cut.message
+    assert 0 < cut.total < whole.total
+
+
+def test_a_search_past_its_time_budget_returns_what_it_has_marked_partial(index, monkeypatch):
+    monkeypatch.setattr(budget, "SEARCH_SECONDS", 0.0)
+    result = search(index, "KI Modell")
+    assert result.partial and "stopped after" in result.message
+    monkeypatch.setattr(budget, "SEARCH_SECONDS", 5.0)
+    assert not search(index, "KI Modell").partial
