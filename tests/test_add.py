@@ -100,6 +100,7 @@ def state(settings) -> tuple:
     return rows, docs, meta, files
 
 
+@pytest.mark.slow
 def test_add_a_page_then_again_unchanged_then_changed(site, settings):
     url = site.base + "/interview"
     [added] = add_urls(settings, [url])
@@ -133,6 +134,7 @@ def test_add_a_page_then_again_unchanged_then_changed(site, settings):
     assert (edited[0],) in moved
 
 
+@pytest.mark.slow
 def test_pages_and_their_json_link_the_source(site, settings):
     from fastapi.testclient import TestClient
 
@@ -154,6 +156,7 @@ def test_pages_and_their_json_link_the_source(site, settings):
         assert f'href="{canonical}"' in client.get(f"/p/{passage}").text
 
 
+@pytest.mark.slow
 def test_a_canonical_link_that_is_no_web_address_is_dropped(site, settings):
     site.set(
         "/odd", PAGE.replace(b"https://review.example.org/interviews", b"javascript:alert(1)//")
@@ -164,6 +167,7 @@ def test_a_canonical_link_that_is_no_web_address_is_dropped(site, settings):
         assert json.loads(row.fetchone()[0]) == [site.base + "/odd"]
 
 
+@pytest.mark.slow
 def test_redirect_is_followed_and_named_after_the_url_asked(site, settings):
     [added] = add_urls(settings, [site.base + "/moved"])
     assert added.status == "new"
@@ -172,6 +176,7 @@ def test_redirect_is_followed_and_named_after_the_url_asked(site, settings):
     assert record["final_url"] == site.base + "/interview"
 
 
+@pytest.mark.slow
 def test_a_seed_served_as_text_reads_as_the_file_does(site, settings):
     seed = ROOT / "seeds" / "000_120461cb871c2243.txt"
     site.set("/seed", seed.read_bytes(), ctype="text/plain; charset=utf-8")
@@ -187,6 +192,7 @@ def test_a_seed_served_as_text_reads_as_the_file_does(site, settings):
     assert [t for (t,) in rows] == [p.text for d in direct for p in d.passages]
 
 
+@pytest.mark.slow
 def test_subtitles_by_url(site, settings):
     [added] = add_urls(settings, [site.base + "/talk.vtt"])
     assert added.status == "new" and added.name.endswith(".vtt") and added.passages == 4
@@ -205,6 +211,7 @@ def test_subtitles_by_url(site, settings):
         ("/empty", {}, "no interview text"),
     ],
 )
+@pytest.mark.slow
 def test_failures_leave_the_archive_untouched(site, settings, path, limits, message):
     add_urls(settings, [site.base + "/interview"])
     before = state(settings)
@@ -214,6 +221,7 @@ def test_failures_leave_the_archive_untouched(site, settings, path, limits, mess
     assert state(settings) == before
 
 
+@pytest.mark.slow
 def test_cli_one_line_per_url_and_exit_code(site, tmp_path):
     db = tmp_path / "cli" / "archive.db"
     run = subprocess.run(
@@ -234,6 +242,7 @@ def test_cli_one_line_per_url_and_exit_code(site, tmp_path):
         assert con.execute("select count(*) from document").fetchone()[0] == 1
 
 
+@pytest.mark.slow
 def test_ingesting_another_folder_keeps_added_pages(site, settings, tmp_path):
     [added] = add_urls(settings, [site.base + "/interview"])
     other = tmp_path / "other"
@@ -246,6 +255,7 @@ def test_ingesting_another_folder_keeps_added_pages(site, settings, tmp_path):
     assert added.name in keys and "talk.vtt" in keys
 
 
+@pytest.mark.slow
 def test_a_new_parser_version_rereads_added_pages(site, settings):
     [added] = add_urls(settings, [site.base + "/interview"])
     with sqlite3.connect(settings.db_path) as con:

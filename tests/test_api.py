@@ -17,6 +17,7 @@ def get(client, url: str, status: int = 200):
     return response.json()
 
 
+@pytest.mark.slow
 def test_stats_twin_of_the_home_page(client):
     stats = get(client, "/api/stats")
     assert stats["passages"] > 100 and set(stats["languages"]) == {"de", "zh"}
@@ -81,6 +82,7 @@ def shown_citation(client, passage_id: str) -> str:
     return html.unescape(re.search(r'<textarea id="citation"[^>]*>(.*?)</textarea>', page, re.S)[1])
 
 
+@pytest.mark.slow
 def test_passage_citation_twin_of_the_page(client, lenny):
     """The JSON gives the citation the page offers for copying, in every version."""
     slug = lenny["interview"]["slug"]
@@ -172,6 +174,7 @@ def error(client, url: str, status: int, method: str = "GET", **kw) -> dict:
 
 
 @pytest.mark.parametrize("url", ["/api/interviews", "/api/speakers", "/api/speakers/dario-amodei"])
+@pytest.mark.slow
 def test_lists_are_paginated_alike(client, url):
     def listing(u):
         body = get(client, u)
@@ -370,6 +373,7 @@ def test_bibtex_form(client, lenny):
     )
 
 
+@pytest.mark.slow
 def test_links_use_the_address_the_archive_is_served_at(client, lenny, archive):
     from dataclasses import replace
 

@@ -41,6 +41,7 @@ def leaves(node) -> int:
     return sum(leaves(p) for p in parts) if parts else 1
 
 
+@pytest.mark.slow
 def test_clauses_joined_by_or_count_toward_the_limit():
     parsed = parse(" OR ".join(f"wort{n}" for n in range(60)))
     assert sum(leaves(n) for n in parsed.must) <= MAX_CLAUSES * 3  # a word has <= 3 forms
@@ -48,6 +49,7 @@ def test_clauses_joined_by_or_count_toward_the_limit():
     assert any("Only the first" in note for note in parsed.notes)
 
 
+@pytest.mark.slow
 def test_the_query_of_death_is_bounded(index):
     """~70 two-letter prefixes ORed took 2-3 s at 100k passages, 28 s with four at once."""
     search(index, "KI")  # the searcher is open, as in a server
@@ -58,6 +60,7 @@ def test_the_query_of_death_is_bounded(index):
     assert result.total > 0 and "Only the first 4 prefixes" in result.message
 
 
+@pytest.mark.slow
 def test_prefix_words_share_one_budget_and_a_cut_is_marked(index, monkeypatch):
     monkeypatch.setattr(budget, "SEARCH_SECONDS", 30.0)  # this test is about words, not time
     monkeypatch.setattr(budget, "MAX_EXPANSIONS", 10_000)
@@ -69,6 +72,7 @@ def test_prefix_words_share_one_budget_and_a_cut_is_marked(index, monkeypatch):
     assert 0 < cut.total < whole.total
 
 
+@pytest.mark.slow
 def test_a_search_past_its_time_budget_returns_what_it_has_marked_partial(index, monkeypatch):
     monkeypatch.setattr(budget, "SEARCH_SECONDS", 0.0)
     result = search(index, "KI Modell")

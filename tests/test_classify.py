@@ -27,6 +27,7 @@ def test_pages_in_new_languages_are_named(page, registry):
     assert documents and {d.language for d in documents} == {page.name[:2]}
 
 
+@pytest.mark.slow
 def test_every_corpus_page_gets_its_language(registry):
     wrong = [
         (page.name, {d.language for d in parse_bytes(page.name, page.read_bytes(), registry)})

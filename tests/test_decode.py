@@ -105,6 +105,7 @@ def test_controls_past_the_binary_check_and_bidi_overrides_are_removed():
     assert decode_bytes("a\tb\nc \u200f".encode()).text == "a\tb\nc \u200f"  # kept
 
 
+@pytest.mark.slow
 def test_controls_never_reach_pages_or_json(tmp_path):
     from fastapi.testclient import TestClient
 

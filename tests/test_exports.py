@@ -119,6 +119,7 @@ def with_redirect(archive, tmp_path_factory):
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.slow
 def test_archive_export_round_trip_keeps_every_record_and_id(with_redirect, tmp_path, fmt):
     from fastapi.testclient import TestClient
 
@@ -147,6 +148,7 @@ def test_archive_export_round_trip_keeps_every_record_and_id(with_redirect, tmp_
     ]
 
 
+@pytest.mark.slow
 def test_a_broken_export_is_refused_and_nothing_is_lost(with_redirect, tmp_path):
     from app.config import settings_for
 

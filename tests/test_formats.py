@@ -123,6 +123,7 @@ def test_html_definition_list():
     assert_clean(doc)
 
 
+@pytest.mark.slow
 def test_html_gb2312_declared_charset():
     [doc] = parse("gb2312.html")
     assert doc.encoding == "gb18030"  # GB2312 as declared, read by its superset
@@ -358,6 +359,7 @@ def test_unreadable_sources_say_why(name, data, reason):
         parse_bytes(name, data, REGISTRY)
 
 
+@pytest.mark.slow
 def test_mixed_folder_ingests_every_supported_file(tmp_path):
     folder = tmp_path / "mixed"
     folder.mkdir()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from search_entries import ENTRIES, entry
 
 from app.search.index import POINTER, SearchIndex, build_index, current_folder
@@ -52,6 +53,7 @@ def test_no_index_gives_an_empty_result_with_a_message(tmp_path):
     assert result.total == 0 and result.hits == [] and "no search index" in result.message
 
 
+@pytest.mark.slow
 def test_searchers_never_see_a_half_index_during_rebuilds(tmp_path):
     build_index(tmp_path, ENTRIES)
     index = SearchIndex(tmp_path)
@@ -77,6 +79,7 @@ def test_searchers_never_see_a_half_index_during_rebuilds(tmp_path):
     index.close()
 
 
+@pytest.mark.slow
 def test_large_builds_use_writer_processes_and_find_the_same(tmp_path):
     many = ENTRIES + [
         entry(f"filler-{i}", f"Füllsatz Nummer {i} über Talent.", ordinal=100 + i)

@@ -50,6 +50,7 @@ def built(tmp_path_factory) -> tuple[Settings, Path]:
     return settings, out
 
 
+@pytest.mark.slow
 def test_reindex_out_leaves_the_live_index_alone(built):
     settings, out = built
     live = current_folder(settings.index_root)
@@ -58,6 +59,7 @@ def test_reindex_out_leaves_the_live_index_alone(built):
     assert not list(out.parent.glob(".shipped-index.partial-*"))
 
 
+@pytest.mark.slow
 def test_install_gives_the_same_hits(built, tmp_path):
     settings, out = built
     there = copy_without_index(settings, tmp_path / "machine-b")
@@ -77,6 +79,7 @@ def test_install_gives_the_same_hits(built, tmp_path):
     assert out.exists(), "the shipped folder is copied, not moved"
 
 
+@pytest.mark.slow
 def test_install_switches_a_reader_between_searches(built, tmp_path):
     settings, out = built
     there = copy_without_index(settings, tmp_path / "machine-b")
@@ -95,6 +98,7 @@ def test_install_switches_a_reader_between_searches(built, tmp_path):
         reader.close()
 
 
+@pytest.mark.slow
 def test_an_index_of_another_archive_is_refused(built, tmp_path):
     settings, out = built
     other = settings_for(tmp_path / "other" / "archive.db")
@@ -108,6 +112,7 @@ def test_an_index_of_another_archive_is_refused(built, tmp_path):
     assert sorted(p.name for p in other.index_root.iterdir() if p.name.startswith(".")) == []
 
 
+@pytest.mark.slow
 def test_bad_folders_get_one_line(built, tmp_path):
     settings, out = built
     run = archive_cli("reindex", "--db", str(settings.db_path), "--out", str(out))
@@ -118,6 +123,7 @@ def test_bad_folders_get_one_line(built, tmp_path):
         assert store.get_meta(session, "indexed_version")
 
 
+@pytest.mark.slow
 def test_install_with_the_archive_while_a_server_reads(built, tmp_path):
     """Another machine with an older archive and its own index, read by a running server:
     the shipped archive and index replace both, and every request meanwhile is answered."""
@@ -145,6 +151,7 @@ def test_install_with_the_archive_while_a_server_reads(built, tmp_path):
         assert found["total"] and http.get(f"/p/{found['hits'][0]['id']}").status_code == 200
 
 
+@pytest.mark.slow
 def test_a_shipped_archive_that_does_not_match_changes_nothing(built, tmp_path):
     settings, out = built
     there = copy_without_index(settings, tmp_path / "machine-b")

@@ -48,6 +48,7 @@ def sources(tmp_path) -> Path:
     return copy_seeds(tmp_path / "sources")
 
 
+@pytest.mark.slow
 def test_seed_archive_records(tmp_path, sources):
     settings = settings_for(tmp_path / "a" / "archive.db")
     report = ingest(settings, [sources])
@@ -64,6 +65,7 @@ def test_seed_archive_records(tmp_path, sources):
         assert len(essays) == 3 and len({d.interview_id for d in essays}) == 3
 
 
+@pytest.mark.slow
 def test_reingest_is_a_no_op_and_ids_are_stable(tmp_path, sources):
     first = settings_for(tmp_path / "one" / "archive.db")
     second = settings_for(tmp_path / "two" / "archive.db")
@@ -77,6 +79,7 @@ def test_reingest_is_a_no_op_and_ids_are_stable(tmp_path, sources):
     assert passage_rows(second.db_path) == ids
 
 
+@pytest.mark.slow
 def test_an_index_in_an_older_format_is_rebuilt_once(tmp_path, sources):
     settings = settings_for(tmp_path / "archive.db")
     ingest(settings, [sources])
@@ -86,6 +89,7 @@ def test_an_index_in_an_older_format_is_rebuilt_once(tmp_path, sources):
     assert not ingest(settings, [sources]).reindexed
 
 
+@pytest.mark.slow
 def test_an_index_naming_a_missing_class_is_answered_and_rebuilt(tmp_path, sources):
     """An index file names our analyzer and posting format by class path; if a path stops
     resolving (a class moved without an INDEX_FORMAT bump), the server still answers and
@@ -115,6 +119,7 @@ def test_an_index_naming_a_missing_class_is_answered_and_rebuilt(tmp_path, sourc
     assert not ingest(settings, [sources]).reindexed
 
 
+@pytest.mark.slow
 def test_ids_survive_other_documents_and_passages_changing(tmp_path, sources):
     settings = settings_for(tmp_path / "a" / "archive.db")
     ingest(settings, [sources])
@@ -146,6 +151,7 @@ def test_ids_survive_other_documents_and_passages_changing(tmp_path, sources):
         ).all()
 
 
+@pytest.mark.slow
 def test_broken_files_are_reported_and_skipped(tmp_path, sources):
     (sources / "empty.txt").write_bytes(b"")
     (sources / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
@@ -159,6 +165,7 @@ def test_broken_files_are_reported_and_skipped(tmp_path, sources):
     assert report.totals["documents"] == 9
 
 
+@pytest.mark.slow
 def test_cli_exit_code_and_summary(tmp_path, sources):
     (sources / "empty.txt").write_bytes(b"")
     db = tmp_path / "cli" / "archive.db"
@@ -303,6 +310,7 @@ def copies(sources: Path, target: Path, n: int) -> Path:
     return target
 
 
+@pytest.mark.slow
 def test_a_killed_multiprocess_index_build_leaves_no_lock_and_no_workers(tmp_path, sources):
     """The index writer's worker processes outlived a killed ingest and held its lock: every
     later ingest was refused ("another ingest (pid …) is writing")."""
@@ -325,6 +333,7 @@ def test_a_killed_multiprocess_index_build_leaves_no_lock_and_no_workers(tmp_pat
     assert not [pid for pid in workers if alive(pid)]
 
 
+@pytest.mark.slow
 def test_a_full_disk_during_the_index_build_keeps_the_previous_index(
     tmp_path, sources, monkeypatch
 ):
@@ -370,6 +379,7 @@ def error_lines(run: subprocess.CompletedProcess) -> list[str]:
     return [line for line in run.stderr.splitlines() if line.startswith("error:")]
 
 
+@pytest.mark.slow
 def test_cli_errors_are_one_line_with_their_exit_code(tmp_path, sources):
     db = tmp_path / "a" / "archive.db"
     with writer_lock(db):  # `archive reindex` during an ingest
@@ -385,6 +395,7 @@ def test_cli_errors_are_one_line_with_their_exit_code(tmp_path, sources):
     assert "not a database" in run.stderr
 
 
+@pytest.mark.slow
 def test_a_full_disk_in_a_multiprocess_build_is_one_line_and_ends(tmp_path, sources):
     db = tmp_path / "a" / "archive.db"
     env = {"ARCHIVE_INDEX_FULL_AFTER": "150", "ARCHIVE_INDEX_PROCESSES_FROM": "100"}
@@ -399,6 +410,7 @@ def test_a_full_disk_in_a_multiprocess_build_is_one_line_and_ends(tmp_path, sour
     assert run_cli("reindex", "--db", str(db)).returncode == 0
 
 
+@pytest.mark.slow
 def test_a_file_over_the_size_limit_is_refused(tmp_path, sources):
     big = sources / "huge.txt"
     big.write_text("Ein sehr großes Blatt.\n\n" + "Wort " * 20_000, "utf-8")
@@ -410,6 +422,7 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path, sources):
     assert report.totals["documents"] == 9  # the seeds are all under the limit
 
 
+@pytest.mark.slow
 def test_the_server_tells_an_index_behind_or_missing_and_never_fails(
     tmp_path, sources, monkeypatch
 ):

@@ -44,6 +44,7 @@ def passages(client, lang: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("lang", ["ja", "ko"])
+@pytest.mark.slow
 def test_any_fragment_of_a_passage_finds_it(client, lang):
     rng = random.Random(lang)
     found = passages(client, lang)

@@ -9,6 +9,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from app.config import ROOT, settings_for
 from app.ingest import ingest
 from app.quotes import Text, shared_words, tokens
@@ -50,6 +52,7 @@ def dangling(db: Path) -> int:
         )
 
 
+@pytest.mark.slow
 def test_ingest_links_the_seed_versions_as_the_golden_says(tmp_path):
     settings = settings_for(tmp_path / "archive.db")
     ingest(settings, [copy_seeds(tmp_path / "src")])
@@ -63,6 +66,7 @@ def test_ingest_links_the_seed_versions_as_the_golden_says(tmp_path):
     assert all(0 < s <= 1 for s in scores)
 
 
+@pytest.mark.slow
 def test_an_edited_version_is_realigned_and_a_removed_one_takes_its_links(tmp_path):
     src = copy_seeds(tmp_path / "src")
     settings = settings_for(tmp_path / "archive.db")
@@ -102,6 +106,7 @@ Die Debatte geht weiter.
 """
 
 
+@pytest.mark.slow
 def test_a_page_that_quotes_a_seed_is_linked_with_the_shared_words(tmp_path):
     src = copy_seeds(tmp_path / "src")
     (src / "kommentar.txt").write_text(QUOTING, "utf-8")
@@ -150,6 +155,7 @@ def test_words_are_compared_folded_and_one_interview_never_quotes_itself():
     assert shared_words([Text("a", 1, a), Text("b", 1, b)]) == []
 
 
+@pytest.mark.slow
 def test_seed_archive_has_no_dangling_links_after_a_reingest(tmp_path):
     src = copy_seeds(tmp_path / "src")
     settings = settings_for(tmp_path / "archive.db")
@@ -159,6 +165,7 @@ def test_seed_archive_has_no_dangling_links_after_a_reingest(tmp_path):
     assert links(settings.db_path) == before and dangling(settings.db_path) == 0
 
 
+@pytest.mark.slow
 def test_many_versions_are_linked_through_a_pivot(tmp_path):
     """Five copies of the Chinese version and the German one: six versions of one
     interview, more than PAIRWISE; every copy still links the German passages."""

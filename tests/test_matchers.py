@@ -103,6 +103,7 @@ def test_fast_paths_match_whoosh(index, q):
     assert same_as_whoosh(index, q) == (q not in NO_MATCH)
 
 
+@pytest.mark.slow
 def test_random_queries_match_whoosh(index, entries):
     """150 queries drawn from the passages: words, pairs, phrases, OR, NOT, prefixes and
     filters in random combinations. Most of them match something."""

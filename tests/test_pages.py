@@ -194,6 +194,7 @@ def redirected(archive, tmp_path, lenny):
         yield client, lenny["passages"][5]["id"], slug
 
 
+@pytest.mark.slow
 def test_moved_passages_answer_301_and_removed_ones_410(redirected):
     client, new_id, slug = redirected
     moved = client.get("/p/oldmoved", follow_redirects=False)
@@ -205,6 +206,7 @@ def test_moved_passages_answer_301_and_removed_ones_410(redirected):
     assert client.get("/api/passages/oldgone").json()["interview"] == f"/api/interviews/{slug}"
 
 
+@pytest.mark.slow
 def test_pages_need_no_seed_files(redirected):
     client, passage_id, slug = redirected  # an archive copy whose seeds folder is missing
     for url in (
@@ -299,6 +301,7 @@ def evil_client(tmp_path_factory):
         yield client
 
 
+@pytest.mark.slow
 def test_script_from_a_source_page_is_escaped_everywhere(evil_client):
     interview = evil_client.get("/api/interviews").json()["items"][0]
     detail = evil_client.get(f"/api/interviews/{interview['slug']}").json()
@@ -334,6 +337,7 @@ def test_script_in_a_query_is_escaped(client):
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+@pytest.mark.slow
 def test_headings_are_in_order_and_source_text_has_its_language(client, lenny):
     slug = lenny["interview"]["slug"]
     urls = [
@@ -357,6 +361,7 @@ def test_headings_are_in_order_and_source_text_has_its_language(client, lenny):
     assert '<blockquote lang="zh"' in client.get("/search?q=数据中心").text
 
 
+@pytest.mark.slow
 def test_a_huge_query_is_capped_on_the_search_and_interview_pages(client, lenny):
     """The search page repeated the raw q in every link: a 100 KB query made an 11 MB page."""
     q = "Talent " + "x" * 20_000

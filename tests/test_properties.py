@@ -51,6 +51,7 @@ def page_words(data: bytes) -> set[str]:
 
 @given(text=page)
 @settings(max_examples=60, deadline=None)
+@pytest.mark.slow
 def test_any_page_parses_to_its_own_words_or_a_clear_refusal(text):
     data = text.encode("utf-8")
     try:
@@ -118,6 +119,7 @@ query_text = st.lists(query_piece, max_size=80).map("".join)
 
 @given(q=query_text)
 @settings(max_examples=150, deadline=None)
+@pytest.mark.slow
 def test_any_query_parses_within_its_limits(q):
     from app.search.query import MAX_CLAUSES, MAX_PREFIXES, parse
 

@@ -6,6 +6,7 @@ import random
 import sqlite3
 import time
 
+import pytest
 from generated import WORDS, transcript, turn_text
 
 from app.config import settings_for
@@ -38,6 +39,7 @@ def test_a_passage_moved_far_away_is_found_by_its_words():
     assert target == f"id-{texts[0][:20]}-149"
 
 
+@pytest.mark.slow
 def test_the_candidates_are_bounded_whatever_the_document_size():
     rng = random.Random(5)
     targets = [(str(n), turn_text(rng, 30)) for n in range(3000)]
@@ -48,6 +50,7 @@ def test_the_candidates_are_bounded_whatever_the_document_size():
         assert len(picks) <= BY_SHINGLES + 2 * NEARBY + 1
 
 
+@pytest.mark.slow
 def test_reingesting_a_long_transcript_with_every_turn_edited_costs_about_a_first_ingest(
     tmp_path,
 ):

@@ -62,6 +62,7 @@ def test_a_version_1_archive_is_migrated_with_its_rows_and_redirects(tmp_path):
         assert client.get("/p/DDDDDDDDDDDD").status_code == 410
 
 
+@pytest.mark.slow
 def test_a_migrated_archive_takes_new_ingests(tmp_path):
     path = v1_archive(tmp_path)
     seed = sorted((ROOT / "seeds").iterdir())[0]
@@ -74,6 +75,7 @@ def test_a_migrated_archive_takes_new_ingests(tmp_path):
     assert {"AAAAAAAAAAAA", "BBBBBBBBBBBB"} <= ids
 
 
+@pytest.mark.slow
 def test_an_archive_of_a_newer_schema_is_refused_in_one_line(tmp_path):
     path = tmp_path / "future.db"
     write_engine(path).dispose()
@@ -112,6 +114,7 @@ def test_a_killed_migration_leaves_the_old_version(tmp_path, monkeypatch):
     assert "doomed" not in columns
 
 
+@pytest.mark.slow
 def test_version_2_adds_the_link_tables_and_the_next_ingest_fills_them(tmp_path):
     path = v1_archive(tmp_path)
     write_engine(path).dispose()

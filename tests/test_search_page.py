@@ -68,6 +68,7 @@ def test_speaker_filter_takes_any_alias(client, alias):
     assert api(client, speaker=alias.strip('"'))["total"] == found["total"]
 
 
+@pytest.mark.slow
 def test_filters_that_cannot_match_say_why(client):
     for q, why in [
         ("Talent speaker:KI", "No speaker called “KI”"),

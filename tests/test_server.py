@@ -37,6 +37,7 @@ def test_security_headers(client, url):
     assert headers["referrer-policy"]
 
 
+@pytest.mark.slow
 def test_real_server_serves_pages(server):
     home = httpx.get(f"{server}/")
     assert home.status_code == 200 and "Benjamin Mann" in home.text
@@ -46,6 +47,7 @@ def test_real_server_serves_pages(server):
     assert httpx.post(f"{server}/").status_code == 405
 
 
+@pytest.mark.slow
 def test_real_server_cites_its_own_port(server):
     """A server on any port (here a free one, not 8000) names that port in every link."""
     hit = httpx.get(f"{server}/api/search", params={"q": "数据中心"}).json()["hits"][0]
@@ -62,6 +64,7 @@ def test_real_server_cites_its_own_port(server):
     assert again.status_code == 304
 
 
+@pytest.mark.slow
 def test_several_workers_share_the_archive(archive):
     with running_server(archive, workers=2) as base:
         log = archive.db_path.with_name(f"serve-{base.rsplit(':', 1)[1]}.log")

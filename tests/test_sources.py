@@ -9,6 +9,8 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
 from app.config import ROOT, settings_for
 from app.ingest import ingest
 from app.sources import discover
@@ -23,6 +25,7 @@ def keys(db) -> list[str]:
         return sorted(k for (k,) in con.execute("select distinct source_file from document"))
 
 
+@pytest.mark.slow
 def test_files_of_one_name_in_two_subfolders_stay_two_documents(tmp_path):
     folder = tmp_path / "sources"
     for sub, seed in (("sub1", GERMAN), ("sub2", OTHER)):
@@ -41,6 +44,7 @@ def test_files_of_one_name_in_two_subfolders_stay_two_documents(tmp_path):
         assert con.execute("select count(*) from passageredirect").fetchone()[0] == 0
 
 
+@pytest.mark.slow
 def test_a_file_moved_into_a_subfolder_redirects_its_old_ids(tmp_path):
     folder = tmp_path / "sources"
     folder.mkdir()
@@ -59,6 +63,7 @@ def test_a_file_moved_into_a_subfolder_redirects_its_old_ids(tmp_path):
     assert all(moves[old[t]] == new[t] for t in old)
 
 
+@pytest.mark.slow
 def test_links_out_of_the_folder_and_odd_entries_are_skipped_with_a_reason(tmp_path):
     outside = tmp_path / "secret.txt"
     outside.write_text("Geheim\n\nroot:x:0:0:Geheimnis 4711 steht hier.\n", "utf-8")

@@ -65,6 +65,7 @@ def test_the_interview_page_links_each_passage_to_its_counterpart(client, lenny,
     assert ok(client, f"/interviews/{slug}", version=CHINESE).count("Deutsch ↔") == 14
 
 
+@pytest.mark.slow
 def test_near_opens_the_other_version_at_the_counterpart(client, lenny, both):
     slug = lenny["interview"]["slug"]
     de, zh = both
@@ -156,6 +157,7 @@ def test_also_quoted_in_marks_the_shared_words(client, archive):
     assert htmllib.escape(shared[0], quote=False) in marked
 
 
+@pytest.mark.slow
 def test_an_old_id_in_near_follows_its_redirect(tmp_path):
     src = tmp_path / "src"
     src.mkdir()

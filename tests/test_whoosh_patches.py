@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from app.config import ROOT
 
 
@@ -21,6 +23,7 @@ def run(code: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_nothing_is_patched_at_import_and_apply_is_idempotent():
     done = run(
         """
@@ -41,6 +44,7 @@ def test_nothing_is_patched_at_import_and_apply_is_idempotent():
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
 
 
+@pytest.mark.slow
 def test_opening_an_index_applies_the_patches(tmp_path):
     done = run(
         f"""
