@@ -207,10 +207,8 @@ def ingest(
         known = {} if reparse else hashes
         sources, skipped = discover(paths)
         if reparse:  # added pages are re-read by the new parser too
-            keys = {s.key for s in sources}
-            sources += [
-                Source(p, p.name) for p in snapshots(settings) if p.name in set(hashes) - keys
-            ]
+            unread = set(hashes) - {s.key for s in sources}
+            sources += [Source(p, p.name) for p in snapshots(settings) if p.name in unread]
         parsed = {}
         for source in sources:
             if progress:

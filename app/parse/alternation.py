@@ -169,10 +169,6 @@ def alternating_questions(blocks_: list[Block]) -> list[int]:
     return found
 
 
-def question_like(p: str) -> bool:
-    return "?" in p or "？" in p
-
-
 def alternate_unlabelled(turns_: list[RawTurn]) -> list[RawTurn]:
     """Q&A pages often label only the first exchange ("WirtschaftsWoche: …", "Zack Kass: …")
     and print the rest as alternating paragraphs. When the labels stop after that first
@@ -182,14 +178,14 @@ def alternate_unlabelled(turns_: list[RawTurn]) -> list[RawTurn]:
     if len(labelled) != 2 or labelled[1] != labelled[0] + 1:
         return turns_
     asker, answerer = turns_[labelled[0]], turns_[labelled[1]]
-    if asker.label.name == answerer.label.name or not question_like(asker.paragraphs[0]):
+    if asker.label.name == answerer.label.name or not asks_something(asker.paragraphs[0]):
         return turns_
     extra = answerer.paragraphs[1:]
     asks, answers = extra[0::2], extra[1::2]
     if len(extra) < 4 or not asks:
         return turns_
-    ask_ratio = sum(map(question_like, asks)) / len(asks)
-    answer_ratio = sum(map(question_like, answers)) / max(1, len(answers))
+    ask_ratio = sum(map(asks_something, asks)) / len(asks)
+    answer_ratio = sum(map(asks_something, answers)) / max(1, len(answers))
     if ask_ratio < 0.6 or ask_ratio <= answer_ratio:
         return turns_
     asker.role, answerer.role = "question", "answer"

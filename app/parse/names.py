@@ -91,7 +91,7 @@ HONORIFIC_BEFORE = re.compile(
     r"señor|señora|sr\.|sra\.)\s+",
     re.I,
 )
-HONORIFIC_AFTER = re.compile(r"\s*(?:さん|氏|先生|様|さま|씨|님|博士|教授|女士|先生)$")
+HONORIFIC_AFTER = re.compile(r"\s*(?:さん|氏|先生|様|さま|씨|님|博士|教授|女士)$")
 JOB_AFTER = re.compile(r"\s*(?:キャスター|アナウンサー|記者|记者|기자|앵커|아나운서|主播|主持人)$")
 
 

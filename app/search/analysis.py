@@ -136,15 +136,10 @@ def fold_chars(run: str) -> str:
     return "".join(c if len(s := _t2s().convert(c)) != 1 else s for c in folded)
 
 
-def simplify(han: str) -> str:
-    """Traditional -> Simplified, keeping one character per character (offsets stay valid)."""
-    return fold_chars(han)
-
-
 def han_words(run: str):
     """(start, end, word) of the jieba words of one Han run, offsets within the run."""
     at = 0
-    for word in _jieba().cut(simplify(run), True):
+    for word in _jieba().cut(fold_chars(run), True):
         yield at, at + len(word), word
         at += len(word)
 
@@ -215,9 +210,11 @@ def query_variants(text: str, lang: str | None = None, langs=QUERY_LANGUAGES) ->
     """The distinct token lists of a query text under each stemmer it might meet (`langs`:
     the stemmers of the archive's languages; a lang: filter picks one)."""
     langs = (lang,) if lang else langs
+    # split and fold once: only the stemming depends on the language
+    forms = [(w, han) if han else (match_form(w), han) for _, _, w, han in split(text)]
     variants: list[list[str]] = []
     for each in langs:
-        tokens = terms(text, each)
+        tokens = [w if han else stem(w, each) for w, han in forms]
         if tokens not in variants:
             variants.append(tokens)
     return variants

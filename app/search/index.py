@@ -91,11 +91,12 @@ def schema() -> fields.Schema:
 def document(entry: IndexEntry) -> dict:
     """The whoosh document of one passage: the entry's fields, its text analysed in its
     language, and its date as a day number for ranges."""
+    text = LangText(entry.text, entry.language)  # one object: pickled once for the workers
     return {
         **vars(entry),  # the fields are named as in schema()
-        "text": LangText(entry.text, entry.language),
-        "exact": LangText(entry.text, entry.language),
-        "grams": LangText(entry.text, entry.language),
+        "text": text,
+        "exact": text,
+        "grams": text,
         "_stored_text": entry.text,  # store a plain str: readers need not unpickle LangText
         "provenance": ",".join(entry.provenance),
         **({"day": day_number(entry.date)} if ISO_DATE.match(entry.date) else {}),

@@ -373,12 +373,13 @@ def postings_tokens(searcher, docnums: list[int], words: list[str]) -> dict[int,
     """docnum -> [(startchar, endchar, (word,), position)] of the words, from the postings."""
     tokens: dict[int, list] = {d: [] for d in docnums}
     reader = searcher.reader()
+    in_order = sorted(docnums)
     for word in words:
         try:  # the reader's postings: no scorer to set up (0.6 -> 0.24 ms a word)
             postings = reader.postings("text", word)
         except TermNotFound:
             continue
-        for docnum in sorted(docnums):
+        for docnum in in_order:
             if postings.is_active() and postings.id() < docnum:
                 postings.skip_to(docnum)
             if not postings.is_active():

@@ -19,6 +19,7 @@ from app.config import ROOT
 from app.web import compare, exports, labels, read
 from app.web.deps import BaseDep, IndexDep, SessionDep, SettingsDep, public_base
 from app.web.marks import highlight, shared_words, snippet_html
+from app.web.params import FiltersDep
 from app.web.views import Moved
 
 router = APIRouter(include_in_schema=False)
@@ -122,25 +123,13 @@ def search(
     session: SessionDep,
     index: IndexDep,
     settings: SettingsDep,
+    asked: FiltersDep,
     q: str = "",
-    speaker: str = "",
-    interview: str = "",
-    lang: str = "",
-    kind: str = "",
-    date_from: str = "",
-    date_to: str = "",
     page: str = "1",
     sort: str = "",
     group: str = "",
 ):
-    filters = dict(
-        speaker=capped(speaker),
-        interview=capped(interview),
-        lang=capped(lang),
-        kind=capped(kind),
-        date_from=capped(date_from),
-        date_to=capped(date_to),
-    )
+    filters = asked.each(capped)
     q = capped(q)
     # how the hits are shown: kept in every link of the page, left out when default
     view = dict(sort="date" if sort == "date" else "", group="interview" if group else "")

@@ -4,6 +4,11 @@ the parameter, never a silent default (pages stay forgiving and use their defaul
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Annotated
+
+from fastapi import Depends
 
 MAX_PAGE_SIZE = 100
 DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -50,3 +55,29 @@ def choice(name: str, value: str | None, allowed: list[str] | tuple[str, ...]) -
     if text and text not in allowed:
         raise BadParameter(name, f"{name} must be one of {', '.join(allowed)}; not {text[:40]!r}.")
     return text
+
+
+@dataclass
+class SearchFilters:
+    """The filters of a search as query parameters: one declaration for the search page and
+    /api/search (FastAPI reads the fields as parameters through Depends())."""
+
+    speaker: str = ""
+    interview: str = ""
+    lang: str = ""
+    kind: str = ""
+    date_from: str = ""
+    date_to: str = ""
+
+    def each(self, tidy: Callable[[str], str]) -> dict[str, str]:
+        return {name: tidy(value) for name, value in asdict(self).items()}
+
+    def checked(self) -> dict[str, str]:
+        """For the API: a date that is no date is a 422."""
+        found = asdict(self)
+        found["date_from"] = date("date_from", self.date_from)
+        found["date_to"] = date("date_to", self.date_to)
+        return found
+
+
+FiltersDep = Annotated[SearchFilters, Depends()]

@@ -13,7 +13,7 @@ from collections import Counter
 from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
-from app import store
+from app import links, store
 from app.models import (
     Document,
     Interview,
@@ -276,18 +276,10 @@ def with_counterparts(session: Session, passages: list[PassageView]) -> None:
         )
 
 
-def live_id(session: Session, passage_id: str) -> str | None:
-    """The id itself while its passage exists, else where its redirect points."""
-    if session.get(Passage, passage_id) is not None:
-        return passage_id
-    redirect = session.get(PassageRedirect, passage_id)
-    return redirect.new_id if redirect and redirect.new_id else None
-
-
 def focus_in(session: Session, *, near: str, document_id: int) -> str:
     """The passage of this version at the place of passage `near` (of any version): itself,
     its counterpart, or the counterpart of the closest passage before it that has one."""
-    pid = live_id(session, near) if near else None
+    pid = links.moved(session, near) if near else None
     row = session.get(Passage, pid) if pid else None
     if row is None:
         return ""
