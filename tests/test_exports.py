@@ -190,3 +190,31 @@ def test_csv_cells_keep_none_apart_from_empty_and_backslashes():
     for value in (None, "", "\\N", "\\x", "abc"):
         written = {name: cell(value if name == "new_id" else "k", fields[name]) for name in fields}
         assert typed(PassageRedirect, written, from_text=True)["new_id"] == value
+
+
+@pytest.mark.slow
+def test_a_long_interview_is_exported_whole(tmp_path):
+    """Pages show a long version a window at a time; its exports hold every turn."""
+    from fastapi.testclient import TestClient
+
+    from app.config import settings_for
+    from app.ingest import ingest
+    from app.web.app import create_app
+    from app.web.read import WINDOW
+
+    turns = WINDOW + 50
+    lines = ["# A very long conversation", ""]
+    for n in range(turns):
+        who = "Lex Fridman" if n % 2 == 0 else "Dario Amodei"
+        lines += [f"{who}: Turn number {n} of the long talk.", ""]
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "long.txt").write_text("\n".join(lines), "utf-8")
+    settings = settings_for(tmp_path / "archive.db")
+    assert not ingest(settings, [sources]).failures
+    with TestClient(create_app(settings)) as client:
+        slug = client.get("/api/interviews").json()["items"][0]["slug"]
+        for suffix in (".txt", ".md"):
+            text = client.get(f"/interviews/{slug}{suffix}").text
+            assert f"Turn number {turns - 1} of the long talk." in text
+            assert text.count("of the long talk.") == turns

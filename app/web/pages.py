@@ -171,7 +171,7 @@ def interviews(
 
 @router.get("/interviews/{slug}.txt", response_class=PlainTextResponse)
 def interview_text(session: SessionDep, base: BaseDep, slug: str, version: str = ""):
-    found = read.get_interview(session, slug=slug, version=version)
+    found = read.whole_interview(session, slug=slug, version=version)
     if found is None:
         return PlainTextResponse("No such interview.\n", status_code=404)
     return PlainTextResponse(exports.interview_text(found, base))
@@ -179,7 +179,7 @@ def interview_text(session: SessionDep, base: BaseDep, slug: str, version: str =
 
 @router.get("/interviews/{slug}.md", response_class=PlainTextResponse)
 def interview_markdown(session: SessionDep, base: BaseDep, slug: str, version: str = ""):
-    found = read.get_interview(session, slug=slug, version=version)
+    found = read.whole_interview(session, slug=slug, version=version)
     if found is None:
         return PlainTextResponse("No such interview.\n", status_code=404)
     return PlainTextResponse(

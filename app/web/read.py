@@ -392,6 +392,22 @@ def get_interview(
     )
 
 
+def whole_interview(session: Session, *, slug: str, version: str | None = None):
+    """An interview page with every passage of the version shown, all windows joined: the
+    .txt and .md exports are the whole text, however long."""
+    found = get_interview(session, slug=slug, version=version)
+    if found is None:
+        return None
+    document_id = session.exec(select(Document.id).where(Document.key == found.version.key)).one()
+    for part in range(2, found.parts + 1):
+        found.passages += _passages(
+            session,
+            document_ids=[document_id],
+            ordinals=((part - 1) * WINDOW, part * WINDOW - 1),
+        )
+    return found
+
+
 def window_of(session: Session, document_id: int, part: int | str, at: str) -> tuple[int, int]:
     """(the window to show, how many there are)."""
     total = session.exec(
