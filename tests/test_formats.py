@@ -403,3 +403,14 @@ def test_real_pages_of_every_format(path):
     }:
         got = [p.speaker.name if p.speaker else None for p in passages]
         assert got == [t["speaker"] for t in golden["turns"]]
+
+
+def test_a_declared_charset_gets_the_same_clean_up_as_a_guessed_one():
+    """Control characters go whichever way the charset was found (a page that declares
+    Latin-1 and holds a BEL and a carriage return)."""
+    html = '<html><head><meta charset="iso-8859-1"></head><body><p>Käse\x07 und\r\nBrot</p>'
+    decoded = decode_page(html.encode("latin-1"))
+    assert decoded.encoding.replace("-", "") in ("iso88591", "latin1", "cp1252")
+    assert "\x07" not in decoded.text and "\r" not in decoded.text
+    assert "Käse und\nBrot" in decoded.text
+    assert any("control" in w for w in decoded.warnings)

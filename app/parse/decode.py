@@ -181,12 +181,18 @@ def choose(data: bytes) -> Decoded:
 def decode_bytes(data: bytes, name: str = "") -> Decoded:
     if not data.strip():
         raise DecodeError("empty file")
-    decoded = choose(data)
+    decoded = tidied(choose(data))
+    if not decoded.text.strip():
+        raise DecodeError("empty file (only a byte-order mark or white space)")
+    return decoded
+
+
+def tidied(decoded: Decoded) -> Decoded:
+    """NFC, one kind of line break, and no control or bidi-override characters: what every
+    decoded text gets, whichever way its charset was found."""
     text = unicodedata.normalize("NFC", decoded.text.replace("\r\n", "\n").replace("\r", "\n"))
     text, removed = UNSAFE.subn("", OTHER_BREAKS.sub("\n", text))
     if removed:
         decoded.warnings.append(f"{removed} control or bidi-override characters removed")
-    if not text.strip():
-        raise DecodeError("empty file (only a byte-order mark or white space)")
     decoded.text = text
     return decoded

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 from lxml import etree, html
 
-from app.parse.decode import Decoded, DecodeError, decode_bytes, strict
+from app.parse.decode import Decoded, DecodeError, decode_bytes, strict, tidied
 from app.parse.markup import mark_labels
 
 DECLARED = re.compile(
@@ -87,8 +86,7 @@ def decode_page(data: bytes, http_charset: str = "") -> Decoded:
             return decoded
         text = strict(data, declared)
         if text is not None:
-            text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-            return Decoded(text, declared)
+            return tidied(Decoded(text, declared))
         decoded = decode_bytes(data)
         decoded.warnings.append(
             f"declared charset {declared} does not fit; read as {decoded.encoding}"
