@@ -116,6 +116,14 @@ def test_chatbot_leftovers_are_not_passages(registry):
         ("Let me know if you would like more details on any part.", "chatbot leftover"),
         ("希望这份总结对您有帮助!", "chatbot leftover"),
         ("Ich hoffe, diese Zusammenfassung hilft dir.", "chatbot leftover"),
+        ("この記事をはてなブックマークに追加", "share button"),
+        ("Share on LinkedIn", "share button"),
+        ("Auf Facebook teilen", "share button"),
+        ("• Partager sur X", "share button"),
+        ("分享到微博", "share button"),
+        ("카카오톡 공유", "share button"),
+        ("[선데이 모닝 키플랫폼] 인터뷰 - 서리빈 포항공과대학교 산업경영공학과 교수", "kicker"),
+        ("[Serie: KI-Köpfe] Interview – Ursula Keller, ETH Zürich", "kicker"),
     ],
 )
 def test_kinds_of_boilerplate_lines(line, kind):
@@ -128,10 +136,31 @@ def test_kinds_of_boilerplate_lines(line, kind):
         "Let me be clear about what we know.",
         "Copy that, he said, and went back to work.",
         "We hope this summary of the research is useful to policymakers.",
+        "He shares a flat with two Facebook engineers.",
+        "I posted it on Twitter.",
+        "[앵커] 오늘은 김덕진 소장과 함께합니다.",
+        "[Laughs] Yes - and we kept going.",
     ],
 )
 def test_words_of_a_speaker_are_not_boilerplate(line):
     assert boilerplate.kind_of(line) is None
+
+
+def test_a_flattened_pdfs_running_header_and_cover_fields_go():
+    title = "Oral History of Jane Roe"
+    cover = (
+        "Oral History of Jane Roe Interviewed by: John Doe Recorded: May 2, 2007 "
+        "CHM Reference number: X1234.2007 © 2007 Computer History Museum "
+        "Oral History of Jane Roe (Doe)"
+    )
+    kept = boilerplate.without_page_furniture(cover, title)
+    assert kept == "Oral History of Jane Roe Interviewed by: John Doe Recorded: May 2, 2007"
+    speech = "and then, page after page, Oral History of Jane Roe (Doe) we went on."
+    assert boilerplate.without_page_furniture(speech, title) == (
+        "and then, page after page, we went on."
+    )
+    said = "The law changed in 1998. Copyright holders objected."
+    assert boilerplate.without_page_furniture(said, title) == said
 
 
 def test_scraper_metadata_runs_go():

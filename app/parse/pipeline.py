@@ -15,6 +15,7 @@ from app.parse.alternation import (
     speech_after_intro,
     typography_qa,
 )
+from app.parse.boilerplate import without_page_furniture
 from app.parse.clean import clean
 from app.parse.dates import first_date
 from app.parse.decode import Decoded, decode_bytes
@@ -40,7 +41,7 @@ from app.parse.speakers import Context, Registry, person_for
 from app.text import has_han, name_key, slugify
 
 # Bump when parsing changes, so that `archive ingest` re-parses unchanged files.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 
 class ParseError(ValueError):
@@ -229,6 +230,8 @@ def speaking_turns(paragraphs: list[str], ctx: Context) -> tuple[list[str], list
     paragraphs = merge_caption_lines(name_lines(time_and_name_lines(paragraphs)))
     labels = labels_of_page(candidates(paragraphs), ctx, sequence_of(paragraphs))
     paragraphs = split_at_labels(paragraphs, set(labels))
+    title = ctx.text.split("\n", 1)[0]
+    paragraphs = [without_page_furniture(p, title) for p in paragraphs]
     bl = typography_qa(blocks(paragraphs, set(labels)))
     if any(b.label and b.label.kind == "alternation" for b in bl):
         labels = {**labels, **{name: ctx.resolve(name) for name in (ASKER, ANSWERER)}}
