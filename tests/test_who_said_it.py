@@ -166,3 +166,45 @@ def test_a_flattened_pdfs_running_header_and_cover_fields_go():
 def test_scraper_metadata_runs_go():
     lines = ["youtube_url: https://example.org/v", "video_id: 1em", "view_count: 0", "", "Hello."]
     assert boilerplate.metadata_runs(lines) == {0, 1, 2}
+
+
+def surname_page(intro: str) -> str:
+    return (
+        "An evening at the lab\n\n"
+        f"{intro}\n\n"
+        "Interviewer: Where does the lab stand today?\n\n"
+        "Amodei: We are growing faster than we planned.\n\n"
+        "Interviewer: And safety?\n\n"
+        "Amodei: It comes first, always.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "intro, who",
+    [
+        ("We met Daniela Amodei in San Francisco.", "Daniela Amodei"),
+        ("We met Dario Amodei in San Francisco.", "Dario Amodei"),
+        # the page does not say which Amodei: the label stays as printed
+        ("We met the Amodei siblings in San Francisco.", "Amodei"),
+        ("We met Dario Amodei and Daniela Amodei in San Francisco.", "Amodei"),
+    ],
+)
+def test_a_surname_two_people_share_is_the_one_the_page_names(registry, intro, who):
+    found = speakers(surname_page(intro), registry)
+    assert [name for name, _ in found[2::2]] == [who, who], found
+
+
+def test_a_photo_caption_names_the_guest_a_question_addresses(registry):
+    text = (
+        "Ein Gespräch über Sicherheit und Skalierung großer Sprachmodelle\n"
+        "Dario Amodei: Der Anthropic-Chef im Gespräch. Foto: Getty Images\n"
+        "Herr Amodei, Sie waren Forscher bei OpenAI. Wie war das?\n"
+        "Lehrreich. Wir haben dort viel über Skalierung gelernt.\n"
+        "War OpenAI-Chef Sam Altman weniger vorsichtig als Sie?\n"
+        "Das möchte ich nicht beurteilen, ich spreche lieber über uns.\n"
+        "Und was kommt jetzt?\n"
+        "Mehr Sicherheit, mehr Forschung, mehr Geduld.\n"
+    )
+    found = speakers(text, registry)
+    # the one named in full is in a caption only; the one named in a question is not asked
+    assert [name for name, _ in found[1::2]] == ["Dario Amodei"] * 3, found

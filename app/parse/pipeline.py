@@ -92,8 +92,14 @@ def parse_text(name: str, decoded: Decoded, registry: Registry) -> list[ParsedDo
         raise ParseError("no text is left once the site's menus and footers are removed")
     docs: list[ParsedDocument] = []
     for item in items:
+        captions_ = "\n".join(text for reason, text in cleaned.removed if reason == "caption")
         doc = parse_item(
-            item, cleaned.front_matter, registry, many=len(items) > 1, credit=cleaned.source_credit
+            item,
+            cleaned.front_matter,
+            registry,
+            many=len(items) > 1,
+            credit=cleaned.source_credit,
+            aside=captions_,
         )
         doc.key = f"{name}#{item_slug(doc.title)}" if len(items) > 1 else name
         if any(d.key == doc.key for d in docs):  # two entries with one title
@@ -191,13 +197,13 @@ def item_slug(title: str) -> str:
 
 
 def parse_item(
-    item: Item, front: dict, registry: Registry, many: bool, credit: str = ""
+    item: Item, front: dict, registry: Registry, many: bool, credit: str = "", aside: str = ""
 ) -> ParsedDocument:
     head = split_head(item.paragraphs, "" if many else front.get("title", ""), item.meta)
     body_text = "\n\n".join(head.body)
     byline = f"by {head.author}\n" if head.author else ""
     ctx = Context(
-        registry, head.title + "\n" + byline + body_text, head.publisher, head.author, credit
+        registry, head.title + "\n" + byline + body_text, head.publisher, head.author, credit, aside
     )
     head.body, raw, labels = speaking_turns(head.body, ctx)
     people = {

@@ -38,9 +38,15 @@ class Context:
     publisher: str = ""
     author: str = ""  # the page's byline name, when it prints one alone
     credit: str = ""  # the source credit lines clean took out ("Source: Bloomberg")
+    aside: str = ""  # the photo captions clean took out: they name people in full too
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.people = self.registry.mentioned_people(self.text)
+        # "Amodei" is Dario, not Daniela, where a caption names "Dario Amodei"
+        self.named_in_full = self.people + [
+            p for p in self.registry.mentioned_people(self.aside) if p not in self.people
+        ]
+        self.guest: Person | None | bool = False  # main_guest(), once found
         self.shows = [s for s in self.registry.mentioned_shows(self.text) if not s.is_outlet]
         for show in self.shows:  # a show's hosts are part of its page even when unnamed
             self.people += [
@@ -124,12 +130,22 @@ class Context:
         return ""
 
     def main_guest(self) -> Person | None:
-        """The person a page is about: the registry person it names most, else its first name."""
+        """The person a page is about (found once per page)."""
+        if self.guest is False:
+            self.guest = self.find_main_guest()
+        return self.guest if isinstance(self.guest, Person) else None
+
+    def find_main_guest(self) -> Person | None:
+        """The registry person the page names most, else the name it introduces. A page
+        that addresses its guest ("Herr Amodei", "Mr. Hassabis") is about someone of that
+        surname: another person it names ("War Sam Altman …?") is not the guest."""
+        addressed = ADDRESSED.findall(self.text)
         counted = sorted(
             (
                 (sum(self.text.count(n) for n in [p.name, *p.aliases]), p)
-                for p in self.people
+                for p in (self.named_in_full if addressed else self.people)
                 if not self.hosts_a_show(p)
+                and (not addressed or name_key(p.name).split()[-1] in map(name_key, addressed))
             ),
             key=lambda pair: -pair[0],
         )
@@ -265,7 +281,11 @@ class Context:
         if found:
             return found, "interviewer", "label"
         for name in dict.fromkeys([label, without_honorific(label)]):
-            found = self.registry.person(name) or self.by_page_name(name)
+            found = (
+                self.registry.person(name)
+                or self.registry.person_on_page(name, self.named_in_full)
+                or self.by_page_name(name)
+            )
             # "AMODEI:" is known through a registry alias that is his surname
             parts = name_key(found.name).split() if found else []
             how = "surname" if len(parts) > 1 and name_key(name) == parts[-1] else "label"
@@ -283,6 +303,11 @@ class Context:
 
 
 INITIALS = re.compile(r"^[A-ZÄÖÜ]{2,3}$")
+# A guest addressed by honorific and surname in a question: "Herr Amodei, Sie waren …".
+ADDRESSED = re.compile(
+    r"(?:^|\n)(?:Herr|Frau|Mr\.?|Mrs\.?|Ms\.?|Monsieur|Madame|M\.|Mme|Señor|Señora|Sr\.|Sra\.)"
+    r"\s+([A-ZÄÖÜ][\w'’-]+)(?=[,?!])"
+)
 # A Japanese or Korean name with its honorific: "大塚あみさん", "佐藤先生", "김주하 씨".
 CJK_HONORIFIC_NAME = re.compile(
     r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff]{1,4}[\u3040-\u309f]{0,2}|[\u30a0-\u30ff・]{2,12}"
