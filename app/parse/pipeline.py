@@ -22,6 +22,12 @@ from app.parse.decode import Decoded, decode_bytes
 from app.parse.documents import ParsedDocument, ParsedPassage, Person
 from app.parse.extract import extract
 from app.parse.induction import candidates, labels_of_page, labels_of_turns, sequence_of
+from app.parse.introductions import (
+    by_introduction,
+    introduction_at,
+    one_voice,
+    role_introduced,
+)
 from app.parse.labels import split_at_labels
 from app.parse.segment import (
     Head,
@@ -149,6 +155,10 @@ def parse_transcript(name: str, data: bytes, fmt: str, registry: Registry) -> Pa
         n: None if resolved[2] == "unknown" else person_for(n, resolved[:2])
         for n, resolved in labels.items()
     }
+    passages = transcript_passages(found.turns, people, labels)
+    if not labels and (who := introduce(passages, ctx)):
+        role = role_introduced(text, who.name)
+        people, labels = {who.name: who}, {who.name: (who, role, "introduction")}
     doc = ParsedDocument(
         key=name,
         source_file=name,
@@ -157,7 +167,7 @@ def parse_transcript(name: str, data: bytes, fmt: str, registry: Registry) -> Pa
         language=classify.detect_language(text, found.language),
         title=title,
         text=title + "\n\n" + text,
-        passages=transcript_passages(found.turns, people, labels),
+        passages=passages,
         warnings=list(decoded.warnings),
     )
     describe(doc, ctx, {"lang": found.language}, labels, {n: p for n, p in people.items() if p})
@@ -185,6 +195,24 @@ def transcript_passages(turns_: list, people: dict, labels: dict) -> list[Parsed
                 ParsedPassage(t.text, "turn", t.speaker, speaker, timestamp=t.start, evidence=how)
             )
     return out
+
+
+def introduce(passages: list[ParsedPassage], ctx: Context) -> Person | None:
+    """A transcript without speaker marks whose opening says "I am Alan Stoga, your
+    host": that passage is his; the ones after it too when the page announces no one
+    else (a monologue)."""
+    found = introduction_at([p.text for p in passages], ctx.known, ctx.text)
+    if not found:
+        return None
+    at, name = found
+    who = person_for(name, ctx.resolve(name)[:2])
+    alone = one_voice(ctx.text)
+    for j, pas in enumerate(passages[at:]):
+        if j and not alone:
+            break
+        pas.speaker, pas.role = who, "turn"
+        pas.evidence = "continuation" if j else "introduction"
+    return who
 
 
 def item_slug(title: str) -> str:
@@ -248,6 +276,11 @@ def speaking_turns(paragraphs: list[str], ctx: Context) -> tuple[list[str], list
         if who:
             person = guest if guest and guest.name == who else ctx.resolve(who)[0]
             labels = {who: (person, "", "byline")}
+    if not labels:
+        raw, who = by_introduction(raw, ctx.known, ctx.text)
+        if who:
+            role = role_introduced(ctx.text, who)
+            labels = {who: (ctx.resolve(who)[0], role, "introduction")}
     return paragraphs, raw, labels
 
 
@@ -263,7 +296,7 @@ def passage(turn: RawTurn, people: dict[str, Person], labels: dict) -> ParsedPas
     text = "\n\n".join(strip_markup(p) for p in turn.paragraphs)
     if not turn.label:
         return ParsedPassage(text=text, section=turn.section, timestamp=turn.timestamp)
-    inferred = turn.label.kind == "alternation"
+    inferred = turn.label.kind in ("alternation", "introduction")  # no label printed
     if people[turn.label.name] is None:  # a label the page itself leaves unknown
         return ParsedPassage(text, "turn", turn.label.name, None, turn.section, turn.timestamp)
     return ParsedPassage(
@@ -336,7 +369,9 @@ def describe(doc: ParsedDocument, ctx: Context, front: dict, labels: dict, peopl
     if not doc.passages:
         doc.warnings.append("no passages")
     unresolved = [
-        n for n, (p, r, how) in labels.items() if p is None and not r and how != "unknown"
+        n
+        for n, (p, r, how) in labels.items()
+        if p is None and not r and how not in ("unknown", "introduction")
     ]
     if unresolved:
         doc.warnings.append("labels not found in registry or page: " + ", ".join(unresolved))

@@ -266,6 +266,10 @@ class Context:
         name = names.pop()
         return self.registry.person(name) or Person(name, slug_of(name))
 
+    def known(self, name: str) -> bool:
+        """The registry or the page says who `name` is."""
+        return self.resolve(name)[0] is not None
+
     def resolve(self, label: str) -> tuple[Person | None, str, str]:
         """(person, role word, how it was known) for a label; person None when nothing
         says who it is. How: label | surname | initials ("" when unknown)."""

@@ -1,0 +1,107 @@
+"""Who introduces themselves: "I'm Nathaniel Whittemore", "Ich bin …", "我是…", "저는 …입니다".
+
+A page without labels (a host's monologue, a speech-to-text file) often says who speaks in
+its opening sentences. The passage holding such an introduction is the speaker's
+(evidence "introduction"); where the page announces nobody else (no guest, no
+conversation, no interview) it is one voice throughout, and the passages after it
+continue the speaker. A name only counts in the shape of a name: two or three capitalised
+words, or, in Chinese, Japanese and Korean, a person the registry knows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from app.parse.labels import Label
+from app.parse.segment import RawTurn
+
+# Where an introduction may stand: the opening of the passage that holds it.
+OPENING = 400
+LATIN_NAME = r"(?P<name>[A-ZÀ-Ý][a-zà-ÿ'’-]+(?:\s[A-ZÀ-Ý][a-zà-ÿ'’-]+){1,2})"
+# "I'm X," "I am X, your host", "my name is X.", "Ich bin X und …", "Je suis X,", "Soy X."
+LATIN_INTRO = re.compile(
+    r"(?:^|(?<=[.!?,]\s))(?:I'm|I’m|I am|[Mm]y name is|(?P<de>Ich bin|Ich heiße|[Mm]ein Name ist)|"
+    r"Je suis|Je m'appelle|Je m’appelle|Soy|Me llamo|[Mm]i nombre es)\s"
+    + LATIN_NAME
+    + r"(?=\s?[,.;!]|\sand\b|\sund\b|\set\b|\sy\b|$)"
+)
+# "大家好，我是周鸿祎。", "私は大塚あみです", "저는 김주하입니다": the name is checked against
+# the registry, since a noun stands in the same place ("我是中国人").
+CJK_INTRO = re.compile(
+    r"(?:我是|我叫|私は|僕は|저는\s?)(?P<name>[^\s,，。、.!！?？]{2,12}?)(?:です|입니다|[,，。!！])"
+)
+# The page speaks of someone else taking part: then an introduction names one voice only.
+OTHERS = re.compile(
+    r"\b(?:my guests?|our guests?|joining me|joined by|with me (?:today|now|here)|"
+    r"conversations?|interview|talking (?:to|with)|speaks? (?:to|with)|"
+    r"mein(?:e)? Gast|Gespräch|Interview|invitée?s?|entretien|entrevista|invitado)\b|"
+    r"嘉宾|对话|对谈|访谈|采访|ゲスト|対談|インタビュー|게스트|인터뷰|대담|초대",
+    re.I,
+)
+
+
+def introduced(text: str, known: Callable[[str], bool], page_text: str) -> str:
+    """The name a passage's opening introduces its speaker by, or "". German capitalises
+    nouns ("Ich bin Ende Mai, …"): there the name must be the registry's or printed twice;
+    a CJK name must be the registry's."""
+    opening = text[:OPENING]
+    m = LATIN_INTRO.search(opening)
+    if m and (not m.group("de") or known(m.group("name")) or page_text.count(m.group("name")) > 1):
+        return m.group("name")
+    for m in CJK_INTRO.finditer(opening):
+        if known(m.group("name")):
+            return m.group("name")
+    return ""
+
+
+def role_introduced(text: str, name: str) -> str:
+    """ "I am Alan Stoga, your host": the one introducing themselves hosts the show."""
+    after = text[text.find(name) + len(name) :][:40] if name in text else ""
+    return "host" if HOST_AFTER.match(after) else ""
+
+
+HOST_AFTER = re.compile(
+    r"^\s?(?:,|and)?\s?(?:your|the|ihr|votre|su|tu) (?:host|Gastgeber|Moderator|animateur|presentador)"
+    r"|^\s?[,，]?\s?(?:主持人|司会|진행자)",
+    re.I,
+)
+
+
+def introduction_at(
+    texts: list[str], known: Callable[[str], bool], page_text: str
+) -> tuple[int, str] | None:
+    """Which of the first two unlabelled passages introduces its speaker, and as whom."""
+    for i, text in enumerate(texts[:2]):
+        if name := introduced(text, known, page_text):
+            return i, name
+    return None
+
+
+def one_voice(page_text: str) -> bool:
+    """The page announces no guest, conversation or interview."""
+    return not OTHERS.search(page_text)
+
+
+def by_introduction(
+    turns_: list[RawTurn], known: Callable[[str], bool], page_text: str
+) -> tuple[list[RawTurn], str]:
+    """A page without labels whose first passages introduce their speaker: that passage
+    is theirs, and on a page announcing no one else so are the ones after it. Returns
+    the turns and the name ("" when nothing changed)."""
+    if any(t.label is not None for t in turns_[:2]):
+        return turns_, ""
+    found = introduction_at(["\n".join(t.paragraphs) for t in turns_], known, page_text)
+    if not found:
+        return turns_, ""
+    at, name = found
+    label = Label(name, kind="introduction")
+    alone = one_voice(page_text)
+    out = list(turns_[:at])
+    for j, t in enumerate(turns_[at:]):
+        if t.label is not None or (j and not alone):
+            out.append(t)
+        else:
+            how = "continuation" if j else "introduction"
+            out.append(RawTurn(label, t.paragraphs, t.section, evidence=how))
+    return out, name
