@@ -208,3 +208,19 @@ def test_a_photo_caption_names_the_guest_a_question_addresses(registry):
     found = speakers(text, registry)
     # the one named in full is in a caption only; the one named in a question is not asked
     assert [name for name, _ in found[1::2]] == ["Dario Amodei"] * 3, found
+
+
+def test_the_role_printed_with_a_name_is_read(registry):
+    text = (
+        "A talk about models\n\n"
+        "Jane Roe (Moderator): Welcome, everyone, to the panel.\n\n"
+        "John Doe (Guest): Thank you. Shall we begin with costs?\n\n"
+        "Jane Roe (Moderator): Let us begin with costs.\n\n"
+        "John Doe (Guest): Is it cheaper to run? Yes.\n"
+    )
+    [doc] = parse_bytes("panel.txt", text.encode(), registry)
+    assert [(role, p.name) for role, p in doc.participants] == [
+        ("host", "Jane Roe"),
+        ("guest", "John Doe"),
+    ]
+    assert [p.role for p in doc.passages] == ["question", "answer", "question", "answer"]
