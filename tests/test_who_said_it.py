@@ -224,3 +224,22 @@ def test_the_role_printed_with_a_name_is_read(registry):
         ("guest", "John Doe"),
     ]
     assert [p.role for p in doc.passages] == ["question", "answer", "question", "answer"]
+
+
+@pytest.mark.parametrize(
+    "label, who",
+    [
+        ("샘 올트먼 오픈AI 최고경영자", "Sam Altman"),  # the registry's name, then org and title
+        ("샘 올트먼 대표", "Sam Altman"),
+        ("홍길동 대표", "홍길동"),  # a name the registry does not know, without its title
+    ],
+)
+def test_a_korean_title_after_a_name_is_not_the_name(registry, label, who):
+    text = (
+        "인공지능 대담\n\n"
+        f"{label}: 우리는 더 큰 모델을 만들고 있습니다.\n\n"
+        "기자: 왜 그렇습니까?\n\n"
+        f"{label}: 더 잘 추론하기 때문입니다.\n"
+    )
+    found = speakers(text, registry)
+    assert [name for name, _ in found[0::2]] == [who, who], found

@@ -18,6 +18,7 @@ from app.parse.documents import Person
 from app.parse.names import (
     TITLE_WORDS,
     addressed,
+    korean_names_in,
     role_of,
     without_honorific,
 )
@@ -270,6 +271,16 @@ class Context:
         """The registry or the page says who `name` is."""
         return self.resolve(name)[0] is not None
 
+    def named_outright(self, name: str) -> Person | None:
+        """A registry person, or a full name the page writes elsewhere too."""
+        if " " not in name and not CJK_CHAR.search(name):
+            return None
+        return (
+            self.registry.person(name)
+            or self.registry.person_on_page(name, self.named_in_full)
+            or self.by_page_name(name)
+        )
+
     def resolve(self, label: str) -> tuple[Person | None, str, str]:
         """(person, role word, how it was known) for a label; person None when nothing
         says who it is. How: label | surname | initials ("" when unknown)."""
@@ -284,6 +295,9 @@ class Context:
         found = self.outlet_speaker(label)
         if found:
             return found, "interviewer", "label"
+        for found in map(self.named_outright, korean_names_in(label)):
+            if found:  # "샘 올트먼 오픈AI 대표": the name before the organisation and title
+                return found, self.named_role(found), "label"
         for name in dict.fromkeys([label, without_honorific(label)]):
             found = (
                 self.registry.person(name)
