@@ -124,6 +124,12 @@ def test_chatbot_leftovers_are_not_passages(registry):
         ("카카오톡 공유", "share button"),
         ("[선데이 모닝 키플랫폼] 인터뷰 - 서리빈 포항공과대학교 산업경영공학과 교수", "kicker"),
         ("[Serie: KI-Köpfe] Interview – Ursula Keller, ETH Zürich", "kicker"),
+        ("Return to Transcripts main page", "navigation"),
+        ("← Back to Episode Summary", "navigation"),
+        ("See all Lex Fridman transcripts on Youtube", "navigation"),
+        ("返回首页", "navigation"),
+        ("其他登录方式", "login dialog"),
+        ("Forgot your password?", "login dialog"),
     ],
 )
 def test_kinds_of_boilerplate_lines(line, kind):
@@ -140,6 +146,9 @@ def test_kinds_of_boilerplate_lines(line, kind):
         "I posted it on Twitter.",
         "[앵커] 오늘은 김덕진 소장과 함께합니다.",
         "[Laughs] Yes - and we kept going.",
+        "Back to you, Jake",
+        "See all the things we built",
+        "Go back to the start: what happened?",
     ],
 )
 def test_words_of_a_speaker_are_not_boilerplate(line):

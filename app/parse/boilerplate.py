@@ -87,6 +87,24 @@ CHATBOT_LEFTOVER = re.compile(
 )
 
 
+# A link of the site's navigation standing alone: "Return to Transcripts main page", "See
+# all Lex Fridman transcripts on Youtube", "← Zurück zur Übersicht", "登录甲子光年".
+NAV_LINK = re.compile(
+    r"^(?:[←‹«<]\s*)?(?:"
+    r"(?:Return|Go back|Back) to (?:[A-Z]|(?:the )?(?:top|home|main|overview|index|list)\b)|"
+    r"(?:See|View|Browse) all\b.{0,40}\b(?:transcripts|episodes|articles|posts|stories|"
+    r"interviews|videos|podcasts|news)\b|"
+    r"Zurück zu[mr]? (?:[A-ZÄÖÜ]|Start)|Alle \w+ (?:anzeigen|ansehen)$|Retour (?:à|aux?) l[ae']|"
+    r"Volver a l[ao]s? |返回|回到首页|查看全部|登录|登入|注册|ログイン|로그인)"
+    r"[^.!?。！？:：]{0,60}$",
+)
+# A login dialog's lines: "其他登录方式", "找回密码", "获取验证码", "Forgot password?".
+LOGIN = re.compile(
+    r"登录|登入|注册|密码|验证码|用户协议|隐私政策|ログイン|パスワード|로그인|비밀번호|회원가입|"
+    r"^(?:Log ?in|Sign ?in|Sign up|Forgot (?:your )?password|Password|Anmelden|Registrieren|"
+    r"Passwort vergessen|Se connecter|Mot de passe oublié|Iniciar sesión|Contraseña)\b",
+    re.I,
+)
 # "[선데이 모닝 키플랫폼] 인터뷰 - 서리빈 … 교수", "[Serie] Interview – Name, Titel": a
 # newspaper's bracketed series kicker over the text, naming the genre and the guest.
 KICKER = re.compile(
@@ -126,6 +144,10 @@ def kind_of(line: str) -> str | None:
         return "stage direction"
     if KICKER.match(line):
         return "kicker"
+    if NAV_LINK.match(line):
+        return "navigation"
+    if LOGIN.search(line) and len(line) <= 40 and not re.search(r"[.。！!]$", line):
+        return "login dialog"
     if NOTICE.match(line) and len(line) < 400:
         return "transcript notice"
     if INTERFACE.match(line) or LANGUAGE_SWITCH.match(line):
