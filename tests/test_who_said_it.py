@@ -252,3 +252,15 @@ def test_a_korean_title_after_a_name_is_not_the_name(registry, label, who):
     )
     found = speakers(text, registry)
     assert [name for name, _ in found[0::2]] == [who, who], found
+
+
+def test_a_last_question_cut_before_its_answer_still_asks(registry):
+    text = (
+        "大塚あみさんインタビュー\n\n文● 遠藤諭\n\n"
+        "―― 最近はどんな使い方をしていますか?\n\n「毎日使っています」\n\n"
+        "―― どんな人たち?\n\n「美容師さんとか」\n\n"
+        "―― うむ。\n\n「メイクさんもそうですね」\n\n"
+        "―― それまさに心が入っている。エンジニアは\n"
+    )
+    found = speakers(text, registry)
+    assert found[-1] == ("遠藤諭", "alternation"), found

@@ -59,6 +59,11 @@ def typography_qa(blocks_: list[Block]) -> list[Block]:
         if len(asks) < 3:
             asks = alternating_questions(blocks_)
         pairs = [(i, i + 1) for i in asks if i + 1 < len(blocks_) and not blocks_[i + 1].heading]
+        if len(pairs) >= least:  # the page's way of asking, established: a last question
+            paired = {i for pair in pairs for i in pair}  # (cut off before its answer) asks too
+            pairs += [
+                (i, None) for i, b in enumerate(blocks_) if marked_question(b) and i not in paired
+            ]
     if len(pairs) < least:
         return blocks_
     out = list(blocks_)
