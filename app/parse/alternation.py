@@ -12,6 +12,7 @@ import re
 
 from app.parse.labels import DASH_LEAD, Label
 from app.parse.segment import QUESTION_LINE, Block, RawTurn
+from app.text import BASIC_HAN
 
 ASKING_BARS = ("──", "――", "ーー")  # Japanese interviews lead every question with these
 ASKER, ANSWERER = "Interviewer", "Guest"
@@ -212,7 +213,7 @@ def alternate_unlabelled(turns_: list[RawTurn]) -> list[RawTurn]:
 # "以下是周鸿祎的演讲全文:", "Below is the full text of her speech:": what follows is
 # one person's talk, printed without labels.
 SPEECH_INTRO = re.compile(
-    r"(以下(?:是|为)|下面是)(?P<who>[\u4e00-\u9fff]{2,4}(?=在|的))?.{0,40}"
+    rf"(以下(?:是|为)|下面是)(?P<who>[{BASIC_HAN}]{{2,4}}(?=在|的))?.{{0,40}}"
     r"(演讲|讲话|发言|分享|致辞)(全文|实录|内容)?.{0,30}[:：]$|"
     r"\b(below|here) is (the|a) (full |complete |edited )?(text|transcript) of .{0,60}"
     r"(speech|talk|keynote|remarks|address|lecture)\b.{0,40}[:：]$|"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from app.text import CJK_CHAR, HAN, HANGUL_CHAR, KANA, name_key
+from app.text import CJK_CHAR, HAN, HANGUL_CHAR, HANGUL_SYLLABLES, KANA, name_key
 
 KANA_OR_HAN = re.compile(f"[{KANA}{HAN}]")
 ROLE_WORDS = {
@@ -101,7 +101,9 @@ KOREAN_TITLE = (
 )
 KOREAN_TITLE_AFTER = re.compile(rf"\s+(?:{KOREAN_TITLE})$")
 # What is left of "홍길동 대표" or "샘 올트먼 대표" is a name: one or two hangul words.
-KOREAN_PERSONAL = re.compile(r"^[\uac00-\ud7af]{2,4}$|^[\uac00-\ud7af]{1,5} [\uac00-\ud7af]{1,6}$")
+KOREAN_PERSONAL = re.compile(
+    f"^[{HANGUL_SYLLABLES}]{{2,4}}$|^[{HANGUL_SYLLABLES}]{{1,5}} [{HANGUL_SYLLABLES}]{{1,6}}$"
+)
 JOB_AFTER = re.compile(r"\s*(?:キャスター|アナウンサー|記者|记者|기자|앵커|아나운서|主播|主持人)$")
 
 

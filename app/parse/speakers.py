@@ -23,7 +23,7 @@ from app.parse.names import (
     without_honorific,
 )
 from app.parse.registry import Registry
-from app.text import CJK_CHAR, name_key, slugify
+from app.text import BASIC_HAN, CJK_CHAR, HANGUL_SYLLABLES, HIRAGANA, KATAKANA, name_key, slugify
 
 NAME_IN_TEXT = re.compile(
     r"\b([A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž]+(?:[- ][A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž]+){1,2})\b"
@@ -258,8 +258,8 @@ class Context:
         if not suffix or not CJK_CHAR.search(bare):
             return None
         full = re.compile(
-            rf"(?:[\u30a0-\u30ff]{{1,8}}・){re.escape(bare)}(?={re.escape(suffix)})|"
-            rf"(?<![\u4e00-\u9fff]){re.escape(bare)}[\u4e00-\u9fff]{{1,3}}(?={re.escape(suffix)})"
+            rf"(?:[{KATAKANA}]{{1,8}}・){re.escape(bare)}(?={re.escape(suffix)})|"
+            rf"(?<![{BASIC_HAN}]){re.escape(bare)}[{BASIC_HAN}]{{1,3}}(?={re.escape(suffix)})"
         )
         names = {m.group(0) for m in full.finditer(self.text)}
         if len(names) != 1:
@@ -328,8 +328,8 @@ ADDRESSED = re.compile(
 )
 # A Japanese or Korean name with its honorific: "大塚あみさん", "佐藤先生", "김주하 씨".
 CJK_HONORIFIC_NAME = re.compile(
-    r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff]{1,4}[\u3040-\u309f]{0,2}|[\u30a0-\u30ff・]{2,12}"
-    r"|[\uac00-\ud7af]{2,4})\s?(?:さん|氏|先生|씨)"
+    rf"(?<![{BASIC_HAN}])(?P<name>[{BASIC_HAN}]{{1,4}}[{HIRAGANA}]{{0,2}}|[{KATAKANA}・]{{2,12}}"
+    rf"|[{HANGUL_SYLLABLES}]{{2,4}})\s?(?:さん|氏|先生|씨)"
 )
 INTERVIEW_CUE = re.compile(
     r"(?:に|へ|と|에게|와|과)?\s?(?:お話|話を|聞|伺|インタビュー|対談|인터뷰|물었)"
@@ -340,17 +340,18 @@ INTERVIEW_WITH = re.compile(
     r"(?P<name>[A-Z][\w.&'-]+(?:\s+[A-Z][\w.&'-]+){0,2})"
 )
 KOREAN_INTERVIEWING = re.compile(
-    r"(?:^|\n|[.!?]\s)(?P<name>[\uac00-\ud7afA-Za-z]{4,12})(?:는|은)\s[^.\n]{0,120}(?:와|과)의\s?인터뷰"
+    rf"(?:^|\n|[.!?]\s)(?P<name>[{HANGUL_SYLLABLES}A-Za-z]{{4,12}})(?:는|은)\s[^.\n]{{0,120}}"
+    r"(?:와|과)의\s?인터뷰"
 )
 # (a lookahead, so that "전문가 서리빈 … 교수" is tried from each word on)
 KOREAN_NAME_TITLE = re.compile(
-    r"(?<![\uac00-\ud7af])(?=(?P<name>[\uac00-\ud7af]{3})\s(?:\S{1,20}\s){0,4}?"
+    rf"(?<![{HANGUL_SYLLABLES}])(?=(?P<name>[{HANGUL_SYLLABLES}]{{3}})\s(?:\S{{1,20}}\s){{0,4}}?"
     r"(?P<title>교수|대표|회장|박사|총리|장관|창업자|의원|사장|소장|원장|위원장|이사|CEO))"
 )
 # The byline of a Japanese, Chinese or Korean interviewer: "文● 遠藤諭", "聞き手：…", "민경영 기자".
 CJK_JOURNALIST = re.compile(
     r"(?:^|\n)(?:文|取材・文|聞き手|インタビュアー|记者|記者|采访)\s*[●・:：/／|｜]?\s*"
-    r"(?P<name>[\u4e00-\u9fff]{2,4})(?:\s|$)|(?P<ko>[\uac00-\ud7af]{2,4})\s?기자(?!회견|단|실)"
+    rf"(?P<name>[{BASIC_HAN}]{{2,4}})(?:\s|$)|(?P<ko>[{HANGUL_SYLLABLES}]{{2,4}})\s?기자(?!회견|단|실)"
 )
 NAME = r"[A-ZÄÖÜ][\w'’-]+(?:\s+[A-ZÄÖÜ][\w'’-]+){1,2}"
 JOURNALIST = re.compile(
