@@ -264,3 +264,24 @@ def test_a_last_question_cut_before_its_answer_still_asks(registry):
     )
     found = speakers(text, registry)
     assert found[-1] == ("遠藤諭", "alternation"), found
+
+
+def test_a_page_that_labels_only_its_guest_asks_in_the_paragraph_before(registry):
+    text = (
+        "科大讯飞胡郁:中国需要更多能爬山的公司\n\n"
+        "世界人工智能大会上,科大讯飞的轮值总裁胡郁也在,新浪科技对他进行了专访。\n\n"
+        "胡郁认为,中国需要更多能爬山的公司。胡郁有此结论,和他的另一个身份有关。\n\n"
+        "可以透露一下科大讯飞的市场份额吗?\n\n"
+        "胡郁:在手机市场,问题不在市场份额。\n\n"
+        "其实我们离语音交互的大爆发还差得很远。\n"
+    )
+    found = speakers(text, registry)
+    assert found[2:] == [("新浪科技", "alternation"), ("胡郁", "label")], found
+
+
+def test_a_chinese_label_nobody_introduces_stays_unexplained(registry):
+    text = (
+        "一篇文章\n\n大家都在谈论人工智能的问题。\n\n"
+        "这是为什么呢?\n\n问题:在手机市场,没有人用。\n\n其实还差得很远。\n"
+    )
+    assert {who for who, _ in speakers(text, registry)} <= {None, "问题"}

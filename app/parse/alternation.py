@@ -43,7 +43,7 @@ def typography_qa(blocks_: list[Block]) -> list[Block]:
     paragraph after each the guest's (what follows continues); `Label.kind` "alternation"
     says how it was known."""
     if any(b.label for b in blocks_):
-        return barred_questions(blocks_)
+        return asked_before_answers(barred_questions(blocks_))
     # "다음은 일문일답.", "以下为问答实录", "Das Interview im Wortlaut": the page says a Q&A
     # follows, so one marked exchange is enough
     least = 1 if any(QA_ANNOUNCED.search(b.text) for b in blocks_ if len(b.text) < 200) else 3
@@ -96,6 +96,26 @@ def barred_questions(blocks_: list[Block]) -> list[Block]:
         and not b.heading
         and (b.text.startswith(ASKING_BARS) or DASH_LEAD.match(b.text))
     ]
+    out = list(blocks_)
+    for i in asks:
+        out[i] = relabel(out[i], ASKER)
+    return out
+
+
+def asked_before_answers(blocks_: list[Block]) -> list[Block]:
+    """A page that labels only its guest ("胡郁:" after an unlabelled question): when every
+    labelled answer follows an unlabelled paragraph ending in a question mark, those
+    paragraphs are the interviewer's."""
+    labelled = [i for i, b in enumerate(blocks_) if b.label]
+    if len({blocks_[i].label.name for i in labelled if blocks_[i].label}) != 1:
+        return blocks_
+    if any(blocks_[i].label and blocks_[i].label.kind for i in labelled):
+        return blocks_  # inferred or diarised already
+    asks = [
+        i - 1 for i in labelled if i and plain_question(blocks_[i - 1]) and not blocks_[i - 1].label
+    ]
+    if len(asks) != len(labelled):
+        return blocks_
     out = list(blocks_)
     for i in asks:
         out[i] = relabel(out[i], ASKER)

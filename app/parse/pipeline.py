@@ -267,8 +267,12 @@ def speaking_turns(paragraphs: list[str], ctx: Context) -> tuple[list[str], list
     title = ctx.text.split("\n", 1)[0]
     paragraphs = [without_page_furniture(p, title) for p in paragraphs]
     bl = typography_qa(blocks(paragraphs, set(labels)))
-    if any(b.label and b.label.kind == "alternation" for b in bl):
-        labels = {**labels, **{name: ctx.resolve(name) for name in (ASKER, ANSWERER)}}
+    inferred = {b.label.name for b in bl if b.label and b.label.kind == "alternation"}
+    if inferred:
+        labels = {
+            **labels,
+            **{name: ctx.resolve(name) for name in (ASKER, ANSWERER) if name in inferred},
+        }
     raw = alternate_unlabelled(turns(bl, set(labels)))
     if not labels:
         guest = ctx.main_guest()

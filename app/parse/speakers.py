@@ -198,6 +198,10 @@ class Context:
         # "머니투데이는 … 교수와의 인터뷰를 통해": the subject of a Korean sentence that says
         # it interviewed someone (a word, not the two or three syllables of a name)
         names += [m.group("name") for m in KOREAN_INTERVIEWING.finditer(self.text)]
+        # "新浪科技对他进行了专访": an outlet of the registry that ends the run before 对
+        for m in CHINESE_INTERVIEWING.finditer(self.text):
+            run = m.group("run")
+            names += [run[k:] for k in range(len(run) - 1) if self.registry.outlet(run[k:])][:1]
         for name in names:
             outlet = self.registry.outlet(name)
             if outlet or (" " not in name and not self.registry.person(name) and len(name) > 3):
@@ -271,6 +275,14 @@ class Context:
         """The registry or the page says who `name` is."""
         return self.resolve(name)[0] is not None
 
+    def by_chinese_title(self, label: str) -> Person | None:
+        """ "胡郁:" on a page that introduces "轮值总裁胡郁": a Chinese name of two to four
+        characters the page prints with a title, before or after it."""
+        if not re.fullmatch(f"[{BASIC_HAN}]{{2,4}}", label):
+            return None
+        near = rf"(?:{CHINESE_TITLE}){re.escape(label)}|{re.escape(label)}(?:{CHINESE_TITLE})"
+        return Person(label, slug_of(label)) if re.search(near, self.text) else None
+
     def named_outright(self, name: str) -> Person | None:
         """A registry person, or a full name the page writes elsewhere too."""
         if " " not in name and not CJK_CHAR.search(name):
@@ -315,6 +327,8 @@ class Context:
                 how = "initials"
             if not found and (found := self.by_cjk_surname(label)):
                 how = "surname"
+            if not found and (found := self.by_chinese_title(name)):
+                how = "label"
             if found:
                 return found, self.named_role(found), how
         return None, "", ""
@@ -342,6 +356,15 @@ INTERVIEW_WITH = re.compile(
 KOREAN_INTERVIEWING = re.compile(
     rf"(?:^|\n|[.!?]\s)(?P<name>[{HANGUL_SYLLABLES}A-Za-z]{{4,12}})(?:는|은)\s[^.\n]{{0,120}}"
     r"(?:와|과)의\s?인터뷰"
+)
+CHINESE_INTERVIEWING = re.compile(
+    rf"(?P<run>[{BASIC_HAN}A-Za-z0-9]{{2,12}})对(?:他|她|其|[{BASIC_HAN}]{{2,4}})进行了?"
+    r"(?:独家|一次)?(?:专访|采访|访谈|对话)"
+)
+# "科大讯飞的轮值总裁胡郁", "胡郁董事长": a Chinese page introduces a person with a title.
+CHINESE_TITLE = (
+    r"总裁|副总裁|轮值总裁|董事长|总经理|创始人|联合创始人|首席执行官|首席科学家|首席技术官|CEO|CTO|"
+    r"院长|所长|教授|研究员|博士|主任|部长|负责人|合伙人"
 )
 # (a lookahead, so that "전문가 서리빈 … 교수" is tried from each word on)
 KOREAN_NAME_TITLE = re.compile(
