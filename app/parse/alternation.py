@@ -106,10 +106,11 @@ def asked_before_answers(blocks_: list[Block]) -> list[Block]:
     """A page that labels only its guest ("胡郁:" after an unlabelled question): when every
     labelled answer follows an unlabelled paragraph ending in a question mark, those
     paragraphs are the interviewer's."""
-    labelled = [i for i, b in enumerate(blocks_) if b.label]
-    if len({blocks_[i].label.name for i in labelled if blocks_[i].label}) != 1:
+    labels = {i: b.label for i, b in enumerate(blocks_) if b.label}
+    labelled = list(labels)
+    if len({label.name for label in labels.values()}) != 1:
         return blocks_
-    if any(blocks_[i].label and blocks_[i].label.kind for i in labelled):
+    if any(label.kind for label in labels.values()):
         return blocks_  # inferred or diarised already
     asks = [
         i - 1 for i in labelled if i and plain_question(blocks_[i - 1]) and not blocks_[i - 1].label
@@ -124,7 +125,9 @@ def asked_before_answers(blocks_: list[Block]) -> list[Block]:
 
 def relabel(b: Block, who: str) -> Block:
     """The block under an inferred label; the dash or bold that marked it is layout."""
-    text = QUESTION_LINE.match(b.raw).group("text") if b.heading else b.text
+    question = QUESTION_LINE.match(b.raw) if b.heading else None
+    assert question or not b.heading  # a heading is relabelled only as a question line
+    text = question.group("text") if question else b.text
     text = ANSWER_MARK.sub("", DASH_LEAD.sub("", text, count=1), count=1)
     return Block(text, label=Label(who, kind="alternation"), raw=b.raw)
 
@@ -142,7 +145,7 @@ QA_ANNOUNCED = re.compile(
 
 def marked_answers(blocks_: list[Block], least: int = 2) -> list[tuple[int, int | None]]:
     """ "- 질문 …" then "▶ 답 …": a dash asks, an arrow or triangle answers."""
-    pairs = [
+    pairs: list[tuple[int, int | None]] = [
         (i, i + 1)
         for i, b in enumerate(blocks_[:-1])
         if not b.heading and DASH_LEAD.match(b.text) and ANSWER_MARK.match(blocks_[i + 1].text)
@@ -204,6 +207,7 @@ def alternate_unlabelled(turns_: list[RawTurn]) -> list[RawTurn]:
     if len(labelled) != 2 or labelled[1] != labelled[0] + 1:
         return turns_
     asker, answerer = turns_[labelled[0]], turns_[labelled[1]]
+    assert asker.label and answerer.label  # both are in `labelled`
     if asker.label.name == answerer.label.name or not asks_something(asker.paragraphs[0]):
         return turns_
     extra = answerer.paragraphs[1:]

@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from app.parse.documents import Person
 from app.text import CJK_CHAR, name_key, slugify
@@ -112,15 +112,20 @@ class Registry:
         return [s for s in self.shows if found & set(s.aliases)]
 
 
-E = TypeVar("E", Person, Show)
+class Named(Protocol):
+    name: str
+    aliases: list[str]
+
+
+E = TypeVar("E", bound=Named)
 
 
 def index_by_key(entries: list[E]) -> dict[str, list[E]]:
     """Folded name and aliases → the entries that carry them, in registry order."""
     out: dict[str, list[E]] = {}
-    for e in entries:
-        for key in dict.fromkeys(name_key(n) for n in [e.name, *e.aliases] if n):
-            out.setdefault(key, []).append(e)
+    for entry in entries:
+        for key in dict.fromkeys(name_key(n) for n in [entry.name, *entry.aliases] if n):
+            out.setdefault(key, []).append(entry)
     return out
 
 
@@ -143,7 +148,7 @@ def people_by_name_part(people: list[Person]) -> dict[str, set[str]]:
 
 
 @lru_cache(maxsize=256)
-def name_pattern(names: tuple[str, ...]) -> re.Pattern:
+def name_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for a whole registry: a page is scanned once, not once per alias.
     Latin names must stand as words ("Lex" is not in "Lexikon"); Chinese ones need not."""
     ordered = sorted({n for n in names if n}, key=len, reverse=True)

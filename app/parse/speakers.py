@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from app.parse.documents import Person
@@ -22,7 +23,7 @@ from app.parse.names import (
     role_of,
     without_honorific,
 )
-from app.parse.registry import Registry
+from app.parse.registry import Registry as Registry  # re-exported: callers import it here
 from app.text import BASIC_HAN, CJK_CHAR, HANGUL_SYLLABLES, HIRAGANA, KATAKANA, name_key, slugify
 
 NAME_IN_TEXT = re.compile(
@@ -83,7 +84,7 @@ class Context:
             )
         return None
 
-    def by_name_part(self, label: str, matches) -> Person | None:
+    def by_name_part(self, label: str, matches: Callable[[list[str], str], bool]) -> Person | None:
         """The one person whose name part `matches(part, label)`: registry people the page
         names first; German capitalises nouns, so the page's own capitalised pairs
         ("Bens Prognose") are only a fallback."""
