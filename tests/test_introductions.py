@@ -89,3 +89,19 @@ def test_a_transcript_host_introduces_himself(registry: Registry) -> None:
         "introduction",
     )
     assert [(role, p.name) for role, p in doc.participants] == [("host", "Jane Roe")]
+
+
+@pytest.mark.parametrize(
+    "announcement",
+    [
+        "Today I'm joined by John Doe.",
+        "With me is John Doe, who runs a lab.",
+        "We sit down with John Doe.",
+        "Welcome back to the show.",
+    ],
+)
+def test_a_page_with_a_second_voice_is_not_a_monologue(
+    registry: Registry, announcement: str
+) -> None:
+    text = MONOLOGUE.replace("and this is Tuesday.", f"and this is Tuesday. {announcement}")
+    assert [who for who, _ in speakers(text, registry)] == ["Jane Roe", None, None]

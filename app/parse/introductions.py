@@ -33,10 +33,11 @@ CJK_INTRO = re.compile(
 )
 # The page speaks of someone else taking part: then an introduction names one voice only.
 OTHERS = re.compile(
-    r"\b(?:my guests?|our guests?|joining me|joined by|with me (?:today|now|here)|"
-    r"conversations?|interview|talking (?:to|with)|speaks? (?:to|with)|"
+    r"\b(?:my guests?|our guests?|joining me|joined by|with me (?:today|now|here|is|are)|"
+    r"conversations?|interview|talking (?:to|with)|speak(?:s|ing)? (?:to|with)|chat(?:ting)? with|"
+    r"sits? down with|co-?hosts?|on the show today|today we have|welcome (?:back )?to the show|"
     r"mein(?:e)? Gast|Gespräch|Interview|invitée?s?|entretien|entrevista|invitado)\b|"
-    r"嘉宾|对话|对谈|访谈|采访|ゲスト|対談|インタビュー|게스트|인터뷰|대담|초대",
+    r"嘉宾|对话|对谈|访谈|采访|做客|连线|ゲスト|対談|インタビュー|게스트|인터뷰|대담|초대|모시고|모셨",
     re.I,
 )
 
