@@ -105,3 +105,23 @@ def test_a_page_with_a_second_voice_is_not_a_monologue(
 ) -> None:
     text = MONOLOGUE.replace("and this is Tuesday.", f"and this is Tuesday. {announcement}")
     assert [who for who, _ in speakers(text, registry)] == ["Jane Roe", None, None]
+
+
+def test_a_hosts_note_in_the_first_person_on_a_shows_page_is_the_hosts(
+    registry: Registry,
+) -> None:
+    text = (
+        "Dwarkesh Podcast: the episode page\n\n"
+        "Here is my conversation with Jane Roe, who runs a lab. We talk about scaling.\n\n"
+        "Jane explains that loss curves are predictable.\n"
+    )
+    assert speakers(text, registry) == [("Dwarkesh Patel", "introduction"), (None, "")]
+
+
+def test_a_site_name_glued_to_itself_is_read_once() -> None:
+    from app.parse.clean import clean
+
+    assert clean("Dwarkesh PodcastDwarkesh Podcast\n\nText.\n").paragraphs[0] == (
+        "Dwarkesh Podcast"
+    )
+    assert clean("byebye\n").paragraphs[0] == "byebye"

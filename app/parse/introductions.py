@@ -106,3 +106,23 @@ def by_introduction(
             how = "continuation" if j else "introduction"
             out.append(RawTurn(label, t.paragraphs, t.section, evidence=how))
     return out, name
+
+
+# A host's episode note in the first person: "Here is my conversation with Dario Amodei".
+HOST_NOTE = re.compile(
+    r"^(?:Here is|Here's|This is|In this episode,? I|Today,? I)\b.{0,40}?"
+    r"\bmy (?:conversation|interview|chat|talk|discussion) with\b",
+    re.I,
+)
+
+
+def by_host_note(turns_: list[RawTurn], host: str) -> tuple[list[RawTurn], bool]:
+    """On the page of a show with one host, an opening note in the first person about "my
+    conversation with …" is the host's (that passage only: what follows may be anyone's
+    summary)."""
+    for i, turn in enumerate(turns_[:2]):
+        if turn.label is None and HOST_NOTE.match(turn.paragraphs[0]):
+            note = RawTurn(Label(host, kind="introduction"), turn.paragraphs, turn.section)
+            note.evidence = "introduction"
+            return turns_[:i] + [note] + turns_[i + 1 :], True
+    return turns_, False

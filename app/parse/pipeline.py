@@ -23,6 +23,7 @@ from app.parse.documents import ParsedDocument, ParsedPassage, Person
 from app.parse.extract import extract
 from app.parse.induction import Labels, candidates, labels_of_page, labels_of_turns, sequence_of
 from app.parse.introductions import (
+    by_host_note,
     by_introduction,
     introduction_at,
     one_voice,
@@ -295,6 +296,10 @@ def speaking_turns(paragraphs: list[str], ctx: Context) -> tuple[list[str], list
         if who:
             role = role_introduced(ctx.text, who)
             labels = {who: (ctx.resolve(who)[0], role, "introduction")}
+    if not labels and (host := ctx.sole_host()):
+        raw, noted = by_host_note(raw, host.name)
+        if noted:
+            labels = {host.name: (host, "host", "introduction")}
     return paragraphs, raw, labels
 
 

@@ -64,6 +64,11 @@ class Context:
         hosts = hosts or [p for p in self.people if self.hosts_a_show(p)]
         return hosts[0] if hosts else None
 
+    def sole_host(self) -> Person | None:
+        """The one host of the shows the page names, when they have one between them."""
+        hosts = {h.slug: h for s in self.shows for h in map(self.registry.person, s.hosts) if h}
+        return next(iter(hosts.values())) if len(hosts) == 1 else None
+
     def hosts_a_show(self, person: Person) -> bool:
         return any(person.name in s.hosts for s in self.registry.shows)
 
