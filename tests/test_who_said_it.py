@@ -285,3 +285,18 @@ def test_a_chinese_label_nobody_introduces_stays_unexplained(registry):
         "这是为什么呢?\n\n问题:在手机市场,没有人用。\n\n其实还差得很远。\n"
     )
     assert {who for who, _ in speakers(text, registry)} <= {None, "问题"}
+
+
+def test_a_broadcast_anchor_introduces_herself_above_her_role_label(registry):
+    text = (
+        "인공지능 앵커와의 대화\n\n"
+        "안녕하십니까. 저는 사이버 공간에만 존재하는 AI 앵커 박하늘입니다.\n"
+        "오늘은 민경영 기자와 함께합니다.\n"
+        "【 기자 】\n반갑습니다. 어떻게 뉴스를 진행하시는 거죠?\n"
+        "【 AI 앵커 】\n네. 저는 영상 10시간 분량을 학습해 탄생했습니다.\n"
+        "【 기자 】\n평가는 어떤가요?\n"
+        "【 AI 앵커 】\n다양한 반응을 보여주셨는데요.\n"
+    )
+    found = speakers(text, registry)
+    assert found[0] == ("AI 앵커 박하늘", "introduction"), found
+    assert [who for who, _ in found[-4:]] == ["민경영", "AI 앵커 박하늘"] * 2, found

@@ -126,3 +126,32 @@ def by_host_note(turns_: list[RawTurn], host: str) -> tuple[list[RawTurn], bool]
             note.evidence = "introduction"
             return turns_[:i] + [note] + turns_[i + 1 :], True
     return turns_, False
+
+
+FIRST_PERSON = r"(?:I'm|I’m|I am|[Mm]y name is|Ich bin|Ich heiße|Je suis|Soy|Me llamo|我是|我叫|私は|僕は|저는)"
+
+
+def opening_of_labelled(turns_: list[RawTurn], names: dict[str, str]) -> list[RawTurn]:
+    """A labelled page whose opening, before the first label, is someone introducing
+    themselves by the name a label of the page stands for ("저는 … AI 앵커 김주하입니다"
+    above "【 AI 앵커 】"): that opening is theirs. `names`: label → the person's name."""
+    first = next((i for i, t in enumerate(turns_) if t.label is not None), len(turns_))
+    for i, turn in enumerate(turns_[: min(first, 2)]):
+        text = "\n".join(turn.paragraphs)[:OPENING]
+        for label, name in names.items():
+            said = rf"{FIRST_PERSON}[^.!?。！？\n]{{0,60}}?{re.escape(name)}(?:입니다|です|[,.，。!！\s]|$)"
+            if re.search(said, text):
+                mark = Label(label, kind="introduction")
+                return (
+                    turns_[:i]
+                    + [
+                        RawTurn(mark, t.paragraphs, t.section, evidence=how)
+                        for t, how in zip(
+                            turns_[i:first],
+                            ["introduction"] + ["continuation"] * first,
+                            strict=False,
+                        )
+                    ]
+                    + turns_[first:]
+                )
+    return turns_

@@ -27,6 +27,7 @@ from app.parse.introductions import (
     by_introduction,
     introduction_at,
     one_voice,
+    opening_of_labelled,
     role_introduced,
 )
 from app.parse.labels import split_at_labels
@@ -285,6 +286,8 @@ def speaking_turns(paragraphs: list[str], ctx: Context) -> tuple[list[str], list
             **{name: ctx.resolve(name) for name in (ASKER, ANSWERER) if name in inferred},
         }
     raw = alternate_unlabelled(turns(bl, set(labels)))
+    named = {n: p.name for n, (p, _, _) in labels.items() if p and not p.anonymous}
+    raw = opening_of_labelled(raw, named)
     if not labels:
         guest = ctx.main_guest()
         raw, who = speech_after_intro(raw, guest.name if guest else "")

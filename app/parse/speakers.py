@@ -289,6 +289,19 @@ class Context:
         near = rf"(?:{CHINESE_TITLE}){re.escape(label)}|{re.escape(label)}(?:{CHINESE_TITLE})"
         return Person(label, slug_of(label)) if re.search(near, self.text) else None
 
+    def role_with_name(self, label: str) -> Person | None:
+        """ "AI 앵커" on a page that writes "AI 앵커 김주하": a Korean broadcast names its
+        anchor or reporter by the role and then the name; the one name printed after
+        this label is who it is (as a role of that name: "AI 앵커 김주하")."""
+        if not KOREAN_ROLE_LABEL.search(label):
+            return None
+        after = rf"(?<![{HANGUL_SYLLABLES}]){re.escape(label)}\s([{HANGUL_SYLLABLES}]{{2,4}})(?=[^{HANGUL_SYLLABLES}]|이|입|$)"
+        names = set(re.findall(after, self.text))
+        if len(names) != 1:
+            return None
+        name = f"{label} {names.pop()}"
+        return Person(name, slug_of(name))
+
     def named_outright(self, name: str) -> Person | None:
         """A registry person, or a full name the page writes elsewhere too."""
         if " " not in name and not CJK_CHAR.search(name):
@@ -313,6 +326,8 @@ class Context:
         found = self.outlet_speaker(label)
         if found:
             return found, "interviewer", "label"
+        if found := self.role_with_name(label):
+            return found, "", "label"
         for found in map(self.named_outright, korean_names_in(label)):
             if found:  # "샘 올트먼 오픈AI 대표": the name before the organisation and title
                 return found, self.named_role(found), "label"
@@ -341,6 +356,7 @@ class Context:
 
 
 INITIALS = re.compile(r"^[A-ZÄÖÜ]{2,3}$")
+KOREAN_ROLE_LABEL = re.compile(r"(?:앵커|기자|캐스터|아나운서|진행자)$")
 # A guest addressed by honorific and surname in a question: "Herr Amodei, Sie waren …".
 ADDRESSED = re.compile(
     r"(?:^|\n)(?:Herr|Frau|Mr\.?|Mrs\.?|Ms\.?|Monsieur|Madame|M\.|Mme|Señor|Señora|Sr\.|Sra\.)"
