@@ -5,7 +5,9 @@ its opening sentences. The passage holding such an introduction is the speaker's
 (evidence "introduction"); where the page announces nobody else (no guest, no
 conversation, no interview) it is one voice throughout, and the passages after it
 continue the speaker. A name only counts in the shape of a name: two or three capitalised
-words, or, in Chinese, Japanese and Korean, a person the registry knows.
+words, or, in Chinese, Japanese and Korean, a person the registry knows. Also: a host's
+first-person episode note on a show's page, and the opening of a labelled page whose
+speaker introduces themselves by the name one of its labels stands for.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from app.parse.documents import ParsedPassage, Person
 from app.parse.labels import Label
 from app.parse.segment import RawTurn
+from app.parse.speakers import Context, person_for
 
 # Where an introduction may stand: the opening of the passage that holds it.
 OPENING = 400
@@ -155,3 +159,21 @@ def opening_of_labelled(turns_: list[RawTurn], names: dict[str, str]) -> list[Ra
                     + turns_[first:]
                 )
     return turns_
+
+
+def introduce_transcript(passages: list[ParsedPassage], ctx: Context) -> Person | None:
+    """A transcript without speaker marks whose opening says "I am Alan Stoga, your
+    host": that passage is his; the ones after it too when the page announces no one
+    else (a monologue)."""
+    found = introduction_at([p.text for p in passages], ctx.known, ctx.text)
+    if not found:
+        return None
+    at, name = found
+    who = person_for(name, ctx.resolve(name)[:2])
+    alone = one_voice(ctx.text)
+    for j, pas in enumerate(passages[at:]):
+        if j and not alone:
+            break
+        pas.speaker, pas.role = who, "turn"
+        pas.evidence = "continuation" if j else "introduction"
+    return who

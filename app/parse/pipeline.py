@@ -25,8 +25,7 @@ from app.parse.induction import Labels, candidates, labels_of_page, labels_of_tu
 from app.parse.introductions import (
     by_host_note,
     by_introduction,
-    introduction_at,
-    one_voice,
+    introduce_transcript,
     opening_of_labelled,
     role_introduced,
 )
@@ -161,7 +160,7 @@ def parse_transcript(name: str, data: bytes, fmt: str, registry: Registry) -> Pa
         for n, resolved in labels.items()
     }
     passages = transcript_passages(found.turns, people, labels)
-    if not labels and (who := introduce(passages, ctx)):
+    if not labels and (who := introduce_transcript(passages, ctx)):
         role = role_introduced(text, who.name)
         people, labels = {who.name: who}, {who.name: (who, role, "introduction")}
     doc = ParsedDocument(
@@ -202,24 +201,6 @@ def transcript_passages(
                 ParsedPassage(t.text, "turn", t.speaker, speaker, timestamp=t.start, evidence=how)
             )
     return out
-
-
-def introduce(passages: list[ParsedPassage], ctx: Context) -> Person | None:
-    """A transcript without speaker marks whose opening says "I am Alan Stoga, your
-    host": that passage is his; the ones after it too when the page announces no one
-    else (a monologue)."""
-    found = introduction_at([p.text for p in passages], ctx.known, ctx.text)
-    if not found:
-        return None
-    at, name = found
-    who = person_for(name, ctx.resolve(name)[:2])
-    alone = one_voice(ctx.text)
-    for j, pas in enumerate(passages[at:]):
-        if j and not alone:
-            break
-        pas.speaker, pas.role = who, "turn"
-        pas.evidence = "continuation" if j else "introduction"
-    return who
 
 
 def item_slug(title: str) -> str:
