@@ -29,6 +29,7 @@ from whoosh.matching.mcore import ListMatcher
 
 from app.search import query as parsing
 from app.search import whoosh_patches
+from app.search.analysis import STARTS, indexed_field
 from app.search.query import prepare
 
 
@@ -46,7 +47,9 @@ class Spelled(Q.Query):
         return hash(self.slots)
 
     def estimate_size(self, ixreader):  # orders whoosh's tree of matchers
-        return min(sum(ixreader.doc_frequency(f, t) for f, t, _ in o) for _, o in self.slots)
+        return min(
+            sum(ixreader.doc_frequency(indexed_field(f), t) for f, t, _ in o) for _, o in self.slots
+        )
 
     def matcher(self, searcher, context=None):
         found = spelled(searcher, self.slots)
@@ -57,13 +60,20 @@ class Spelled(Q.Query):
 
 
 def postings(searcher, field: str, term: str) -> dict[int, tuple[float, list[int]]]:
-    """docnum -> (BM25F score, positions) of a term, read posting by posting."""
+    """docnum -> (BM25F score, positions) of a term, read posting by posting; the STARTS
+    option reads `text` and places a word at its first character (app.search.analysis)."""
+    starts = field == STARTS
+    field = indexed_field(field)
     if (field, term) not in searcher.reader():
         return {}
     m = searcher.postings(field, term, weighting=searcher.weighting)
     out = {}
     while m.is_active():
-        out[m.id()] = (m.score(), list(m.value_as("positions")))
+        if starts:
+            places = [start for _, start, _ in m.value_as("characters")]
+        else:
+            places = list(m.value_as("positions"))
+        out[m.id()] = (m.score(), places)
         m.next()
     return out
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from app.search.analysis import (
     CJK_RUN,
     QUERY_LANGUAGES,
+    STARTS,
     fold_chars,
     grams,
     query_variants,
@@ -206,11 +207,13 @@ def exact_query(text: str, parsed: Parsed) -> Sequence | None:
 
 
 def gram_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
-    """Each Han, kana or hangul run as a run of bigrams at consecutive positions, and the
-    text's other words as words (quoted or not)."""
+    """Each Han, kana or hangul run as a run of bigrams at consecutive positions (each in
+    `grams`, or a word of `text` starting there: app.search.analysis), and the text's other
+    words as words (quoted or not)."""
     parts: list[Node] = []
     for run in CJK_RUN.findall(text):
-        parts.append(Sequence(tuple((at, ((GRAMS, g, False),)) for at, g in grams(run))))
+        slots = tuple((at, ((GRAMS, g, False), (STARTS, g, False))) for at, g in grams(run))
+        parts.append(Sequence(slots))
         parsed.terms.add("~" + fold_chars(run))
     rest = CJK_RUN.sub(" ", text).strip()
     if rest:

@@ -18,13 +18,14 @@ hand them to whoosh as a `Computed` matcher, which the block scorer reads direct
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from typing import NamedTuple
 
 from whoosh import matching
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
-from app.search.analysis import MARK
+from app.search.analysis import MARK, STARTS, indexed_field
 from app.search.matchers import leaf_scores, scorable, scores, stepped_scores
 
 TIER = 100.0  # above any BM25 sum of a query's words (the seeds' largest is about 30)
@@ -143,7 +144,8 @@ class Sequence(_Leaf):
 
     def estimate_size(self, ixreader):
         return min(
-            sum(ixreader.doc_frequency(f, t) for f, t, _ in slot.options) for slot in self.slots
+            sum(ixreader.doc_frequency(indexed_field(f), t) for f, t, _ in slot.options)
+            for slot in self.slots
         )
 
     def matcher(self, searcher, context=None):
@@ -178,19 +180,36 @@ def any_scores(m, only: dict | None) -> dict[int, float]:
     return scores(m, only) if scorable(m) else stepped_scores(m, only)
 
 
-def postings(m, only: dict | None) -> tuple[dict[int, float], dict[int, object], object]:
+def postings(
+    m, only: dict | None, starts: bool = False
+) -> tuple[dict[int, float], dict[int, object], object]:
     """Score and encoded positions per sub docnum of one term's matcher, and the decoder
-    (positions are decoded only for the passages that stay candidates)."""
+    (positions are decoded only for the passages that stay candidates). With `starts`, a
+    word's places are its first characters' offsets (the STARTS option)."""
     if type(m) is W3LeafMatcher and hasattr(m.scorer, "lengths"):
         values: dict[int, object] = {}
-        return leaf_scores(m, only, values), values, m.format.decode_positions
+        decode = first_chars(m.format) if starts else m.format.decode_positions
+        return leaf_scores(m, only, values), values, decode
     found, places = {}, {}
     while m.is_active():  # an inlined posting list: positions come decoded
         d = m.id()
         if only is None or d in only:
-            found[d], places[d] = m.score(), list(m.value_as("positions"))
+            found[d] = m.score()
+            if starts:
+                places[d] = [start for _, start, _ in m.value_as("characters")]
+            else:
+                places[d] = list(m.value_as("positions"))
         m.next()
     return found, places, list
+
+
+def first_chars(fmt) -> Callable[[bytes], list[int]]:
+    """A decoder of a `text` posting's values into its words' first characters."""
+
+    def decode(value: bytes) -> list[int]:
+        return [start for _, start, _ in fmt.decode_characters(value)]
+
+    return decode
 
 
 class Terms:
@@ -201,18 +220,18 @@ class Terms:
         self.searcher, self.reader, self.made = searcher, searcher.reader(), {}
 
     def matcher(self, field: str, term: str):
-        key = (field, term)
+        key = (indexed_field(field), term)
         m = self.made.get(key)
         if m is None:
             if key not in self.reader:
                 return None
-            m = self.made[key] = Q.Term(field, term).matcher(self.searcher)
+            m = self.made[key] = Q.Term(*key).matcher(self.searcher)
         else:
             m.reset()
         return m
 
     def frequency(self, slot: Slot) -> int:
-        return sum(self.reader.doc_frequency(f, t) for f, t, _ in slot.options)
+        return sum(self.reader.doc_frequency(indexed_field(f), t) for f, t, _ in slot.options)
 
 
 def sequence_scores(searcher, slots, only: dict | None, boost: float = 1.0) -> dict:
@@ -261,7 +280,7 @@ def read_slot(terms: Terms, slot: Slot, only) -> dict[int, list]:
         m = terms.matcher(field, term)
         if m is None:
             continue
-        found, values, decode = postings(m, only)
+        found, values, decode = postings(m, only, field == STARTS)
         for d, value in values.items():
             here.setdefault(d, []).append(
                 (decode, value, MARK + term if unmarked else None, found[d])
