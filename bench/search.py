@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from app.config import ROOT
 from app.search.analysis import CJK_RUN, grams, han_bigrams, han_words, split, terms
@@ -177,7 +178,7 @@ def chinese_phrase(text: str, rng) -> str:
 # ---------------------------------------------------------------- children
 
 
-def child_build(size: int, root: Path, db: Path | None) -> dict:
+def child_build(size: int, root: Path, db: Path) -> dict:
     from app.search.index import build_index
 
     base = seed_passages(db)
@@ -192,7 +193,7 @@ def child_build(size: int, root: Path, db: Path | None) -> dict:
     }
 
 
-def child_search(size: int, root: Path, db: Path | None) -> dict:
+def child_search(size: int, root: Path, db: Path) -> dict:
     from app.search.index import SearchIndex
     from app.search.query import prepare
     from app.search.run import collect, matching_ids, page_hits, search
@@ -253,8 +254,12 @@ def max_rss_mb() -> float:
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     try:
         status = Path("/proc/self/status").read_text()
-        own = int(re.search(r"^VmHWM:\s+(\d+)", status, re.M).group(1)) / 1024
-    except (OSError, AttributeError):
+    except OSError:
+        status = ""
+    peak = re.search(r"^VmHWM:\s+(\d+)", status, re.M)
+    if peak:
+        own = int(peak.group(1)) / 1024
+    else:
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return max(own, kids)
 
@@ -280,7 +285,7 @@ def run_child(step: str, size: int, root: Path, db: Path | None) -> dict:
 # ---------------------------------------------------------------- FTS5
 
 
-def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
+def fts5_compare(size: int, root: Path, db: Path) -> dict:
     """FTS5 over the same tokens: same hit sets (non-phrase and phrase) and latency ratio."""
     from app.search.index import SearchIndex
     from app.search.query import prepare
@@ -309,7 +314,8 @@ def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
     )
     con.commit()
     start = time.perf_counter()
-    index, report = SearchIndex(root), {"mismatches": [], "latency": {}, "checked": 0}
+    index = SearchIndex(root)
+    report: dict[str, Any] = {"mismatches": [], "latency": {}, "checked": 0}
     ids = id_table(index)
     report["load_seconds"] = start - loading
     for kind, items in queries(base, size).items():
@@ -355,7 +361,9 @@ def fts_query(parsed) -> tuple[str, str, list]:
 
     match = " AND ".join(fts_match(q) for q in parsed.must)
     words_out = [
-        n for n in parsed.must_not if not isinstance(n, (DayRange, Term)) or n.field == "text"
+        n
+        for n in parsed.must_not
+        if not isinstance(n, DayRange) and (not isinstance(n, Term) or n.field == "text")
     ]
     if words_out:  # -word: the bench's only exclusions (filters are not excluded here)
         match = f"({match}) NOT (" + " OR ".join(fts_match(n) for n in words_out) + ")"
@@ -397,7 +405,7 @@ def fts_match(q) -> str:
 # ---------------------------------------------------------------- jieba vs bigrams
 
 
-def zh_quotes(db: Path | None = None, seed: int = 5) -> dict:
+def zh_quotes(db: Path, seed: int = 5) -> dict:
     """Share of Chinese quotes found as a phrase, with jieba and with bigrams: clauses between
     punctuation (what people quote) and random substrings (what people half remember)."""
     rng = random.Random(seed)
@@ -526,8 +534,8 @@ def summary(figures: list[dict]) -> None:
             rows.setdefault(name, []).append(cell)
     print("\n| measure | " + " | ".join(f"{f['size']:,} passages" for f in figures) + " |")
     print("| --- |" + " --- |" * len(figures))
-    for name, cells in rows.items():
-        print(f"| {name} | " + " | ".join(cells) + " |")
+    for name, row in rows.items():
+        print(f"| {name} | " + " | ".join(row) + " |")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from itertools import islice
@@ -78,12 +78,12 @@ class Expansions:
     """The words prefixes may still stand for, per segment reader (whoosh searches each
     segment with its own reader, and each must get its share)."""
 
-    def __init__(self, total: int | None = None):
+    def __init__(self, total: int | None = None) -> None:
         self.total = MAX_EXPANSIONS if total is None else total
         self.left: dict[int, int] = {}
         self.cut = False
 
-    def take(self, reader: Any, words: Any) -> list[Any]:
+    def take(self, reader: Any, words: Iterable[bytes]) -> list[bytes]:
         left = self.left.get(id(reader), self.total)
         taken = list(islice(words, left + 1))
         if len(taken) > left:
@@ -97,9 +97,9 @@ class BoundedPrefix(Q.Prefix):
     Expansions: the budget bounds the work whoosh does inside its matchers, where no
     clock can stop it (two dozen prefixes under an AND took seconds building them)."""
 
-    def __init__(self, fieldname: str, text: str, expansions: Expansions):
+    def __init__(self, fieldname: str, text: str, expansions: Expansions) -> None:
         super().__init__(fieldname, text)
         self.expansions = expansions
 
-    def _btexts(self, ixreader: Any) -> list[Any]:
+    def _btexts(self, ixreader: Any) -> list[bytes]:
         return self.expansions.take(ixreader, super()._btexts(ixreader))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from heapq import heappush, heapreplace, nlargest
 from itertools import compress
 from math import exp
@@ -38,6 +38,9 @@ from whoosh.util import make_binary_tree
 from app.search.budget import CHECK_EVERY, TimeUp, check_clock
 from app.search.postings import field_lengths
 
+# The sub docnums of a segment to read, as the keys of a mapping (None: all of them).
+# whoosh has no types: its searchers, readers, matchers and queries are Any here.
+Only = Mapping[int, object] | None
 # Passages per window of a segment for queries that match many (see TopAndAll._windows)
 FIRST_WINDOW, LAST_WINDOW = 2048, 16384
 MAX_TABLED = 2.0  # frequencies whose BM25 factors are tabled per passage (see `factors`)
@@ -51,7 +54,7 @@ class BM25(scoring.BM25F):
     Profiled at 100k passages, 45% of a common word's search went to per-document length
     lookups in the column file; the list also lets TopAndAll score whole blocks."""
 
-    def scorer(self, searcher, fieldname, text, qf=1):
+    def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: int = 1) -> Any:
         scorer = super().scorer(searcher, fieldname, text, qf)
         if isinstance(scorer, scoring.BM25FScorer):
             reader = searcher.reader()
@@ -64,7 +67,7 @@ class BM25(scoring.BM25F):
         return scorer
 
 
-def factors(s, tf: float) -> array | None:
+def factors(s: Any, tf: float) -> array[float] | None:
     """Per docnum, BM25's factor for a word that occurs `tf` times, (tf * (K1 + 1)) / (tf
     + K1 * ((1 - B) + B * length / avgfl)): the word's score there is idf times it, the
     very float whoosh computes. Most postings occur 1 to MAX_TABLED times, so a block is
@@ -72,18 +75,19 @@ def factors(s, tf: float) -> array | None:
     frequency and parameters (None for rarer frequencies: those use the formula)."""
     if tf > MAX_TABLED or tf != int(tf):
         return None  # read by the formula
-    cache = s.tables
+    cache: dict[tuple[float, ...], array[float]] = s.tables
     key = (tf, s.avgfl, s.B, s.K1)
-    if key not in cache:
+    table = cache.get(key)
+    if table is None:
         K1p, norm, B, K1, avgfl = s.K1 + 1, 1 - s.B, s.B, s.K1, s.avgfl
-        cache[key] = array(
+        table = cache[key] = array(
             "d", [(tf * K1p) / (tf + K1 * (norm + B * n / avgfl)) for n in s.lengths]
         )
-    return cache[key]
+    return table
 
 
 def leaf_scores(
-    m: W3LeafMatcher, only: dict | None = None, positions: dict | None = None
+    m: W3LeafMatcher, only: Only = None, positions: dict[int, bytes] | None = None
 ) -> dict[int, float]:
     """Sub docnum -> score of a word's postings (only those in `only`, when given), a block
     at a time; blocks that hold none of `only` are not even decoded. With `positions`, the
@@ -116,9 +120,9 @@ def leaf_scores(
                 m._read_values()
             values = m._values[m._i :]
             positions.update(zip(ids, values if keep is None else compress(values, keep)))
-        if tables is not None and m._weights is None and m._data[1] is None:  # all once
-            table = factors(s, 1.0)
-            out.update(zip(ids, map(idf.__mul__, map(table.__getitem__, ids))))
+        ones = factors(s, 1.0) if tables is not None else None
+        if ones is not None and m._weights is None and m._data[1] is None:  # all once
+            out.update(zip(ids, map(idf.__mul__, map(ones.__getitem__, ids))))
             m._next_block()
             continue
         if m._weights is None:
@@ -126,11 +130,12 @@ def leaf_scores(
         weights = m._weights[m._i :]
         if keep is not None:
             weights = list(compress(weights, keep))
-        rest = zip(ids, weights)
+        rest: Iterable[tuple[int, float]] = zip(ids, weights)
         if tables is not None:  # the postings of frequency 1 and 2 from their tables
             for tf in (1.0, 2.0):
                 these = list(compress(ids, map(tf.__eq__, weights)))
                 table = factors(s, tf)
+                assert table is not None  # 1 and 2 are tabled
                 out.update(zip(these, map(idf.__mul__, map(table.__getitem__, these))))
             rest = compress(zip(ids, weights), map(MAX_TABLED.__lt__, weights))
         # whoosh.scoring.bm25, operation for operation: equal scores keep equal ranks
@@ -156,7 +161,7 @@ def meet(a: dict[int, float], b: dict[int, float]) -> dict[int, float]:
     return dict(zip(both, map(add, map(a.__getitem__, both), map(b.__getitem__, both))))
 
 
-def phrase_scores(m: PhraseMatcher, only: dict | None = None) -> dict[int, float]:
+def phrase_scores(m: PhraseMatcher, only: Only = None) -> dict[int, float]:
     """Sub docnum -> score of a phrase. Its words are read rarest first, each only in the
     blocks that can hold a remaining candidate, and after each word the candidates whose
     positions no longer line up are dropped (so common words are read for few passages)."""
@@ -164,13 +169,14 @@ def phrase_scores(m: PhraseMatcher, only: dict | None = None) -> dict[int, float
     first = m.rarest[0]
     m.ms[first].reset()  # a matcher stands on its first match once built: start over
     values: dict[int, bytes] = {}
+    found: Mapping[int, object]  # the candidates: scored, then with where they start
     found = scored[first] = leaf_scores(m.ms[first], only, values)
-    starts: dict[int, set] = {}
+    starts: dict[int, set[int]] = {}
     for k in m.rarest[1:]:
         m.ms[k].reset()
         here: dict[int, bytes] = {}
         scored[k] = leaf_scores(m.ms[k], found, here)
-        kept = {}
+        kept: dict[int, set[int]] = {}
         for d, value in here.items():
             at = starts[d] if starts else {p - first for p in decode(values[d])}
             at = at.intersection([p - k for p in decode(value)])
@@ -190,10 +196,12 @@ def tree_sum(values: list[float]) -> float:
     return tree_sum(values[:half]) + tree_sum(values[half:])
 
 
-def stepped_scores(m, only: dict | None = None, score: float | None = None) -> dict[int, float]:
+def stepped_scores(
+    m: matching.Matcher, only: Only = None, score: float | None = None
+) -> dict[int, float]:
     """The same for any other matcher, one posting at a time (inlined single postings,
     filters; `score` replaces the matcher's own)."""
-    out = {}
+    out: dict[int, float] = {}
     while m.is_active():
         if only is None or m.id() in only:
             out[m.id()] = m.score() if score is None else score
@@ -201,7 +209,7 @@ def stepped_scores(m, only: dict | None = None, score: float | None = None) -> d
     return out
 
 
-def size(m) -> float:
+def size(m: matching.Matcher) -> float:
     """A matcher's relative number of matches, from idf (rarer words have larger idf)."""
     if type(m) is PhraseMatcher:
         return min(exp(-w.scorer.idf) for w in m.ms)
@@ -219,7 +227,7 @@ def size(m) -> float:
     return exp(-getattr(scorer, "idf", 0.0))
 
 
-def scorable(m) -> bool:
+def scorable(m: matching.Matcher) -> bool:
     """Whether `scores` can take this matcher: words and phrases under AND, OR and NOT."""
     kind = type(m)
     if hasattr(m, "all_scores"):  # app.search.sequences: computed at once
@@ -237,14 +245,15 @@ def scorable(m) -> bool:
     )
 
 
-def scores(m, only: dict | None = None) -> dict[int, float]:
+def scores(m: matching.Matcher, only: Only = None) -> dict[int, float]:
     """Sub docnum -> score of every match of a `scorable` matcher, with whoosh's scores
     (a sum over the words a passage has). Phrases and other queries go through whoosh's
     own matchers instead."""
     check_clock()  # each node of a large OR of prefix words is a place to stop
     kind = type(m)
     if hasattr(m, "all_scores"):
-        return m.all_scores(only)
+        found: dict[int, float] = m.all_scores(only)
+        return found
     if kind is PhraseMatcher:
         return phrase_scores(m, only)
     # before asking whether a union is active: that would ask its computed parts, which
@@ -283,19 +292,21 @@ class TopAndAll(collectors.TopCollector):
     so scoring every match costs no more, and counting facets from a list of docnums is 10x
     cheaper than whoosh's groupedby, which reads a column file per document."""
 
-    def __init__(self, limit, allow: bytearray | None, everything: bool = False, **kwargs):
+    def __init__(
+        self, limit: int, allow: bytearray | None, everything: bool = False, **kwargs: Any
+    ) -> None:
         """`allow`: 1 for each docnum that passes the filters (None: no filters);
         `everything`: the query is the filters alone (every allowed passage, score 0)."""
         super().__init__(limit=limit, usequality=False, replace=0, **kwargs)
         self.allow, self.everything = allow, everything
 
-    def prepare(self, top_searcher, q, context):
+    def prepare(self, top_searcher: Any, q: Q.Query, context: Any) -> None:
         super().prepare(top_searcher, q, context)
-        self.docnums = []
+        self.docnums: list[int] = []
         self.timed_out, self.expansions_cut, self._seen = False, False, 0
         self.searched = 0  # passages of the segments read to the end (a share of the archive)
 
-    def collect(self, sub_docnum):
+    def collect(self, sub_docnum: int) -> Any:
         self._seen += 1
         if self._seen % CHECK_EVERY == 0:
             check_clock()
@@ -305,7 +316,7 @@ class TopAndAll(collectors.TopCollector):
             self.docnums.append(docnum)
             return super().collect(sub_docnum)
 
-    def collect_matches(self):
+    def collect_matches(self) -> None:
         """One segment's matches; past the search's deadline (app.search.budget), what was
         found so far stays and the rest is skipped. `searched` counts the passages read."""
         if self.timed_out:
@@ -320,7 +331,7 @@ class TopAndAll(collectors.TopCollector):
         finally:
             self.searched += self._reached
 
-    def _collect_matches(self):
+    def _collect_matches(self) -> None:
         if self.everything:
             size = self.subsearcher.doc_count_all()
             part = self.allow[self.offset : self.offset + size] if self.allow else None
@@ -329,7 +340,8 @@ class TopAndAll(collectors.TopCollector):
             self.total = len(self.docnums)
             return
         if not scorable(self.matcher):
-            return super().collect_matches()
+            super().collect_matches()
+            return
         for window, matcher in self._windows():
             found = scores(matcher, self._candidates(window))
             ids = sorted(found)
@@ -358,7 +370,7 @@ class TopAndAll(collectors.TopCollector):
             )
             lo, width = hi, min(2 * width, LAST_WINDOW)
 
-    def _candidates(self, window: range) -> dict | None:
+    def _candidates(self, window: range) -> dict[int, None] | None:
         """The sub docnums to score in a window of this segment: None for all of them, or
         the allowed ones when the filters leave few (under 10%: the words' postings are
         then scored only there; speaker:x KI: 40 ms -> 5)."""
@@ -371,14 +383,14 @@ class TopAndAll(collectors.TopCollector):
             return None
         return dict.fromkeys(compress(window, part))
 
-    def _keep(self, ids, scores) -> None:
+    def _keep(self, ids: list[int], scores: list[float]) -> None:
         offset, allow, items = self.offset, self.allow, self.items
         docnums = list(map(offset.__add__, ids))
         if allow is not None:
             keep = list(map(allow.__getitem__, docnums))
             docnums, scores = list(compress(docnums, keep)), list(compress(scores, keep))
         self.docnums += docnums
-        pairs = zip(scores, docnums)
+        pairs: Iterable[tuple[float, int]] = zip(scores, docnums)
         if len(scores) > self.limit:  # only those that can reach the top go through the heap
             least = nlargest(self.limit, scores)[-1]
             pairs = compress(pairs, map(least.__le__, scores))
@@ -406,7 +418,7 @@ class AnyOf(Q.Or):
 class Phrase(Q.Phrase):
     """An exact phrase (slop 1) matched by comparing integer positions."""
 
-    def matcher(self, searcher, context=None):
+    def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
         if self.slop != 1:
             return super().matcher(searcher, context)
         reader, field = searcher.reader(), searcher.schema[self.fieldname]
@@ -428,31 +440,31 @@ class PhraseMatcher(matching.WrappingMatcher):
     first match once built): TopAndAll resets the words and runs `phrase_scores` instead,
     and a stepped search for a phrase that matches nothing would cost a whole pass."""
 
-    def __init__(self, ms, rarest):
+    def __init__(self, ms: list[matching.Matcher], rarest: list[int]) -> None:
         self.ms, self.rarest = ms, rarest
         isect = make_binary_tree(matching.IntersectionMatcher, [ms[k] for k in rarest])
         super().__init__(isect)
         self._started = False
 
-    def copy(self):
+    def copy(self) -> PhraseMatcher:
         return self.__class__([m.copy() for m in self.ms], self.rarest)
 
-    def _replacement(self, newchild):
+    def _replacement(self, newchild: matching.Matcher) -> PhraseMatcher:
         return self
 
-    def replace(self, minquality=0):
+    def replace(self, minquality: float = 0) -> matching.Matcher:
         return self if self.is_active() else matching.NullMatcher()
 
-    def supports_block_quality(self):
+    def supports_block_quality(self) -> bool:
         return False
 
-    def _start(self):
+    def _start(self) -> None:
         if not self._started:
             self._started = True
             self._find_next()
 
     def _adjacent(self) -> bool:
-        starts = None
+        starts: set[int] | None = None
         for k in self.rarest:
             shifted = {p - k for p in self.ms[k].value_as("positions")}
             starts = shifted if starts is None else starts & shifted
@@ -460,38 +472,40 @@ class PhraseMatcher(matching.WrappingMatcher):
                 return False
         return True
 
-    def _find_next(self):
+    def _find_next(self) -> None:
         child = self.child
         while child.is_active() and not self._adjacent():
             child.next()
 
-    def is_active(self):
+    def is_active(self) -> bool:
         self._start()
-        return self.child.is_active()
+        return bool(self.child.is_active())
 
-    def id(self):
+    def id(self) -> int:
         self._start()
-        return self.child.id()
+        docnum: int = self.child.id()
+        return docnum
 
-    def score(self):  # summed in phrase order, as whoosh's Phrase does
+    def score(self) -> float:  # summed in phrase order, as whoosh's Phrase does
         self._start()
         return tree_sum([m.score() for m in self.ms])
 
-    def weight(self):
+    def weight(self) -> float:
         self._start()
-        return self.child.weight()
+        weight: float = self.child.weight()
+        return weight
 
-    def next(self):
+    def next(self) -> None:
         self._start()
         self.child.next()
         self._find_next()
 
-    def skip_to(self, id):
+    def skip_to(self, id: int) -> None:
         self._start()
         self.child.skip_to(id)
         self._find_next()
 
-    def all_ids(self):
+    def all_ids(self) -> Iterator[int]:
         while self.is_active():
             yield self.id()
             self.next()
