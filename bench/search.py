@@ -352,7 +352,7 @@ def matching_docnums(index, q: str) -> list[int]:
     parsed = prepare(q)
     if not (parsed.must or parsed.filters):
         return []
-    return collect(index, index.searcher(), parsed, 1).docnums
+    return collect(index, index.searcher(), parsed, 1, whole=True).docnums
 
 
 def fts_query(parsed) -> tuple[str, str, list]:

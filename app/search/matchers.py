@@ -40,7 +40,7 @@ from app.search.postings import field_lengths
 
 # The sub docnums of a segment to read, as the keys of a mapping (None: all of them).
 # whoosh has no types: its searchers, readers, matchers and queries are Any here.
-Only = Mapping[int, object] | None
+Only = Mapping[int, object] | range | None  # a range: a window of docnums (see _windows)
 # Passages per window of a segment for queries that match many (see TopAndAll._windows)
 FIRST_WINDOW, LAST_WINDOW = 2048, 16384
 MAX_TABLED = 2.0  # frequencies whose BM25 factors are tabled per passage (see `factors`)
@@ -97,7 +97,8 @@ def leaf_scores(
     idf, avgfl, B, K1, lengths = s.idf, s.avgfl, s.B, s.K1, s.lengths
     tables = getattr(s, "tables", None)
     K1p, norm = K1 + 1, 1 - B
-    wanted = sorted(only) if only is not None else None
+    wanted = None if only is None else only if isinstance(only, range) else sorted(only)
+    window = only if isinstance(only, range) else None
     out: dict[int, float] = {}
     j = 0
     while m.is_active():
@@ -113,6 +114,8 @@ def leaf_scores(
             m._read_ids()
         ids = m._ids[m._i :]
         keep = None if only is None else list(map(only.__contains__, ids))
+        if window is not None and ids and window.start <= ids[0] and ids[-1] < window.stop:
+            keep = None  # the block lies inside the window
         if keep is not None:
             ids = list(compress(ids, keep))
         if positions is not None:
@@ -358,7 +361,7 @@ class TopAndAll(collectors.TopCollector):
         passages; the small first window finds a first page soon). Each window gets a
         matcher of its own (the leaf matchers of the last one stand past its end)."""
         size = self.subsearcher.doc_count_all()
-        many = size > FIRST_WINDOW
+        many = size > 2 * FIRST_WINDOW
         if many and self.q.estimate_size(self.subsearcher.reader()) < FIRST_WINDOW // 2:
             many = False
         lo, width = 0, FIRST_WINDOW if many else size
@@ -370,14 +373,14 @@ class TopAndAll(collectors.TopCollector):
             )
             lo, width = hi, min(2 * width, LAST_WINDOW)
 
-    def _candidates(self, window: range) -> dict[int, None] | None:
+    def _candidates(self, window: range) -> Only:
         """The sub docnums to score in a window of this segment: None for all of them, or
         the allowed ones when the filters leave few (under 10%: the words' postings are
         then scored only there; speaker:x KI: 40 ms -> 5)."""
         size = self.subsearcher.doc_count_all()
         whole = window.start == 0 and window.stop == size
         if self.allow is None:
-            return None if whole else dict.fromkeys(window)
+            return None if whole else window
         part = self.allow[self.offset + window.start : self.offset + window.stop]
         if whole and part.count(1) * 10 >= size:
             return None

@@ -245,7 +245,12 @@ def column_check(node: Node) -> ColumnCheck | None:
 
 
 def collect(
-    index: SearchIndex, searcher: Searcher, parsed: Parsed, limit: int, page: int | None = None
+    index: SearchIndex,
+    searcher: Searcher,
+    parsed: Parsed,
+    limit: int,
+    page: int | None = None,
+    whole: bool = False,
 ) -> TopAndAll:
     """Run the query. Filters on a column (speaker and interview slugs, language, kind,
     dates), kept or excluded, are checked against masks of the column values (one byte per
@@ -270,7 +275,9 @@ def collect(
     query = Q.NullQuery() if everything else whoosh_query(parsed, rest, must_not, expansions)
     # the time budget stops a search only once it has its page (`page`: the hits it shows)
     wanted = limit if page is None else page
-    clock = start_clock(enough=lambda: len(getattr(collector, "docnums", ())) >= wanted)
+    # `whole`: every match, however long it takes (checks against another engine)
+    seconds = float("inf") if whole else None
+    clock = start_clock(seconds, lambda: len(getattr(collector, "docnums", ())) >= wanted)
     try:
         searcher.search_with_collector(query, collector)
     except TimeUp:  # while whoosh built a matcher: what was collected stays
@@ -302,7 +309,7 @@ def matching_ids(index: SearchIndex, q: str, **filters: Any) -> set[str]:
     parsed = prepare(q, **filters, langs=stemmers(index, searcher))
     if searcher is None or not (parsed.must or parsed.filters):
         return set()
-    docnums = collect(index, searcher, parsed, 1).docnums
+    docnums = collect(index, searcher, parsed, 1, whole=True).docnums
     return {searcher.stored_fields(n)["id"] for n in docnums}
 
 

@@ -271,7 +271,7 @@ def postings(
     word's places are its first characters' offsets (the STARTS option)."""
     if type(m) is W3LeafMatcher and hasattr(m.scorer, "lengths"):
         values: dict[int, bytes] = {}
-        decode = first_chars(m.format) if starts else m.format.decode_positions
+        decode = m.format.decode_starts if starts else m.format.decode_positions
         return leaf_scores(m, only, values), values, decode
     found: dict[int, float] = {}
     places: dict[int, list[int]] = {}
@@ -285,15 +285,6 @@ def postings(
                 places[d] = list(m.value_as("positions"))
         m.next()
     return found, places, list
-
-
-def first_chars(fmt: Any) -> Callable[[bytes], list[int]]:
-    """A decoder of a `text` posting's values into its words' first characters."""
-
-    def decode(value: bytes) -> list[int]:
-        return [start for _, start, _ in fmt.decode_characters(value)]
-
-    return decode
 
 
 # One option of a slot in one passage: (decoder, encoded positions, the mark term whose
