@@ -354,16 +354,17 @@ class TopAndAll(collectors.TopCollector):
 
     def _windows(self) -> Iterator[tuple[range, Any]]:
         """(range of sub docnums, matcher) to score one after the other. A segment is read
-        in windows when the query may match many of its passages (whoosh's estimate: four
-        first windows or more), FIRST_WINDOW passages and then twice as many each time, up
-        to LAST_WINDOW: the time budget can then stop it after a window, with the windows
-        before it complete (a search is scored a segment at a time, and an OR of common
-        words took 0.4 s for one segment of 50,000 passages; the small first window finds
-        a first page soon). Each window gets a matcher of its own (the leaf matchers of
-        the last one stand past its end)."""
+        in windows when the query may match many of its passages (whoosh's estimate: half
+        the segment, or four first windows), FIRST_WINDOW passages and then twice as many
+        each time, up to LAST_WINDOW: the time budget can then stop it after a window,
+        with the windows before it complete (a search is scored a segment at a time, and
+        an OR of common words took 0.4 s for one segment of 50,000 passages; the small
+        first window finds a first page soon). Each window gets a matcher of its own (the
+        leaf matchers of the last one stand past its end)."""
         size = self.subsearcher.doc_count_all()
         many = size > 2 * FIRST_WINDOW  # a window costs a matcher: only where it may pay
-        if many and self.q.estimate_size(self.subsearcher.reader()) < 4 * FIRST_WINDOW:
+        least = min(4 * FIRST_WINDOW, size // 2)
+        if many and self.q.estimate_size(self.subsearcher.reader()) < least:
             many = False
         lo, width = 0, FIRST_WINDOW if many else size
         while lo < size:
