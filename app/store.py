@@ -28,7 +28,6 @@ from app.models import (
     loads,
 )
 from app.parse.documents import ParsedDocument, Person
-from app.passage_ids import passage_ids
 from app.redirects import OldPassage, Redirect
 from app.search.entry import IndexEntry
 from app.text import slugify
@@ -170,7 +169,9 @@ def upsert_interview(session: Session, doc: ParsedDocument) -> Interview:
     return row
 
 
-def save_document(session: Session, doc: ParsedDocument) -> Document:
+def save_document(session: Session, doc: ParsedDocument, ids: list[str]) -> Document:
+    """The document and its passages; `ids` are its passages' ids (app.passage_ids, hashed
+    once by the ingest for its redirect plan and carried here)."""
     interview = upsert_interview(session, doc)
     speakers = {p.slug: upsert_speaker(session, p) for _, p in doc.participants}
     for pas in doc.passages:
@@ -198,7 +199,8 @@ def save_document(session: Session, doc: ParsedDocument) -> Document:
     )
     session.add(row)
     session.flush()
-    ids = passage_ids(doc.key, [p.text for p in doc.passages])
+    if len(ids) != len(doc.passages):
+        raise ValueError(f"{doc.key}: {len(ids)} ids for {len(doc.passages)} passages")
     for n, (pid, pas) in enumerate(zip(ids, doc.passages)):
         session.add(
             Passage(
@@ -263,10 +265,13 @@ def save_redirects(session: Session, redirects: list[Redirect], new_ids: list[st
     session.flush()
 
 
-def replace_file(session: Session, source_file: str, docs: list[ParsedDocument]) -> None:
+def replace_file(
+    session: Session, source_file: str, docs: list[ParsedDocument], ids: dict[str, list[str]]
+) -> None:
+    """The file's documents in place of its old ones; `ids`: document key -> passage ids."""
     remove_file(session, source_file)
     for doc in docs:
-        save_document(session, doc)
+        save_document(session, doc, ids[doc.key])
     session.flush()
 
 

@@ -17,15 +17,25 @@ TABLE = re.compile(r"\b(?:FROM|JOIN)\s+\"?(\w+)", re.I)
 @dataclass
 class Costs:
     statements: list[str] = field(default_factory=list)  # SELECTs, in order
-    rows: int = 0  # rows fetched by them
+    fetched: list[int] = field(default_factory=list)  # rows fetched by each of them
+    cursors: dict[int, int] = field(default_factory=dict)  # id(cursor) -> its statement
+
+    @property
+    def rows(self) -> int:
+        return sum(self.fetched)
 
     def reads_of(self, table: str) -> int:
         """How many statements read this table."""
         return sum(table in TABLE.findall(s) for s in self.statements)
 
+    def rows_of(self, fragment: str) -> int:
+        """Rows fetched by the statements that contain this fragment ("passage.text")."""
+        return sum(n for s, n in zip(self.statements, self.fetched) if fragment in s)
+
     def reset(self) -> None:
         self.statements.clear()
-        self.rows = 0
+        self.fetched.clear()
+        self.cursors.clear()
 
 
 @contextmanager
@@ -38,10 +48,14 @@ def costs(engine: Engine) -> Iterator[Costs]:
 
     def on_execute(conn, cursor, statement, parameters, context, executemany) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
+            found.cursors[id(cursor)] = len(found.statements)
             found.statements.append(statement)
+            found.fetched.append(0)
 
     def count_row(cursor, row):
-        found.rows += 1
+        at = found.cursors.get(id(cursor))
+        if at is not None and at < len(found.fetched):
+            found.fetched[at] += 1
         return row
 
     def on_connect(dbapi_connection, record) -> None:

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from app import store
 from app.config import Settings, settings_for
 from app.parse.documents import ParsedDocument, ParsedPassage, Person
+from app.passage_ids import passage_ids
 from app.web.app import create_app
 
 HOST = Person("Anna Berger", "anna-berger")
@@ -47,7 +48,9 @@ def store_archive(db: Path, count: int) -> Settings:
     engine = store.write_engine(db)
     with Session(engine) as session:
         for n in range(count):
-            store.replace_file(session, f"i{n:04d}.txt", [interview(n)])
+            doc = interview(n)
+            ids = passage_ids(doc.key, [p.text for p in doc.passages])
+            store.replace_file(session, doc.source_file, [doc], {doc.key: ids})
         store.refresh_interviews(session)
         store.set_meta(session, "content_version", "1")
         session.commit()

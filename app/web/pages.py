@@ -214,8 +214,18 @@ def interview(
 
 
 @router.get("/interviews/{slug}/compare", response_class=HTMLResponse)
-def compare_versions(request: Request, session: SessionDep, slug: str, a: str = "", b: str = ""):
-    found = compare.get_compare(session, slug=slug, a=a, b=b)
+def compare_versions(
+    request: Request,
+    session: SessionDep,
+    slug: str,
+    a: str = "",
+    b: str = "",
+    page: str = "1",
+    at: str = "",
+):
+    found = compare.get_compare(
+        session, slug=slug, a=capped(a), b=capped(b), part=capped(page), at=capped(at)
+    )
     if found is None:
         return not_found(request)
     return render(request, "compare.html", page=found)
