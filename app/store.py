@@ -56,11 +56,20 @@ def write_engine(db_path: Path):
     return engine
 
 
+READERS = 64  # connections a server process may open beyond the 5 it keeps
+
+
 def read_engine(db_path: Path):
     """Read-only: the server never writes, and cannot create an empty archive by mistake."""
     engine = create_engine(
         f"sqlite:///file:{db_path}?mode=ro&uri=true",
         connect_args={"timeout": 30, "check_same_thread": False},
+        # a connection for every thread that may ask for one: routes run in a pool of 40
+        # threads (anyio's default), and each request's session holds its connection
+        # until the answer is sent; with SQLAlchemy's 5 + 10 the 16th reader waited up to
+        # 30 s and then failed. Read-only SQLite connections are cheap; 5 stay open.
+        pool_size=5,
+        max_overflow=READERS,
     )
 
     @event.listens_for(engine, "connect")
