@@ -29,7 +29,8 @@ def test_search_requests_read_the_names_once(archive):
         first = client.get(SEARCHES[0])
         assert first.status_code == 200
         cold = len(spent.statements)
-        assert 1 <= sum(spent.reads_of(t) for t in NAME_TABLES) <= 4, spent.statements
+        # once: names, titles, counts (it read them 14 times on every search)
+        assert 1 <= sum(spent.reads_of(t) for t in NAME_TABLES) <= 6, spent.statements
         for url in SEARCHES[1:]:
             spent.reset()
             # an If-None-Match that never matches: the page is built every time
@@ -37,7 +38,7 @@ def test_search_requests_read_the_names_once(archive):
             assert sum(spent.reads_of(t) for t in NAME_TABLES) == 0, (url, spent.statements)
             # the ETag's two facts, the content version, the hits' presence: 4 (was 20)
             assert len(spent.statements) <= 5, (url, spent.statements)
-    assert cold <= 12
+    assert cold <= 16  # the catalog's ten, once per content version
 
 
 def test_the_names_follow_a_new_content_version(tmp_path, archive):

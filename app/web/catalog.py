@@ -1,11 +1,14 @@
-"""What the archive's names are: speakers, interviews, languages, kinds, the span of dates.
+"""What the archive's names are (speakers, interviews, languages, kinds, the span of dates)
+and how much it holds (the home page's counts).
 
-A search page needs them four times over (the facets' names, the filter form, the speaker
-names a query may use, why a filter matches nothing), and the home, speakers and
+A search page needs the names four times over (the facets' names, the filter form, the
+speaker names a query may use, why a filter matches nothing), and the home, speakers and
 interviews pages need some of them: read separately, a search request read the speaker
-and interview tables 14 times. They change only when an ingest commits, which bumps the
-archive's content version (the ETags use it too), so they are read once per content
-version and engine, and a request after a new ingest reads them afresh.
+and interview tables 14 times. The passages per language are a join over every passage
+(66 ms at 100,000 passages), on every home page and /api/stats. All of it changes only
+when an ingest commits, which bumps the archive's content version (the ETags use it too),
+so it is read once per content version and engine, and a request after a new ingest reads
+it afresh.
 
 Everything here is shared between requests and threads: callers must not change what
 they get (lists are copied where a caller might).
@@ -15,15 +18,25 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
-from app.models import ArchiveMeta, Document, Interview, InterviewSpeaker, Speaker, loads
+from app import store
+from app.models import (
+    ArchiveMeta,
+    Document,
+    Interview,
+    InterviewSpeaker,
+    Passage,
+    Speaker,
+    loads,
+)
 from app.web import explain
 from app.web.labels import KINDS, LANGUAGES
-from app.web.views import SpeakerCard
+from app.web.views import HomeStats, SpeakerCard
 
 # Both facts change together at every ingest; updated_at tells apart two archives that
 # reached the same count (a file deleted and ingested afresh under a running server).
@@ -37,6 +50,7 @@ class Catalog:
     interview_titles: dict[str, str]  # slug -> title
     options: dict[str, list[tuple[str, str]]]  # (value, label) choices of the filter forms
     known: explain.Known  # what filter values can match
+    stats: HomeStats  # how many records of each kind, passages per language
 
 
 _cache: weakref.WeakKeyDictionary[Engine, tuple[tuple[str, ...], Catalog]] = (
@@ -77,7 +91,7 @@ def content_version(session: Session) -> tuple[str, ...]:
 
 
 def read_catalog(session: Session) -> Catalog:
-    """Five statements, whatever the archive's size."""
+    """Ten statements, whatever the archive's size."""
     counts = dict(
         session.exec(
             select(
@@ -117,7 +131,21 @@ def read_catalog(session: Session) -> Catalog:
             first_date=min(dates, default=""),
             last_date=max(dates, default=""),
         ),
+        stats=read_stats(session),
     )
+
+
+def read_stats(session: Session) -> HomeStats:
+    languages = Counter(
+        dict(
+            session.exec(
+                select(Document.language, func.count(Passage.id))
+                .join(Passage, Passage.document_id == Document.id)
+                .group_by(Document.language)
+            ).all()
+        )
+    )
+    return HomeStats(**store.counts(session), languages=dict(languages.most_common()))
 
 
 def to_card(speaker: Speaker, interviews: int = 0) -> SpeakerCard:

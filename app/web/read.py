@@ -8,7 +8,6 @@ Session first and keyword-only arguments after it.
 from __future__ import annotations
 
 import json
-from collections import Counter
 
 from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
@@ -556,16 +555,8 @@ def moved(session: Session, *, passage_id: str) -> Moved | None:
 
 
 def home_stats(session: Session) -> HomeStats:
-    languages = Counter(
-        dict(
-            session.exec(
-                select(Document.language, func.count(Passage.id))
-                .join(Passage, Passage.document_id == Document.id)
-                .group_by(Document.language)
-            ).all()
-        )
-    )
-    return HomeStats(**store.counts(session), languages=dict(languages.most_common()))
+    """Records of each kind and passages per language (once per content version)."""
+    return catalog(session).stats
 
 
 def filter_options(session: Session) -> dict[str, list[tuple[str, str]]]:
