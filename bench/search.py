@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from app.config import ROOT
 from app.search.analysis import CJK_RUN, grams, han_bigrams, han_words, split, terms
@@ -170,7 +171,7 @@ def chinese_phrase(text: str, rng) -> str:
 # ---------------------------------------------------------------- children
 
 
-def child_build(size: int, root: Path, db: Path | None) -> dict:
+def child_build(size: int, root: Path, db: Path) -> dict:
     from app.search.index import build_index
 
     base = seed_passages(db)
@@ -185,7 +186,7 @@ def child_build(size: int, root: Path, db: Path | None) -> dict:
     }
 
 
-def child_search(size: int, root: Path, db: Path | None) -> dict:
+def child_search(size: int, root: Path, db: Path) -> dict:
     from app.search.index import SearchIndex
     from app.search.query import prepare
     from app.search.run import collect, matching_ids, page_hits, search
@@ -244,8 +245,12 @@ def max_rss_mb() -> float:
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     try:
         status = Path("/proc/self/status").read_text()
-        own = int(re.search(r"^VmHWM:\s+(\d+)", status, re.M).group(1)) / 1024
-    except (OSError, AttributeError):
+    except OSError:
+        status = ""
+    peak = re.search(r"^VmHWM:\s+(\d+)", status, re.M)
+    if peak:
+        own = int(peak.group(1)) / 1024
+    else:
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return max(own, kids)
 
@@ -271,7 +276,7 @@ def run_child(step: str, size: int, root: Path, db: Path | None) -> dict:
 # ---------------------------------------------------------------- FTS5
 
 
-def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
+def fts5_compare(size: int, root: Path, db: Path) -> dict:
     """FTS5 over the same tokens: same hit sets (non-phrase and phrase) and latency ratio."""
     from app.search.index import SearchIndex
     from app.search.query import prepare
@@ -300,7 +305,8 @@ def fts5_compare(size: int, root: Path, db: Path | None) -> dict:
     )
     con.commit()
     start = time.perf_counter()
-    index, report = SearchIndex(root), {"mismatches": [], "latency": {}, "checked": 0}
+    index = SearchIndex(root)
+    report: dict[str, Any] = {"mismatches": [], "latency": {}, "checked": 0}
     ids = id_table(index)
     report["load_seconds"] = start - loading
     for kind, items in queries(base, size).items():
@@ -383,7 +389,7 @@ def fts_match(q) -> str:
 # ---------------------------------------------------------------- jieba vs bigrams
 
 
-def zh_quotes(db: Path | None = None, seed: int = 5) -> dict:
+def zh_quotes(db: Path, seed: int = 5) -> dict:
     """Share of Chinese quotes found as a phrase, with jieba and with bigrams: clauses between
     punctuation (what people quote) and random substrings (what people half remember)."""
     rng = random.Random(seed)
@@ -510,8 +516,8 @@ def summary(figures: list[dict]) -> None:
             rows.setdefault(name, []).append(cell)
     print("\n| measure | " + " | ".join(f"{f['size']:,} passages" for f in figures) + " |")
     print("| --- |" + " --- |" * len(figures))
-    for name, cells in rows.items():
-        print(f"| {name} | " + " | ".join(cells) + " |")
+    for name, row in rows.items():
+        print(f"| {name} | " + " | ".join(row) + " |")
 
 
 def main(argv: list[str] | None = None) -> None:

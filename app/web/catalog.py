@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app import store
 from app.models import (
@@ -84,7 +84,7 @@ def catalog(session: Session) -> Catalog:
 def content_version(session: Session) -> tuple[str, ...]:
     rows = dict(
         session.exec(
-            select(ArchiveMeta.key, ArchiveMeta.value).where(ArchiveMeta.key.in_(VERSION_KEYS))
+            select(ArchiveMeta.key, ArchiveMeta.value).where(col(ArchiveMeta.key).in_(VERSION_KEYS))
         ).all()
     )
     return tuple(rows.get(key, "") for key in VERSION_KEYS)
@@ -92,12 +92,12 @@ def content_version(session: Session) -> tuple[str, ...]:
 
 def read_catalog(session: Session) -> Catalog:
     """Ten statements, whatever the archive's size."""
-    counts = dict(
+    counts: dict[int | None, int] = dict(
         session.exec(
             select(
                 InterviewSpeaker.speaker_id,
                 func.count(func.distinct(InterviewSpeaker.interview_id)),
-            ).group_by(InterviewSpeaker.speaker_id)
+            ).group_by(col(InterviewSpeaker.speaker_id))
         ).all()
     )
     speakers = session.exec(select(Speaker)).all()
@@ -139,8 +139,8 @@ def read_stats(session: Session) -> HomeStats:
     languages = Counter(
         dict(
             session.exec(
-                select(Document.language, func.count(Passage.id))
-                .join(Passage, Passage.document_id == Document.id)
+                select(Document.language, func.count(col(Passage.id)))
+                .join(Passage, col(Passage.document_id) == Document.id)
                 .group_by(Document.language)
             ).all()
         )

@@ -14,7 +14,7 @@ group stands whole in one window, and a passage is in exactly one window.
 from __future__ import annotations
 
 from sqlalchemy.orm import aliased, defer
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import Document, Interview, Passage, PassageLink
 from app.web import read
@@ -47,12 +47,13 @@ def get_compare(
         return None
     docs = session.exec(
         select(Document)
-        .options(defer(Document.text))  # up to a file's size per version, never shown here
+        .options(defer(read.DOCUMENT_TEXT))  # up to a file's size, never shown here
         .where(Document.interview_id == row.id)
-        .order_by(Document.id)
+        .order_by(col(Document.id))
     ).all()
     if not docs:
         return None
+    assert row.id is not None  # read back from the archive
     keys = [d.key for d in docs]
     key_a = pick(keys, a)
     key_b = pick(keys, b, avoid=key_a) if len(keys) > 1 else key_a
@@ -93,8 +94,8 @@ def layout(session: Session, doc_a: int | None, doc_b: int | None) -> Layout:
     order: dict[int | None, list[str]] = {doc_a: [], doc_b: []}
     for pid, document_id in session.exec(
         select(Passage.id, Passage.document_id)
-        .where(Passage.document_id.in_([d for d in (doc_a, doc_b) if d is not None]))
-        .order_by(Passage.document_id, Passage.ordinal)
+        .where(col(Passage.document_id).in_([d for d in (doc_a, doc_b) if d is not None]))
+        .order_by(col(Passage.document_id), col(Passage.ordinal))
     ):
         order[document_id].append(pid)
     return rows(
@@ -109,8 +110,8 @@ def links(session: Session, doc_a: int | None, doc_b: int | None) -> Links:
     pa, pb = aliased(Passage), aliased(Passage)
     found = session.exec(
         select(PassageLink.passage_id, PassageLink.other_id, PassageLink.score)
-        .join(pa, PassageLink.passage_id == pa.id)
-        .join(pb, PassageLink.other_id == pb.id)
+        .join(pa, col(PassageLink.passage_id) == pa.id)
+        .join(pb, col(PassageLink.other_id) == pb.id)
         .where(pa.document_id == doc_a, pb.document_id == doc_b)
     )
     return {(x, y): score for x, y, score in found}
@@ -124,7 +125,9 @@ def groups(links: Links) -> dict[str, int]:
         if gx is None and gy is None:
             group[x] = group[y] = n
         elif gx is None or gy is None:
-            group[x] = group[y] = gx if gx is not None else gy
+            known = gx if gx is not None else gy
+            assert known is not None  # both None was the branch above
+            group[x] = group[y] = known
         elif gx != gy:  # two groups meet: relabel one
             for k, g in group.items():
                 if g == gy:
@@ -150,6 +153,7 @@ def rows(left: list[str], right: list[str], links: Links) -> Layout:
             out.append(([], [right[j]], None))
             j += 1
         else:
+            assert ga is not None  # a passage of no group took the first branch
             a_side = run(left, i, group, ga)
             b_side = run(right, j, group, gb)
             scores = [links[x, y] for x in a_side for y in b_side if (x, y) in links]

@@ -8,9 +8,10 @@ Session first and keyword-only arguments after it.
 from __future__ import annotations
 
 import json
+from typing import cast
 
-from sqlalchemy.orm import defer
-from sqlmodel import Session, func, select
+from sqlalchemy.orm import QueryableAttribute, defer
+from sqlmodel import Session, col, func, select
 
 from app import links, store
 from app.models import (
@@ -56,6 +57,9 @@ SITEMAP_LIMIT = 50_000
 # Passages per window of an interview page: one page of a 3,000-turn transcript took 19 s
 # and 5.3 GB; a window costs the same whatever the document's length.
 WINDOW = 400
+# sqlmodel types the column as its value (str); defer() takes the class attribute, which is
+# SQLAlchemy's at run time
+DOCUMENT_TEXT = cast("QueryableAttribute[str]", Document.text)
 
 
 # ---------------------------------------------------------------- records to views
@@ -125,28 +129,28 @@ def to_passage(
 
 def _documents_by_interview(
     session: Session, *, only: list[int] | None = None
-) -> dict[int, list[tuple[str, str]]]:
+) -> dict[int | None, list[tuple[str, str]]]:
     """interview id -> [(language, title)] of its versions, in document order (no text);
     of the interviews `only` names, or of all."""
-    out: dict[int, list[tuple[str, str]]] = {}
+    out: dict[int | None, list[tuple[str, str]]] = {}
     stmt = select(Document.interview_id, Document.language, Document.title)
     if only is not None:
-        stmt = stmt.where(Document.interview_id.in_(only))
-    for interview_id, language, title in session.exec(stmt.order_by(Document.id)):
+        stmt = stmt.where(col(Document.interview_id).in_(only))
+    for interview_id, language, title in session.exec(stmt.order_by(col(Document.id))):
         out.setdefault(interview_id, []).append((language, title))
     return out
 
 
 def _participants(
     session: Session, *, only: list[int] | None = None
-) -> dict[int, list[Participant]]:
+) -> dict[int | None, list[Participant]]:
     """interview id -> its people, by role; of the interviews `only` names, or of all."""
-    out: dict[int, list[Participant]] = {}
+    out: dict[int | None, list[Participant]] = {}
     stmt = select(
         InterviewSpeaker.interview_id, InterviewSpeaker.role, Speaker.slug, Speaker.name
-    ).join(Speaker, InterviewSpeaker.speaker_id == Speaker.id)
+    ).join(Speaker, col(InterviewSpeaker.speaker_id) == Speaker.id)
     if only is not None:
-        stmt = stmt.where(InterviewSpeaker.interview_id.in_(only))
+        stmt = stmt.where(col(InterviewSpeaker.interview_id).in_(only))
     for interview_id, role, slug, name in session.exec(stmt):
         out.setdefault(interview_id, []).append(Participant(role, SpeakerRef(slug, name)))
     for people in out.values():
@@ -206,20 +210,21 @@ def latest_interviews(session: Session, *, limit: int) -> list[InterviewCard]:
         # list_interviews' order in SQL: dated first, newest first, then by title; ties
         # in the order rows were written, as Python's stable sort leaves them
         .order_by(
-            (Interview.date != "").desc(),
-            Interview.date.desc(),
-            Interview.title.desc(),
-            Interview.id,
+            (col(Interview.date) != "").desc(),
+            col(Interview.date).desc(),
+            col(Interview.title).desc(),
+            col(Interview.id),
         )
         .limit(limit)
     ).all()
-    ids = [row.id for row in rows]
+    ids = [row.id for row in rows if row.id is not None]  # stored rows all have one
     docs, people = _documents_by_interview(session, only=ids), _participants(session, only=ids)
     return [_card(row, docs.get(row.id, []), people.get(row.id, [])) for row in rows]
 
 
 def interview_card(session: Session, *, interview_id: int) -> InterviewCard:
     row = session.get(Interview, interview_id)
+    assert row is not None  # callers pass the id of an interview they read
     docs = _documents_by_interview(session, only=[interview_id]).get(interview_id, [])
     return _card(row, docs, _participants(session, only=[interview_id]).get(interview_id, []))
 
@@ -237,26 +242,26 @@ def _passages(
     stmt = (
         select(Passage, Document, Speaker, Interview)
         # the document's own text rode on every passage row (a 1 MB file, 3,000 times)
-        .options(defer(Document.text))
-        .join(Document, Passage.document_id == Document.id)
-        .join(Speaker, Passage.speaker_id == Speaker.id, isouter=True)
-        .join(Interview, Document.interview_id == Interview.id, isouter=True)
+        .options(defer(DOCUMENT_TEXT))
+        .join(Document, col(Passage.document_id) == Document.id)
+        .join(Speaker, col(Passage.speaker_id) == Speaker.id, isouter=True)
+        .join(Interview, col(Document.interview_id) == Interview.id, isouter=True)
     )
     if document_ids is not None:
-        stmt = stmt.where(Passage.document_id.in_(document_ids))
+        stmt = stmt.where(col(Passage.document_id).in_(document_ids))
     if speaker_id is not None:
         stmt = stmt.where(Passage.speaker_id == speaker_id)
     if ordinals:
         stmt = stmt.where(Passage.ordinal >= ordinals[0], Passage.ordinal <= ordinals[1])
     if ids is not None:
-        stmt = stmt.where(Passage.id.in_(ids))
+        stmt = stmt.where(col(Passage.id).in_(ids))
     # a speaker's passages: newest interview first, in reading order within each
     stmt = (
-        stmt.order_by(Interview.date.desc(), Document.id, Passage.ordinal)
+        stmt.order_by(col(Interview.date).desc(), col(Document.id), col(Passage.ordinal))
         .offset(offset)
         .limit(limit)
     )
-    media: dict[int, str] = {}  # document id -> the recording it names
+    media: dict[int | None, str] = {}  # document id -> the recording it names
     out = []
     for p, d, s, i in session.exec(stmt):
         if d.id not in media:
@@ -276,10 +281,10 @@ def with_counterparts(session: Session, passages: list[PassageView]) -> None:
         return
     rows = session.exec(
         select(PassageLink.passage_id, PassageLink.other_id, PassageLink.score, Document)
-        .join(Passage, PassageLink.other_id == Passage.id)
-        .join(Document, Passage.document_id == Document.id)
-        .where(PassageLink.passage_id.in_(list(by_id)))
-        .order_by(Document.id, Passage.ordinal)
+        .join(Passage, col(PassageLink.other_id) == Passage.id)
+        .join(Document, col(Passage.document_id) == Document.id)
+        .where(col(PassageLink.passage_id).in_(list(by_id)))
+        .order_by(col(Document.id), col(Passage.ordinal))
     )
     for pid, other, score, doc in rows:
         by_id[pid].counterparts.append(
@@ -302,15 +307,15 @@ def focus_in(session: Session, *, near: str, document_id: int) -> str:
     linked = dict(
         session.exec(
             select(PassageLink.passage_id, PassageLink.other_id)
-            .join(Passage, PassageLink.other_id == Passage.id)
+            .join(Passage, col(PassageLink.other_id) == Passage.id)
             .where(Passage.document_id == document_id)
-            .order_by(Passage.ordinal.desc())
+            .order_by(col(Passage.ordinal).desc())
         ).all()
     )
     before = session.exec(
         select(Passage.id)
         .where(Passage.document_id == row.document_id, Passage.ordinal <= row.ordinal)
-        .order_by(Passage.ordinal.desc())
+        .order_by(col(Passage.ordinal).desc())
     )
     return next((linked[p] for p in before if p in linked), "")
 
@@ -324,16 +329,16 @@ def also_quoted_in(session: Session, *, passage_id: str) -> list[QuotedIn]:
         r.passage_id: r
         for r in session.exec(
             select(PassageQuote).where(
-                PassageQuote.other_id == passage_id, PassageQuote.passage_id.in_(list(mine))
+                PassageQuote.other_id == passage_id, col(PassageQuote.passage_id).in_(list(mine))
             )
         )
     }
     stmt = (
         select(Passage, Document, Speaker, Interview)
-        .join(Document, Passage.document_id == Document.id)
-        .join(Speaker, Passage.speaker_id == Speaker.id, isouter=True)
-        .join(Interview, Document.interview_id == Interview.id, isouter=True)
-        .where(Passage.id.in_(list(mine)))
+        .join(Document, col(Passage.document_id) == Document.id)
+        .join(Speaker, col(Passage.speaker_id) == Speaker.id, isouter=True)
+        .join(Interview, col(Document.interview_id) == Interview.id, isouter=True)
+        .where(col(Passage.id).in_(list(mine)))
     )
     found = [
         QuotedIn(
@@ -354,7 +359,7 @@ def sections_of(session: Session, document_id: int) -> list[Section]:
     rows = session.exec(
         select(Passage.section, Passage.id, Passage.ordinal)
         .where(Passage.document_id == document_id, Passage.section != "")
-        .order_by(Passage.ordinal)
+        .order_by(col(Passage.ordinal))
     )
     for title, pid, ordinal in rows:
         if not out or out[-1].title != title:
@@ -381,14 +386,15 @@ def get_interview(
         return None
     docs = session.exec(
         select(Document)
-        .options(defer(Document.text))  # up to a file's size per version, never shown here
+        .options(defer(DOCUMENT_TEXT))  # up to a file's size per version, never shown here
         .where(Document.interview_id == row.id)
-        .order_by(Document.id)
+        .order_by(col(Document.id))
     ).all()
     if not docs:
         return None
     versions = [to_version(d, row.original_language) for d in docs]
     shown = next((d for d in docs if d.key == version), docs[0])
+    assert row.id is not None and shown.id is not None  # rows read back from the archive
     focus = focus_in(session, near=near, document_id=shown.id)
     part, parts = window_of(session, shown.id, part, at or focus)
     first = (part - 1) * WINDOW
@@ -412,6 +418,7 @@ def whole_interview(session: Session, *, slug: str, version: str | None = None):
     if found is None:
         return None
     document_id = session.exec(select(Document.id).where(Document.key == found.version.key)).one()
+    assert document_id is not None  # the id of a stored row
     for part in range(2, found.parts + 1):
         found.passages += _passages(
             session,
@@ -457,7 +464,7 @@ def get_speaker(
     roles: dict[str, list[str]] = {}
     for interview_slug, role in session.exec(
         select(Interview.slug, InterviewSpeaker.role)
-        .join(Interview, InterviewSpeaker.interview_id == Interview.id)
+        .join(Interview, col(InterviewSpeaker.interview_id) == Interview.id)
         .where(InterviewSpeaker.speaker_id == speaker.id)
     ):
         roles.setdefault(interview_slug, []).append(role)
@@ -505,6 +512,7 @@ def get_passage(
     if row is None:
         return moved(session, passage_id=passage_id)
     doc = session.get(Document, row.document_id)
+    assert doc is not None and doc.id is not None  # a passage's document (a foreign key)
     interview = session.get(Interview, doc.interview_id) if doc.interview_id else None
     around = _passages(
         session, document_ids=[doc.id], ordinals=(row.ordinal - context, row.ordinal + context)
@@ -512,7 +520,7 @@ def get_passage(
     at = next(i for i, p in enumerate(around) if p.id == passage_id)
     card = (
         interview_card(session, interview_id=interview.id)
-        if interview
+        if interview and interview.id is not None
         else InterviewCard(
             slug="",
             title=doc.title,
@@ -571,7 +579,8 @@ def sitemap_paths(session: Session) -> list[str]:
     # a sitemap file holds at most 50,000 URLs; beyond that the passages need an index file
     room = SITEMAP_LIMIT - len(paths)
     paths += [
-        f"/p/{pid}" for pid in session.exec(select(Passage.id).order_by(Passage.id).limit(room))
+        f"/p/{pid}"
+        for pid in session.exec(select(Passage.id).order_by(col(Passage.id)).limit(room))
     ]
     return paths
 
@@ -654,7 +663,7 @@ def drop_gone_hits(session: Session, result) -> None:
     ids = [h.id for h in result.hits]
     if not ids:
         return
-    present = set(session.exec(select(Passage.id).where(Passage.id.in_(ids))).all())
+    present = set(session.exec(select(Passage.id).where(col(Passage.id).in_(ids))).all())
     gone = len(ids) - len(present)
     if gone:
         result.hits = [h for h in result.hits if h.id in present]
