@@ -89,8 +89,8 @@ def window_at(plan: Layout, at: str) -> int:
 
 
 def layout(session: Session, doc_a: int | None, doc_b: int | None) -> Layout:
-    """Every row of the pair, as passage ids: two narrow reads (ids in reading order, the
-    links between the two versions), whatever the versions' length."""
+    """Every row of the pair, as passage ids: two statements whatever the versions' length
+    (ids in reading order; the links between the two versions), no text."""
     order: dict[int | None, list[str]] = {doc_a: [], doc_b: []}
     for pid, document_id in session.exec(
         select(Passage.id, Passage.document_id)
