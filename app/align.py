@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import re
 import statistics
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -308,62 +309,135 @@ class Scorer:
         return 0.5 - z * z / 2
 
     def anchor_score(self, ba: Block, bb: Block) -> float:
-        gain = sum(self.weight[k] for k in ba.anchors & bb.anchors)
+        gain = sum(map(self.weight.__getitem__, ba.anchors & bb.anchors))
         missing = len(ba.numbers ^ bb.numbers)
         return min(gain, ANCHOR_CAP) - MISSING_NUMBER * min(missing, 4)
 
 
 # --- the dynamic programme ------------------------------------------------------------
 
+BAND = 24  # half-width of the corridor around the diagonal, in passages of either version
+FULL_TABLE = 160_000  # pairs up to 400 x 400 passages are aligned over the whole table
+MARGIN = 4  # a path this close to the corridor's edge may have wanted to leave it
+MAX_CELLS = 3_000_000  # widening stops here: about 6 MB of backpointers, a minute of work
+NONE = 255  # no backpointer: the cell was not reached
 
-def best_path(scorer: Scorer, na: int, nb: int) -> list[tuple[int, int, int, int, float]]:
-    """Links (i, n, j, m, log-odds) of the best monotone alignment with affine gaps.
+
+def corridor(na: int, nb: int, width: int) -> list[tuple[int, int]]:
+    """Per row i of the table, the columns (lo, hi) within `width` of the diagonal from
+    (0, 0) to (na, nb), measured in both directions (Chebyshev distance), so the corridor
+    of b against a is the mirror of a against b. Exact integer arithmetic: no rounding
+    makes the two directions differ."""
+    rows = []
+    for i in range(na + 1):
+        lo = -((-(i - width) * nb) // na) - width  # ceil((i - w) nb / na) - w
+        hi = ((i + width) * nb) // na + width
+        rows.append((max(0, lo), min(nb, hi)))
+    return rows
+
+
+def best_path(scorer: Scorer, na: int, nb: int, width: int | None = None) -> Path:
+    """The best monotone alignment inside a corridor around the diagonal (all of the
+    table when `width` is None), as Gale and Church bound their programme: a pair of
+    versions mostly keeps its order, so the counterpart of a's passage i lies near
+    b's passage i * nb / na. When the best path runs along the corridor's edge (a long
+    passage of one version has no counterpart), the corridor is doubled and the
+    programme run again, until it holds the path or reaches MAX_CELLS."""
+    while True:
+        rows = corridor(na, nb, width) if width else [(0, nb)] * (na + 1)
+        path = banded_path(scorer, na, nb, rows)
+        cells = sum(hi - lo + 1 for lo, hi in rows)
+        if width is None or width >= max(na, nb) or not path.edge or cells * 2 > MAX_CELLS:
+            return path
+        width *= 2
+
+
+@dataclass
+class Path:
+    links: list[tuple[int, int, int, int, float]]  # (i, n, j, m, log-odds)
+    edge: bool  # the path comes within MARGIN of the corridor's edge
+
+
+def banded_path(scorer: Scorer, na: int, nb: int, rows: list[tuple[int, int]]) -> Path:
+    """Links (i, n, j, m, log-odds) of the best monotone alignment with affine gaps,
+    over the cells (i, j) with rows[i][0] <= j <= rows[i][1].
 
     Two tables: `open` holds the best score at (i, j) when the last move was a gap (or
     nothing was linked yet), `closed` when it was a link; a gap after a link costs
-    GAP_OPEN. Only blocks that exist are tried (merges need one speaker)."""
+    GAP_OPEN. A cell's two values sit side by side in one array per row, at 2(j - lo)
+    (closed) and 2(j - lo) + 1 (open); a move reaches at most three rows ahead, so only
+    four rows of values live at once. The move into each cell is one byte, n * 8 + m * 2
+    + was_open, in one bytearray per row: the table's memory is two bytes a cell.
+    Only blocks that exist are tried (merges need one speaker)."""
     neg = -math.inf
-    table = {True: [[neg] * (nb + 1) for _ in range(na + 1)]}
-    table[False] = [[neg] * (nb + 1) for _ in range(na + 1)]
-    back: dict[tuple[int, int, bool], tuple] = {}
-    table[True][0][0] = 0.0
     sizes_a = [[n for n in MERGE if (i, n) in scorer.a.blocks] for i in range(na)]
     sizes_b = [[m for m in MERGE if (j, m) in scorer.b.blocks] for j in range(nb)]
+    back = [bytearray([NONE]) * (2 * (hi - lo + 1)) for lo, hi in rows]
+    values: list[array[float] | None] = [None] * (na + 1)
 
-    def offer(i: int, j: int, is_open: bool, value: float, step: tuple) -> None:
-        if value > table[is_open][i][j]:
-            table[is_open][i][j] = value
-            back[i, j, is_open] = step
+    def row(k: int) -> array[float]:
+        if (got := values[k]) is None:
+            got = values[k] = array("d", [neg]) * (2 * (rows[k][1] - rows[k][0] + 1))
+        return got
 
+    row(0)[1] = 0.0  # (0, 0), open: leading gaps are free
     for i in range(na + 1):
-        for j in range(nb + 1):
-            opened, closed = table[True][i][j], table[False][i][j]
+        lo, hi = rows[i]
+        here = row(i)
+        ahead = [
+            (k, rows[k][0], rows[k][1], row(k), back[k]) for k in range(i + 1, min(i + 3, na) + 1)
+        ]
+        for j in range(lo, hi + 1):
+            closed, opened = here[2 * (j - lo)], here[2 * (j - lo) + 1]
             if opened == neg and closed == neg:
                 continue
             from_open = opened >= closed
             top = opened if from_open else closed
             if i < na and j < nb:
                 for n in sizes_a[i]:
+                    _, lo_n, hi_n, target, moves = ahead[n - 1]
                     for m in sizes_b[j]:
-                        if n > 1 and m > 1:
+                        if (n > 1 and m > 1) or not lo_n <= j + m <= hi_n:
                             continue
                         s = scorer.score(i, n, j, m)
                         assert s is not None  # sizes_a and sizes_b hold only blocks that exist
-                        offer(i + n, j + m, False, top + s, (i, j, from_open, n, m, s))
+                        at = 2 * (j + m - lo_n)
+                        if top + s > target[at]:
+                            target[at] = top + s
+                            moves[at] = n * 8 + m * 2 + from_open
             gap_open = opened >= closed - GAP_OPEN
             gap = opened if gap_open else closed - GAP_OPEN
             if i < na:
-                offer(i + 1, j, True, gap, (i, j, gap_open, 1, 0, 0.0))
-            if j < nb:
-                offer(i, j + 1, True, gap, (i, j, gap_open, 0, 1, 0.0))
-    is_open = table[True][na][nb] >= table[False][na][nb]
-    links, key = [], (na, nb, is_open)
-    while key in back:
-        i, j, was_open, n, m, s = back[key]
+                _, lo_n, hi_n, target, moves = ahead[0]
+                if lo_n <= j <= hi_n and gap > target[at := 2 * (j - lo_n) + 1]:
+                    target[at] = gap
+                    moves[at] = 8 + gap_open
+            if j < hi and gap > here[at := 2 * (j + 1 - lo) + 1]:
+                here[at] = gap
+                back[i][at] = 2 + gap_open
+        if i < na:
+            values[i] = None
+    return trace(scorer, rows, back, row(na))
+
+
+def trace(
+    scorer: Scorer, rows: list[tuple[int, int]], back: list[bytearray], last: array[float]
+) -> Path:
+    """Follow the moves back from the table's last cell."""
+    i, nb = len(rows) - 1, rows[-1][1]
+    j = nb
+    is_open = last[2 * (nb - rows[i][0]) + 1] >= last[2 * (nb - rows[i][0])]
+    links, edge = [], False
+    while (move := back[i][2 * (j - rows[i][0]) + is_open]) != NONE:
+        lo, hi = rows[i]
+        edge |= (lo > 0 and j - lo < MARGIN) or (hi < nb and hi - j < MARGIN)
+        n, m, was_open = move // 8, move // 2 % 4, bool(move % 2)
+        i, j, is_open = i - n, j - m, was_open
         if n and m:
+            s = scorer.score(i, n, j, m)
+            assert s is not None  # the programme linked only blocks that exist
             links.append((i, n, j, m, s))
-        key = (i, j, was_open)
-    return links[::-1]
+    return Path(links[::-1], edge)
 
 
 def pair_ratio(a: Side, b: Side, links) -> float | None:
@@ -407,10 +481,11 @@ def align_middle(a: Sequence[Unit], b: Sequence[Unit], registry: dict[str, str])
         return []
     names = Names(registry)
     side_a, side_b = prepare(a, names), prepare(b, names)
-    links = best_path(Scorer(side_a, side_b, None, registry), len(a), len(b))
+    width = None if len(a) * len(b) <= FULL_TABLE else BAND
+    links = best_path(Scorer(side_a, side_b, None, registry), len(a), len(b), width).links
     ratio = pair_ratio(side_a, side_b, links)
     if ratio:
-        links = best_path(Scorer(side_a, side_b, ratio, registry), len(a), len(b))
+        links = best_path(Scorer(side_a, side_b, ratio, registry), len(a), len(b), width).links
     return [
         Link(
             tuple(u.id for u in a[i : i + n]),
