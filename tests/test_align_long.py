@@ -11,6 +11,7 @@ import textwrap
 
 import pytest
 from long_pair import long_pair
+from test_compare import pair_texts
 
 from app.align import BAND, Names, Scorer, Unit, best_path, corridor, prepare
 from app.config import ROOT
@@ -60,6 +61,7 @@ def test_the_corridor_widens_where_one_version_leaves_out_a_long_stretch():
 MEASURE = """
 import resource, sys, time, tracemalloc
 from long_pair import long_pair
+from test_compare import pair_texts
 from app.align import align
 
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -108,3 +110,51 @@ def test_a_long_pair_aligns_in_bounded_memory_and_rightly(turns):
     )  # the whole table took 543 MB at 900 turns, gigabytes at 3,000
     assert seconds < 300  # minutes when it blows up; about ten seconds now
     assert found == right == truth
+
+
+INGEST = """
+import resource, sys, time
+from pathlib import Path
+from sqlmodel import Session, func, select
+from app.config import settings_for
+from app.ingest import ingest
+from app.models import PassageLink
+from app.store import write_engine
+
+folder = Path(sys.argv[1])
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+report = ingest(settings_for(folder / "archive.db"), [folder / "src"])
+seconds = time.perf_counter() - started
+grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+assert not report.failures, report.failures
+with Session(write_engine(folder / "archive.db")) as session:
+    rows = session.exec(select(func.count()).select_from(PassageLink)).one()
+print(seconds, grown, rows)
+"""
+
+
+@pytest.mark.slow  # parses, stores, indexes and aligns 6,000 passages: seconds
+def test_a_3000_turn_pair_is_ingested_end_to_end(tmp_path):
+    """The pair of test_compare.py, 3,000 turns a side, ingested from its text files: each
+    of a's turns is linked but the two b leaves out (a merged turn links twice)."""
+    (tmp_path / "src").mkdir()
+    a, b = pair_texts(3000, merged={100, 1500, 2200}, dropped={700, 2600})
+    (tmp_path / "src" / "a.txt").write_text(a, "utf-8")
+    (tmp_path / "src" / "b.txt").write_text(b, "utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", INGEST, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    seconds, grown, rows = out.stdout.split()
+    print(
+        f"\ningest of a 3,000-turn pair: {float(seconds):.1f} s, peak RSS grew {float(grown):.0f} MB"
+    )
+    assert int(rows) == 2 * 2998  # both directions of each linked pair
+    assert float(grown) < 300

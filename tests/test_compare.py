@@ -167,8 +167,8 @@ def stored_pair(db, turns: int) -> None:
     """Two versions of `turns` turns written by the store, linked one to one, but for a's
     turns 399 and 400 (one turn in b: a 2-1 across the interview page's first window)
     and every 50th pair of turns left unlinked (gaps). Links are written as the
-    ingest's alignment writes them (both directions): aligning 3,000 turns with 3,000
-    takes minutes and gigabytes (see the report of that finding)."""
+    ingest's alignment writes them (both directions), so that this test is about the
+    compare view alone (test_align_long.py ingests such a pair end to end)."""
     host, guest = (
         Person("Lenny Rachitsky", "lenny-rachitsky"),
         Person("Benjamin Mann", "benjamin-mann"),
