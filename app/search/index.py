@@ -26,6 +26,7 @@ from pathlib import Path
 from whoosh import fields
 from whoosh import index as whoosh_index
 
+from app.config import search_engine
 from app.search import whoosh_patches
 from app.search.analysis import CJK_RUN, LangText
 from app.search.entry import IndexEntry
@@ -144,11 +145,9 @@ def install_folder(index_root: Path, source: Path) -> Path:
     incoming = index_root / f".incoming-{name}"  # not build-*: prune leaves it alone
     try:
         shutil.copytree(source, incoming, ignore=shutil.ignore_patterns(LEASES))
-        with whoosh_index.open_dir(str(incoming)).searcher() as searcher:  # a bad copy fails here
-            copied = searcher.doc_count()
-        with whoosh_index.open_dir(str(source)).searcher() as searcher:
-            if copied != searcher.doc_count():
-                raise OSError(f"the copy of {source} holds {copied} passages, not all")
+        copied = doc_count(incoming)  # a bad copy fails here
+        if copied != doc_count(source):
+            raise OSError(f"the copy of {source} holds {copied} passages, not all")
         lease = incoming / LEASES / f"{os.getpid()}-build"
         lease.parent.mkdir()
         lease.touch()
@@ -171,7 +170,15 @@ def write_folder(
     folder: Path, entries: Iterable[IndexEntry], *, processes_from: int, built_from: str = ""
 ) -> None:
     """Write a complete index into `folder` (no pointer, no switch), with the archive
-    version it was built from (BUILT_FROM), so a server can tell an index behind its archive."""
+    version it was built from (BUILT_FROM), so a server can tell an index behind its archive.
+    ARCHIVE_ENGINE=tantivy writes a tantivy index instead (app.search.tantivy_index)."""
+    if search_engine() == "tantivy":
+        from app.search import tantivy_index
+
+        tantivy_index.write_folder(
+            folder, entries, processes_from=processes_from, built_from=built_from
+        )
+        return
     whoosh_patches.apply()
     entries = iter(entries)
     Path(folder).mkdir(parents=True, exist_ok=True)
@@ -198,6 +205,27 @@ def write_folder(
     spelling = sorted({match_form(w) for w in words if len(w) >= 3} | cjk_words(folder))
     (folder / SPELLING).write_text("\n".join(spelling), encoding="utf-8")
     (folder / BUILT_FROM).write_text(built_from, encoding="utf-8")
+
+
+def open_folder(folder: Path):
+    """The index in a folder, opened by the engine that wrote it."""
+    if is_tantivy(folder):
+        from app.search.tantivy_index import TantivyFolder
+
+        return TantivyFolder(folder)
+    return whoosh_index.open_dir(str(folder))
+
+
+def doc_count(folder: Path) -> int:
+    ix = open_folder(folder)
+    try:
+        return ix.doc_count()
+    finally:
+        ix.close()
+
+
+def is_tantivy(folder: Path) -> bool:
+    return (Path(folder) / "meta.json").exists()  # tantivy's own file (whoosh: *.toc)
 
 
 def cjk_words(folder: Path) -> set[str]:
@@ -286,12 +314,13 @@ class UnreadableIndex(RuntimeError):
 
 
 def readable(index_root: Path) -> bool:
-    """Whether the live index folder exists and opens (its schema unpickles)."""
+    """Whether the live index folder exists, opens (its schema unpickles) and was built
+    by the engine ARCHIVE_ENGINE names (a changed engine rebuilds the index)."""
     folder = current_folder(index_root)
-    if folder is None:
+    if folder is None or is_tantivy(folder) != (search_engine() == "tantivy"):
         return False
     try:
-        whoosh_index.open_dir(str(folder)).close()
+        open_folder(folder).close()
     except Exception:
         return False
     return True
@@ -354,7 +383,7 @@ class SearchIndex:
                 try:  # a pointer to a deleted folder fails here already
                     (folder / LEASES).mkdir(exist_ok=True)
                     (folder / LEASES / str(os.getpid())).touch()
-                    ix = self._indexes[name] = whoosh_index.open_dir(str(folder))
+                    ix = self._indexes[name] = open_folder(folder)
                 except Exception as exc:
                     (folder / LEASES / str(os.getpid())).unlink(missing_ok=True)
                     raise UnreadableIndex(f"cannot open the index {folder}: {exc!r}") from exc

@@ -1,0 +1,253 @@
+"""The tantivy index: the second engine (ARCHIVE_ENGINE=tantivy), same folders as whoosh's.
+
+Tantivy does no analysis of its own. Our analysis (app.search.analysis: jieba words,
+folding, stemming per language, CJK bigrams) turns each passage into token streams, which
+are joined with single spaces and indexed with a whitespace tokenizer that has no filters,
+so tantivy's positions are the streams' ordinal positions:
+
+- `text`: the indexed form of each word (whoosh's `text`), for words and phrases;
+- `forms`: the folded, unstemmed form of each word at the same positions, for quotes (one
+  phrase query; whoosh gets the same from `exact` and its marks);
+- `grams`: the CJK bigrams, each run's bigrams at consecutive positions and a separator
+  token between runs, so a run of bigrams never continues into the next run (whoosh
+  numbers bigrams by character offset, which leaves the same gaps);
+- `speaker_words`: the speaker's name, analysed as whoosh analyses `speaker_name`.
+
+Keyword fields are raw terms with fast columns (filters, facet aggregations); `day` is a
+fast unsigned YYYYMMDD (0: undated, which no date range starting at 1 matches). Stored
+values (the passage text, names, titles) go into fields whose analyzer yields no token.
+
+A build analyses in worker processes (one per core, forked inside
+app.search.index.workers_die_with_parent, so a killed ingest leaves none behind) while the
+parent hands the finished JSON documents to tantivy's writer, which indexes them on its
+own thread; one batch is analysed while the previous one is written.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import multiprocessing
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from app.search.analysis import CJK_RUN, grams, index_form, split
+from app.search.entry import IndexEntry
+from app.search.query import day_number
+from app.text import HAN, match_form
+
+ENGINE = "tantivy"
+WORDS_ANALYZER, STORED_ANALYZER = "archive_words", "archive_stored"
+RUN_BREAK = "|"  # between two CJK runs in `grams`: never a bigram
+EMPTY = "\u2400"  # a word that folds to nothing still takes its position
+SPACE = re.compile(r"\s")
+ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
+WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
+KEYWORDS = ("speaker_slug", "interview_slug", "language", "kind")
+STORED = (
+    "id",
+    "body",
+    "speaker_name",
+    "interview_title",
+    "document_key",
+    "date",
+    "section",
+    "provenance",
+    "role",
+)
+BATCH = 2000  # passages analysed at once by the workers (memory stays bounded at any size)
+WRITER_HEAP = 256_000_000  # bytes: tantivy flushes a segment when its heap is full
+
+
+def schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in ("text", "forms", "grams", "speaker_words"):
+        builder.add_text_field(name, tokenizer_name=WORDS_ANALYZER, index_option="position")
+    for name in KEYWORDS:
+        builder.add_text_field(
+            name, stored=True, fast=True, tokenizer_name="raw", index_option="basic"
+        )
+    for name in STORED:
+        builder.add_text_field(name, stored=True, tokenizer_name=STORED_ANALYZER)
+    builder.add_unsigned_field("day", indexed=True, fast=True)
+    builder.add_integer_field("timestamp", stored=True)
+    builder.add_integer_field("ordinal", stored=True)
+    return builder.build()
+
+
+def register(ix: tantivy.Index) -> None:
+    """Our analyzers (tantivy keeps their names in the schema, not the analyzers)."""
+    words = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+    nothing = (
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw())
+        .filter(tantivy.Filter.remove_long(1))
+        .build()
+    )
+    ix.register_tokenizer(WORDS_ANALYZER, words)
+    ix.register_tokenizer(STORED_ANALYZER, nothing)
+
+
+def token(word: str) -> str:
+    """One token of a stream as tantivy gets it (a query term goes through here too)."""
+    return SPACE.sub("", word) or EMPTY
+
+
+# ---------------------------------------------------------------- analysis (in the workers)
+
+
+def streams(text: str, lang: str) -> tuple[list[str], list[str], list[str]]:
+    """(text, forms, grams) token lists of a passage, as app.search.analysis makes them."""
+    indexed, forms = [], []
+    for _, _, word, is_han in split(text, lang=lang):
+        indexed.append(token(word if is_han else index_form(word, lang)))
+        forms.append(token(word if is_han else match_form(word)))
+    bigrams, last = [], -2
+    for at, gram in grams(text):
+        if at != last + 1 and bigrams:
+            bigrams.append(RUN_BREAK)
+        bigrams.append(gram)
+        last = at
+    return indexed, forms, bigrams
+
+
+def analysed(entry: IndexEntry) -> tuple[str, set[str]]:
+    """The JSON document of one passage, and its words for the did-you-mean list."""
+    indexed, forms, bigrams = streams(entry.text, entry.language)
+    speaker = [
+        token(w if han else index_form(w, "")) for _, _, w, han in split(entry.speaker_name)
+    ]
+    doc: dict[str, Any] = {
+        "body": entry.text,
+        "text": " ".join(indexed),
+        "forms": " ".join(forms),
+        "grams": " ".join(bigrams),
+        "speaker_words": " ".join(speaker),
+        "provenance": ",".join(entry.provenance),
+        "day": day_number(entry.date) if ISO_DATE.match(entry.date) else 0,
+        "ordinal": entry.ordinal,
+    }
+    for name in (*KEYWORDS, *STORED):
+        value = getattr(entry, name, None)
+        if name not in doc and value:  # an empty keyword is no term (whoosh's ID field)
+            doc[name] = value
+    if entry.timestamp is not None:
+        doc["timestamp"] = entry.timestamp
+    words = {match_form(w) for w in WORDS.findall(entry.text) if len(w) >= 3}
+    words |= {t for t in indexed if len(t) >= 2 and CJK_RUN.fullmatch(t)}
+    return json.dumps(doc, ensure_ascii=False), words
+
+
+def analysed_batch(entries: list[IndexEntry]) -> tuple[list[str], set[str]]:
+    docs, words = [], set()
+    for entry in entries:
+        doc, found = analysed(entry)
+        docs.append(doc)
+        words |= found
+    return docs, words
+
+
+# ---------------------------------------------------------------- building
+
+
+def write_folder(
+    folder: Path, entries: Iterable[IndexEntry], *, processes_from: int, built_from: str = ""
+) -> None:
+    """Write a complete tantivy index into `folder` (no pointer, no switch), with the
+    spelling list and the archive version it was built from, as the whoosh build does."""
+    from app.search.index import BUILT_FROM, SPELLING, fail_for_tests
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    ix = tantivy.Index(schema(), path=str(folder), reuse=False)
+    register(ix)
+    writer = ix.writer(heap_size=WRITER_HEAP, num_threads=1)
+    words: set[str] = set()
+    added = 0
+    try:
+        for docs, found in analysed_batches(iter(entries), processes_from):
+            words |= found
+            for doc in docs:
+                writer.add_json(doc)
+                fail_for_tests(added)
+                added += 1
+        writer.commit()
+        writer.wait_merging_threads()
+    except BaseException:
+        writer.rollback()
+        raise
+    (folder / SPELLING).write_text("\n".join(sorted(words)), encoding="utf-8")
+    (folder / BUILT_FROM).write_text(built_from, encoding="utf-8")
+
+
+def analysed_batches(
+    entries: Iterator[IndexEntry], processes_from: int
+) -> Iterator[tuple[list[str], set[str]]]:
+    """Batches of JSON documents. From `processes_from` passages on, worker processes
+    analyse them, one batch ahead of the writer."""
+    head = list(itertools.islice(entries, processes_from))
+    if len(head) < processes_from:
+        for start in range(0, len(head), BATCH):
+            yield analysed_batch(head[start : start + BATCH])
+        return
+    from app.search.index import workers_die_with_parent
+
+    procs = max(2, os.cpu_count() or 2)
+    rest = itertools.chain(head, entries)
+    context = multiprocessing.get_context("fork")
+    with workers_die_with_parent(), context.Pool(procs) as pool:
+        pending = None
+        while batch := list(itertools.islice(rest, BATCH)):
+            step = -(-len(batch) // procs)
+            job = pool.map_async(
+                analysed_batch, [batch[k : k + step] for k in range(0, len(batch), step)]
+            )
+            if pending is not None:
+                yield from pending.get()
+            pending = job
+        if pending is not None:
+            yield from pending.get()
+
+
+# ---------------------------------------------------------------- reading
+
+
+class TantivyFolder:
+    """One opened tantivy index folder, shared by the threads of a process."""
+
+    def __init__(self, folder: Path):
+        self.index = tantivy.Index.open(str(folder))
+        register(self.index)
+        self.schema = self.index.schema
+
+    def searcher(self, **_ignored: object) -> TantivySearcher:
+        return TantivySearcher(self)
+
+    def doc_count(self) -> int:
+        return int(self.index.searcher().num_docs)
+
+    def close(self) -> None:
+        """Nothing to release: tantivy unmaps the files when the objects go."""
+
+
+class TantivySearcher:
+    """A thread's searcher (app.search.index.SearchIndex keeps one per thread)."""
+
+    def __init__(self, folder: TantivyFolder):
+        self.folder = folder
+        self.schema = folder.schema
+        self.tantivy = folder.index.searcher()
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        """Passages holding a word (did-you-mean asks whether a word is indexed)."""
+        return int(self.tantivy.doc_freq(field, token(text)))
+
+    def doc_count(self) -> int:
+        return int(self.tantivy.num_docs)
+
+    def close(self) -> None:
+        """Nothing to release (see TantivyFolder.close)."""
