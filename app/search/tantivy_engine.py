@@ -16,7 +16,8 @@ Filters add nothing to a score (constant 0). Totals are tantivy's exact count; f
 terms aggregations over the fast keyword columns and years a histogram of `day`, all over
 every match. The per-segment terms lists hold up to FACET_SEGMENT_SIZE values, so counts
 are exact below that many distinct values; beyond, tantivy's error bound is shown.
-Tantivy runs a query to its end: the time budget (app.search.budget) cannot stop it.
+Tantivy runs a query to its end: the time budget (app.search.budget) is looked at between
+the steps (query, hits, facets), and past it the facets are left out, marked partial.
 Scores are tantivy's BM25, so ties and close scores may order differently from whoosh.
 """
 
@@ -29,12 +30,13 @@ import tantivy
 from tantivy import Occur
 from tantivy import Query as TQ
 
+from app.search import budget as budgets
 from app.search import query as parsing
 from app.search.analysis import CJK_RUN, index_form, split, stem_languages
-from app.search.budget import MAX_EXPANSIONS
+from app.search.budget import TimeUp, check_clock, start_clock, stop_clock
 from app.search.query import EXACT, GRAMS, TEXT, Parsed, prepare
 from app.search.sequences import TIER
-from app.search.snippets import marks, snippet, split_terms, text_tokens
+from app.search.snippets import marks, split_terms, text_tokens
 from app.search.tantivy_index import TantivySearcher, token
 
 FIELDS = {"speaker_name": "speaker_words"}  # node field -> tantivy field, where they differ
@@ -49,7 +51,7 @@ class Expansions:
     """The words the prefixes of one query may still stand for."""
 
     def __init__(self) -> None:
-        self.left = MAX_EXPANSIONS
+        self.left = budgets.MAX_EXPANSIONS
         self.cut = False
 
 
@@ -174,6 +176,28 @@ def facet_aggregations() -> dict:
 
 def run(index: Any, s: TantivySearcher, parsed: Parsed, result: Any, facets: bool) -> None:
     """Fill `result` (an app.search.run.SearchResult) for a parsed query."""
+    clock = start_clock()
+    try:
+        q = find(s, parsed, result)
+        check_clock()
+        if facets:
+            result.facets = facet_counts(s, q, result)
+    except TimeUp:
+        note = (
+            f"The search stopped after {budgets.SEARCH_SECONDS:g} s; these are the passages found."
+        )
+        result.partial = True
+        result.message = " ".join([result.message, note]).strip()
+    finally:
+        stop_clock(clock)
+    if result.total == 0 and not result.partial:
+        from app.search.suggest import suggest
+
+        result.did_you_mean = suggest(index, s, parsed.words, result.query, parsed.langs)
+
+
+def find(s: TantivySearcher, parsed: Parsed, result: Any) -> tantivy.Query:
+    """The page's hits and the total; the query, for the facets."""
     budget = Expansions()
     q = full_query(parsed, s, budget)
     start = (result.page - 1) * result.page_size
@@ -187,16 +211,12 @@ def run(index: Any, s: TantivySearcher, parsed: Parsed, result: Any, facets: boo
         picked = [(addr, score) for score, addr in found.hits]
     result.total = int(found.count or 0)
     if budget.cut:
-        note = f"Prefixes stood for more than {MAX_EXPANSIONS:,} words; some were left out."
+        words = budgets.MAX_EXPANSIONS
+        note = f"Prefixes stood for more than {words:,} words; some were left out."
         result.partial = result.total_is_estimate = True
         result.message = " ".join([result.message, note]).strip()
     result.hits = hits_of(s, picked, parsed.terms)
-    if facets:
-        result.facets = facet_counts(s, q, result)
-    if result.total == 0:
-        from app.search.suggest import suggest
-
-        result.did_you_mean = suggest(index, s, parsed.words, result.query, parsed.langs)
+    return q
 
 
 def facet_counts(s: TantivySearcher, q: tantivy.Query, result: Any) -> dict[str, dict[str, int]]:
@@ -259,6 +279,6 @@ def matching_ids(index: Any, q: str, **filters: Any) -> set[str]:
     if not (parsed.must or parsed.filters):
         return set()
     query = full_query(parsed, s, Expansions())
-    count = s.tantivy.search(query, 0).count or 0
+    count = s.tantivy.search(query, 1).count or 0  # a limit of 0 makes tantivy panic
     found = s.tantivy.search(query, max(1, count))
     return {str(stored(s.tantivy.doc(addr)).get("id", "")) for _, addr in found.hits}

@@ -118,9 +118,7 @@ def streams(text: str, lang: str) -> tuple[list[str], list[str], list[str]]:
 def analysed(entry: IndexEntry) -> tuple[str, set[str]]:
     """The JSON document of one passage, and its words for the did-you-mean list."""
     indexed, forms, bigrams = streams(entry.text, entry.language)
-    speaker = [
-        token(w if han else index_form(w, "")) for _, _, w, han in split(entry.speaker_name)
-    ]
+    speaker = [token(w if han else index_form(w, "")) for _, _, w, han in split(entry.speaker_name)]
     doc: dict[str, Any] = {
         "body": entry.text,
         "text": " ".join(indexed),
