@@ -32,15 +32,18 @@ from tantivy import Query as TQ
 
 from app.search import budget as budgets
 from app.search import query as parsing
-from app.search.analysis import CJK_RUN, index_form, split, stem_languages
+from app.search.analysis import CJK_RUN, stem_languages
 from app.search.budget import TimeUp, check_clock, start_clock, stop_clock
 from app.search.query import EXACT, GRAMS, TEXT, Parsed, prepare
 from app.search.sequences import TIER
 from app.search.snippets import marks, split_terms, text_tokens
-from app.search.tantivy_index import TantivySearcher, token
+from app.search.tantivy_index import TantivySearcher, read_spans, token
 
 FIELDS = {"speaker_name": "speaker_words"}  # node field -> tantivy field, where they differ
 FACET_SEGMENT_SIZE = 10_000
+# values a facet aggregation returns, before our order (count, then value) cuts FACET_SIZE:
+# a margin for values that tie at the cut
+FACET_TERMS = 200
 
 
 class Unsupported(ValueError):
@@ -167,7 +170,7 @@ def facet_aggregations() -> dict:
     from app.search.run import FACETS
 
     aggs: dict[str, Any] = {
-        name: {"terms": {"field": field, "size": 100_000, "segment_size": FACET_SEGMENT_SIZE}}
+        name: {"terms": {"field": field, "size": FACET_TERMS, "segment_size": FACET_SEGMENT_SIZE}}
         for name, field in FACETS.items()
     }
     aggs["year"] = {"histogram": {"field": "day", "interval": 10_000, "min_doc_count": 1}}
@@ -239,33 +242,37 @@ def facet_counts(s: TantivySearcher, q: tantivy.Query, result: Any) -> dict[str,
 
 
 def hits_of(s: TantivySearcher, picked: list, terms: Any) -> list:
-    """Hits of (address, score) pairs, their snippets marked by analysing the stored text
-    again, as the index did (so the marks are those whoosh's stored offsets give)."""
+    """Hits of (address, score) pairs, their snippets marked where the stored tokens of
+    `text` hold the query's words (the marks whoosh's stored offsets give); prefixes and
+    quotes of Latin words read the text again, as app.search.run.hits_of does."""
     from app.search.run import to_hit
 
     kinds = split_terms(terms)
     latin = [w for quote in kinds.quotes for w in quote if not CJK_RUN.fullmatch(w)]
-    again = bool(kinds.prefixes or latin)  # as app.search.run.hits_of: every form of a word
+    again = bool(kinds.prefixes or latin)  # every form of a word, not the indexed one
+    read = kinds.words.union(*kinds.phrases, *kinds.quotes)
     hits = []
     for addr, score in picked:
         fields = stored(s.tantivy.doc(addr))
-        text = fields.get("text", "")
-        tokens = text_tokens(text) if again else indexed_tokens(text, fields.get("language", ""))
+        text = fields["text"]
+        tokens = text_tokens(text) if again else indexed_tokens(fields, read)
         hits.append(to_hit(fields, score, marks(tokens, kinds, text)))
     return hits
 
 
-def indexed_tokens(text: str, lang: str) -> list[tuple]:
-    """(start, end, (indexed form,), position) of a passage's words, as the index holds them."""
-    return [
-        (a, b, (word if han else index_form(word, lang),), pos)
-        for pos, (a, b, word, han) in enumerate(split(text, lang=lang))
-    ]
+def indexed_tokens(fields: dict[str, Any], read: set[str]) -> list[tuple]:
+    """(start, end, (indexed form,), position) of the passage's words that are in `read`."""
+    words = fields.get("tokens", "").split(" ")
+    found = [pos for pos, word in enumerate(words) if word in read]
+    spans = read_spans(fields.get("spans", ""), found)
+    return [(*span, (words[pos],), pos) for pos, span in zip(found, spans)]
 
 
 def stored(doc: tantivy.Document) -> dict[str, Any]:
-    """A stored document as app.search.run.to_hit reads whoosh's stored fields."""
+    """A stored document as app.search.run.to_hit reads whoosh's stored fields (the
+    passage's text is `body`, the stored `text` its indexed tokens)."""
     fields = {name: values[0] for name, values in doc.to_dict().items() if values}
+    fields["tokens"] = fields.pop("text", "")
     fields["text"] = fields.pop("body", "")
     return fields
 

@@ -52,6 +52,7 @@ KEYWORDS = ("speaker_slug", "interview_slug", "language", "kind")
 STORED = (
     "id",
     "body",
+    "spans",
     "speaker_name",
     "interview_title",
     "document_key",
@@ -67,7 +68,11 @@ WRITER_HEAP = 256_000_000  # bytes: tantivy flushes a segment when its heap is f
 def schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in ("text", "forms", "grams", "speaker_words"):
-        builder.add_text_field(name, tokenizer_name=WORDS_ANALYZER, index_option="position")
+        # `text` keeps its tokens (with SPANS: the marks of a hit, as whoosh's offsets)
+        stored = name == "text"
+        builder.add_text_field(
+            name, stored=stored, tokenizer_name=WORDS_ANALYZER, index_option="position"
+        )
     for name in KEYWORDS:
         builder.add_text_field(
             name, stored=True, fast=True, tokenizer_name="raw", index_option="basic"
@@ -100,30 +105,44 @@ def token(word: str) -> str:
 # ---------------------------------------------------------------- analysis (in the workers)
 
 
-def streams(text: str, lang: str) -> tuple[list[str], list[str], list[str]]:
-    """(text, forms, grams) token lists of a passage, as app.search.analysis makes them."""
-    indexed, forms = [], []
-    for _, _, word, is_han in split(text, lang=lang):
+def streams(text: str, lang: str) -> tuple[list[str], list[str], list[str], list[int]]:
+    """(text, forms, grams) token lists of a passage, as app.search.analysis makes them, and
+    the start and length of each word in the text (two numbers per position)."""
+    indexed, forms, spans = [], [], []
+    for start, end, word, is_han in split(text, lang=lang):
         indexed.append(token(word if is_han else index_form(word, lang)))
         forms.append(token(word if is_han else match_form(word)))
+        spans += (start, end - start)
     bigrams, last = [], -2
     for at, gram in grams(text):
         if at != last + 1 and bigrams:
             bigrams.append(RUN_BREAK)
         bigrams.append(gram)
         last = at
-    return indexed, forms, bigrams
+    return indexed, forms, bigrams, spans
+
+
+def read_spans(stored: str, positions: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of these positions, from the stored spans (only these are decoded: a
+    long passage holds thousands)."""
+    numbers = stored.split(" ")
+    out = []
+    for pos in positions:
+        start, length = int(numbers[2 * pos]), int(numbers[2 * pos + 1])
+        out.append((start, start + length))
+    return out
 
 
 def analysed(entry: IndexEntry) -> tuple[str, set[str]]:
     """The JSON document of one passage, and its words for the did-you-mean list."""
-    indexed, forms, bigrams = streams(entry.text, entry.language)
+    indexed, forms, bigrams, spans = streams(entry.text, entry.language)
     speaker = [token(w if han else index_form(w, "")) for _, _, w, han in split(entry.speaker_name)]
     doc: dict[str, Any] = {
         "body": entry.text,
         "text": " ".join(indexed),
         "forms": " ".join(forms),
         "grams": " ".join(bigrams),
+        "spans": " ".join(map(str, spans)),
         "speaker_words": " ".join(speaker),
         "provenance": ",".join(entry.provenance),
         "day": day_number(entry.date) if ISO_DATE.match(entry.date) else 0,
