@@ -39,15 +39,14 @@ def tantivy_matcher(s: TantivySearcher) -> Callable[[str], set[str]]:
     from app.search.tantivy_engine import Expansions, full_query
 
     every = s.tantivy.search(tantivy.Query.all_query(), max(1, s.doc_count())).hits
-    ids = {(a.segment_ord, a.doc): s.tantivy.doc(a).get_first("id") for _, a in every}
+    ids = {(a.segment_ord, a.doc): str(s.tantivy.doc(a).get_first("id")) for _, a in every}
 
     def match(q: str) -> set[str]:
         parsed = prepare(q)
         if not (parsed.must or parsed.filters):
             return set()
         query = full_query(parsed, s, Expansions())
-        count = s.tantivy.search(query, 1).count or 0
-        hits = s.tantivy.search(query, max(1, count)).hits
+        hits = s.tantivy.search(query, max(1, s.count(query))).hits
         return {ids[(a.segment_ord, a.doc)] for _, a in hits}
 
     return match

@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from whoosh import fields
 from whoosh import index as whoosh_index
@@ -207,8 +208,9 @@ def write_folder(
     (folder / BUILT_FROM).write_text(built_from, encoding="utf-8")
 
 
-def open_folder(folder: Path):
-    """The index in a folder, opened by the engine that wrote it."""
+def open_folder(folder: Path) -> Any:
+    """The index in a folder, opened by the engine that wrote it (a whoosh Index or an
+    app.search.tantivy_index.TantivyFolder: both have searcher(), doc_count(), close())."""
     if is_tantivy(folder):
         from app.search.tantivy_index import TantivyFolder
 
@@ -219,7 +221,7 @@ def open_folder(folder: Path):
 def doc_count(folder: Path) -> int:
     ix = open_folder(folder)
     try:
-        return ix.doc_count()
+        return int(ix.doc_count())
     finally:
         ix.close()
 
@@ -358,7 +360,7 @@ class SearchIndex:
         self.root = Path(index_root)
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._indexes: dict[str, object] = {}  # folder name -> whoosh Index, shared
+        self._indexes: dict[str, Any] = {}  # folder name -> its index (open_folder), shared
         self._users: dict[str, int] = {}  # folder name -> threads using it
         self._columns: dict[tuple, list] = {}  # (folder name, field) -> value per docnum
         self._pointer: tuple | None = None

@@ -37,7 +37,7 @@ from app.search.budget import TimeUp, check_clock, start_clock, stop_clock
 from app.search.query import EXACT, GRAMS, TEXT, Parsed, prepare
 from app.search.sequences import TIER
 from app.search.snippets import marks, split_terms, text_tokens
-from app.search.tantivy_index import TantivySearcher, read_spans, token
+from app.search.tantivy_index import TantivySearcher, read_spans, token, total
 
 FIELDS = {"speaker_name": "speaker_words"}  # node field -> tantivy field, where they differ
 FACET_SEGMENT_SIZE = 10_000
@@ -101,7 +101,7 @@ def phrase(schema: tantivy.Schema, field: str, words: list[tuple[int, str]]) -> 
     return TQ.phrase_query(schema, field, [(at, token(w)) for at, w in words])
 
 
-def sequence(schema: tantivy.Schema, slots: tuple) -> tantivy.Query:
+def sequence(schema: tantivy.Schema, slots: tuple[Any, ...]) -> tantivy.Query:
     """A quote's places as folded forms on `forms`, a fragment's bigrams on `grams`."""
     fields, words = set(), []
     for offset, options in slots:
@@ -113,7 +113,7 @@ def sequence(schema: tantivy.Schema, slots: tuple) -> tantivy.Query:
     return phrase(schema, fields.pop(), words)
 
 
-def place(options: tuple) -> tuple[str, str]:
+def place(options: tuple[Any, ...]) -> tuple[str, str]:
     """(field, word) of one place of a Sequence (see app.search.query.exact_query and
     gram_query for the shapes)."""
     fields = {field for field, _, _ in options}
@@ -166,7 +166,7 @@ def stemmers(index: Any, s: TantivySearcher) -> tuple[str, ...]:
     return tuple(index.cached("stemmers", build))
 
 
-def facet_aggregations() -> dict:
+def facet_aggregations() -> dict[str, Any]:
     from app.search.run import FACETS
 
     aggs: dict[str, Any] = {
@@ -212,7 +212,7 @@ def find(s: TantivySearcher, parsed: Parsed, result: Any) -> tantivy.Query:
     else:
         found = s.tantivy.search(q, result.page_size, offset=start)
         picked = [(addr, score) for score, addr in found.hits]
-    result.total = int(found.count or 0)
+    result.total = total(found)
     if budget.cut:
         words = budgets.MAX_EXPANSIONS
         note = f"Prefixes stood for more than {words:,} words; some were left out."
@@ -241,7 +241,7 @@ def facet_counts(s: TantivySearcher, q: tantivy.Query, result: Any) -> dict[str,
     return out
 
 
-def hits_of(s: TantivySearcher, picked: list, terms: Any) -> list:
+def hits_of(s: TantivySearcher, picked: list[tuple[Any, float]], terms: Any) -> list[Any]:
     """Hits of (address, score) pairs, their snippets marked where the stored tokens of
     `text` hold the query's words (the marks whoosh's stored offsets give); prefixes and
     quotes of Latin words read the text again, as app.search.run.hits_of does."""
@@ -260,7 +260,7 @@ def hits_of(s: TantivySearcher, picked: list, terms: Any) -> list:
     return hits
 
 
-def indexed_tokens(fields: dict[str, Any], read: set[str]) -> list[tuple]:
+def indexed_tokens(fields: dict[str, Any], read: set[str]) -> list[tuple[Any, ...]]:
     """(start, end, (indexed form,), position) of the passage's words that are in `read`."""
     words = fields.get("tokens", "").split(" ")
     found = [pos for pos, word in enumerate(words) if word in read]
@@ -286,6 +286,5 @@ def matching_ids(index: Any, q: str, **filters: Any) -> set[str]:
     if not (parsed.must or parsed.filters):
         return set()
     query = full_query(parsed, s, Expansions())
-    count = s.tantivy.search(query, 1).count or 0  # a limit of 0 makes tantivy panic
-    found = s.tantivy.search(query, max(1, count))
+    found = s.tantivy.search(query, max(1, s.count(query)))  # a limit of 0: tantivy panics
     return {str(stored(s.tantivy.doc(addr)).get("id", "")) for _, addr in found.hits}

@@ -108,12 +108,15 @@ def token(word: str) -> str:
 def streams(text: str, lang: str) -> tuple[list[str], list[str], list[str], list[int]]:
     """(text, forms, grams) token lists of a passage, as app.search.analysis makes them, and
     the start and length of each word in the text (two numbers per position)."""
-    indexed, forms, spans = [], [], []
+    indexed: list[str] = []
+    forms: list[str] = []
+    spans: list[int] = []
     for start, end, word, is_han in split(text, lang=lang):
         indexed.append(token(word if is_han else index_form(word, lang)))
         forms.append(token(word if is_han else match_form(word)))
         spans += (start, end - start)
-    bigrams, last = [], -2
+    bigrams: list[str] = []
+    last = -2
     for at, gram in grams(text):
         if at != last + 1 and bigrams:
             bigrams.append(RUN_BREAK)
@@ -233,6 +236,11 @@ def analysed_batches(
 # ---------------------------------------------------------------- reading
 
 
+def total(found: tantivy.SearchResult) -> int:
+    """The count tantivy's search made (its type stubs do not name it)."""
+    return int(getattr(found, "count", 0) or 0)
+
+
 class TantivyFolder:
     """One opened tantivy index folder, shared by the threads of a process."""
 
@@ -265,6 +273,10 @@ class TantivySearcher:
 
     def doc_count(self) -> int:
         return int(self.tantivy.num_docs)
+
+    def count(self, query: tantivy.Query) -> int:
+        """Passages matching a query (tantivy counts as it collects the best one)."""
+        return total(self.tantivy.search(query, 1))
 
     def close(self) -> None:
         """Nothing to release (see TantivyFolder.close)."""
