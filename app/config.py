@@ -48,8 +48,6 @@ class Settings:
     # Read when Settings() is made, not at import: `archive serve --workers` hands its
     # options to the worker processes through the environment.
     base_url: str = field(default_factory=lambda: os.environ.get("ARCHIVE_BASE_URL", ""))
-    # The search engine indexes are built with (see search_engine).
-    engine: str = field(default_factory=search_engine)
     # Where `archive add` keeps what it fetched (snapshots and their records).
     sources: Path | None = None
 

@@ -319,9 +319,11 @@ def readable(index_root: Path) -> bool:
     """Whether the live index folder exists, opens (its schema unpickles) and was built
     by the engine ARCHIVE_ENGINE names (a changed engine rebuilds the index)."""
     folder = current_folder(index_root)
-    if folder is None or is_tantivy(folder) != (search_engine() == "tantivy"):
+    if folder is None:
         return False
-    try:
+    try:  # a misspelt ARCHIVE_ENGINE fails here too, and again, with its message, at the build
+        if is_tantivy(folder) != (search_engine() == "tantivy"):
+            return False
         open_folder(folder).close()
     except Exception:
         return False
