@@ -25,6 +25,7 @@ own thread; one batch is analysed while the previous one is written.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import multiprocessing
@@ -102,6 +103,20 @@ def token(word: str) -> str:
     return SPACE.sub("", word) or EMPTY
 
 
+# Words recur: each form is made once per process (as app.search.analysis.index_form is)
+@functools.lru_cache(maxsize=500_000)
+def indexed_token(word: str, lang: str) -> str:
+    return token(index_form(word, lang))
+
+
+@functools.lru_cache(maxsize=500_000)
+def form_token(word: str) -> str:
+    return token(folded(word))
+
+
+folded = functools.lru_cache(maxsize=500_000)(match_form)
+
+
 # ---------------------------------------------------------------- analysis (in the workers)
 
 
@@ -112,8 +127,12 @@ def streams(text: str, lang: str) -> tuple[list[str], list[str], list[str], list
     forms: list[str] = []
     spans: list[int] = []
     for start, end, word, is_han in split(text, lang=lang):
-        indexed.append(token(word if is_han else index_form(word, lang)))
-        forms.append(token(word if is_han else match_form(word)))
+        if is_han:  # a jieba word: never empty, no spaces
+            indexed.append(word)
+            forms.append(word)
+        else:
+            indexed.append(indexed_token(word, lang))
+            forms.append(form_token(word))
         spans += (start, end - start)
     bigrams: list[str] = []
     last = -2
@@ -157,7 +176,7 @@ def analysed(entry: IndexEntry) -> tuple[str, set[str]]:
             doc[name] = value
     if entry.timestamp is not None:
         doc["timestamp"] = entry.timestamp
-    words = {match_form(w) for w in WORDS.findall(entry.text) if len(w) >= 3}
+    words = {folded(w) for w in WORDS.findall(entry.text) if len(w) >= 3}
     words |= {t for t in indexed if len(t) >= 2 and CJK_RUN.fullmatch(t)}
     return json.dumps(doc, ensure_ascii=False), words
 
