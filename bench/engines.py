@@ -33,21 +33,14 @@ def matcher(index: Any) -> Callable[[str], set[str]]:
 
 
 def tantivy_matcher(s: TantivySearcher) -> Callable[[str], set[str]]:
-    import tantivy
-
     from app.search.query import prepare
     from app.search.tantivy_engine import Expansions, full_query
-
-    every = s.tantivy.search(tantivy.Query.all_query(), max(1, s.doc_count())).hits
-    ids = {(a.segment_ord, a.doc): str(s.tantivy.doc(a).get_first("id")) for _, a in every}
 
     def match(q: str) -> set[str]:
         parsed = prepare(q)
         if not (parsed.must or parsed.filters):
             return set()
-        query = full_query(parsed, s, Expansions())
-        hits = s.tantivy.search(query, max(1, s.count(query))).hits
-        return {ids[(a.segment_ord, a.doc)] for _, a in hits}
+        return s.matching_ids(full_query(parsed, s, Expansions()))
 
     return match
 

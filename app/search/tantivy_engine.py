@@ -279,12 +279,10 @@ def stored(doc: tantivy.Document) -> dict[str, Any]:
 
 def matching_ids(index: Any, q: str, **filters: Any) -> set[str]:
     """Every matching passage id, unranked (for checks against another engine)."""
-    s = index.searcher()
+    s: TantivySearcher | None = index.searcher()
     if s is None:
         return set()
     parsed = prepare(q, **filters, langs=stemmers(index, s))
     if not (parsed.must or parsed.filters):
         return set()
-    query = full_query(parsed, s, Expansions())
-    found = s.tantivy.search(query, max(1, s.count(query)))  # a limit of 0: tantivy panics
-    return {str(stored(s.tantivy.doc(addr)).get("id", "")) for _, addr in found.hits}
+    return s.matching_ids(full_query(parsed, s, Expansions()))

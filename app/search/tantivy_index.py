@@ -62,6 +62,7 @@ STORED = (
     "provenance",
     "role",
 )
+IDS = "ids.jsonl"  # the passage id of each document number `n`, one JSON string a line
 BATCH = 2000  # passages analysed at once by the workers (memory stays bounded at any size)
 WRITER_HEAP = 256_000_000  # bytes: tantivy flushes a segment when its heap is full
 
@@ -83,6 +84,7 @@ def schema() -> tantivy.Schema:
     builder.add_unsigned_field("day", indexed=True, fast=True)
     builder.add_integer_field("timestamp", stored=True)
     builder.add_integer_field("ordinal", stored=True)
+    builder.add_unsigned_field("n", fast=True)
     return builder.build()
 
 
@@ -155,8 +157,8 @@ def read_spans(stored: str, positions: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def analysed(entry: IndexEntry) -> tuple[str, set[str]]:
-    """The JSON document of one passage, and its words for the did-you-mean list."""
+def analysed(entry: IndexEntry, n: int) -> tuple[str, set[str]]:
+    """The JSON document of passage number `n`, and its words for the did-you-mean list."""
     indexed, forms, bigrams, spans = streams(entry.text, entry.language)
     speaker = [token(w if han else index_form(w, "")) for _, _, w, han in split(entry.speaker_name)]
     doc: dict[str, Any] = {
@@ -169,6 +171,7 @@ def analysed(entry: IndexEntry) -> tuple[str, set[str]]:
         "provenance": ",".join(entry.provenance),
         "day": day_number(entry.date) if ISO_DATE.match(entry.date) else 0,
         "ordinal": entry.ordinal,
+        "n": n,  # line n of IDS: every match's id without reading its stored fields
     }
     for name in (*KEYWORDS, *STORED):
         value = getattr(entry, name, None)
@@ -181,13 +184,18 @@ def analysed(entry: IndexEntry) -> tuple[str, set[str]]:
     return json.dumps(doc, ensure_ascii=False), words
 
 
-def analysed_batch(entries: list[IndexEntry]) -> tuple[list[str], set[str]]:
+Batch = tuple[list[str], list[str], set[str]]  # JSON documents, their ids, their words
+
+
+def analysed_batch(job: tuple[int, list[IndexEntry]]) -> Batch:
+    """The passages of a batch, numbered from `job[0]`."""
+    first, entries = job
     docs, words = [], set()
-    for entry in entries:
-        doc, found = analysed(entry)
+    for n, entry in enumerate(entries, first):
+        doc, found = analysed(entry, n)
         docs.append(doc)
         words |= found
-    return docs, words
+    return docs, [e.id for e in entries], words
 
 
 # ---------------------------------------------------------------- building
@@ -208,12 +216,14 @@ def write_folder(
     words: set[str] = set()
     added = 0
     try:
-        for docs, found in analysed_batches(iter(entries), processes_from):
-            words |= found
-            for doc in docs:
-                writer.add_json(doc)
-                fail_for_tests(added)
-                added += 1
+        with open(folder / IDS, "w", encoding="utf-8") as ids:
+            for docs, numbered, found in analysed_batches(iter(entries), processes_from):
+                words |= found
+                ids.writelines(json.dumps(id) + "\n" for id in numbered)
+                for doc in docs:
+                    writer.add_json(doc)
+                    fail_for_tests(added)
+                    added += 1
         writer.commit()
         writer.wait_merging_threads()
     except BaseException:
@@ -223,15 +233,13 @@ def write_folder(
     (folder / BUILT_FROM).write_text(built_from, encoding="utf-8")
 
 
-def analysed_batches(
-    entries: Iterator[IndexEntry], processes_from: int
-) -> Iterator[tuple[list[str], set[str]]]:
-    """Batches of JSON documents. From `processes_from` passages on, worker processes
-    analyse them, one batch ahead of the writer."""
+def analysed_batches(entries: Iterator[IndexEntry], processes_from: int) -> Iterator[Batch]:
+    """Batches of JSON documents, numbered in order. From `processes_from` passages on,
+    worker processes analyse them, one batch ahead of the writer."""
     head = list(itertools.islice(entries, processes_from))
     if len(head) < processes_from:
         for start in range(0, len(head), BATCH):
-            yield analysed_batch(head[start : start + BATCH])
+            yield analysed_batch((start, head[start : start + BATCH]))
         return
     from app.search.index import workers_die_with_parent
 
@@ -239,12 +247,12 @@ def analysed_batches(
     rest = itertools.chain(head, entries)
     context = multiprocessing.get_context("fork")
     with workers_die_with_parent(), context.Pool(procs) as pool:
-        pending = None
+        pending, done = None, 0
         while batch := list(itertools.islice(rest, BATCH)):
             step = -(-len(batch) // procs)
-            job = pool.map_async(
-                analysed_batch, [batch[k : k + step] for k in range(0, len(batch), step)]
-            )
+            jobs = [(done + k, batch[k : k + step]) for k in range(0, len(batch), step)]
+            job = pool.map_async(analysed_batch, jobs)
+            done += len(batch)
             if pending is not None:
                 yield from pending.get()
             pending = job
@@ -264,9 +272,19 @@ class TantivyFolder:
     """One opened tantivy index folder, shared by the threads of a process."""
 
     def __init__(self, folder: Path):
+        self.path = Path(folder)
         self.index = tantivy.Index.open(str(folder))
         register(self.index)
         self.schema = self.index.schema
+        self._ids: list[str] | None = None
+
+    def ids(self) -> list[str]:
+        """The passage id of each document number, read once (only checks against other
+        engines need every match's id; a page's hits read their stored fields)."""
+        if self._ids is None:
+            with open(self.path / IDS, encoding="utf-8") as lines:
+                self._ids = [json.loads(line) for line in lines]
+        return self._ids
 
     def searcher(self, **_ignored: object) -> TantivySearcher:
         return TantivySearcher(self)
@@ -296,6 +314,13 @@ class TantivySearcher:
     def count(self, query: tantivy.Query) -> int:
         """Passages matching a query (tantivy counts as it collects the best one)."""
         return total(self.tantivy.search(query, 1))
+
+    def matching_ids(self, query: tantivy.Query) -> set[str]:
+        """The id of every passage the query matches, unranked."""
+        found = self.tantivy.search(query, max(1, self.count(query)))  # a limit of 0 panics
+        numbers = self.tantivy.fast_field_values("n", [addr for _, addr in found.hits])
+        ids = self.folder.ids()
+        return {ids[int(n or 0)] for n in numbers}
 
     def close(self) -> None:
         """Nothing to release (see TantivyFolder.close)."""
