@@ -160,7 +160,8 @@ def stemmers(index: Any, s: TantivySearcher) -> tuple[str, ...]:
     """The stemmers the archive's passages were indexed with (query words get each)."""
 
     def build() -> tuple[str, ...]:
-        found = s.tantivy.aggregate(TQ.all_query(), facet_aggregations())
+        languages = {"terms": {"field": "language", "size": 1000}}
+        found = s.tantivy.aggregate(TQ.all_query(), {"language": languages})
         return stem_languages([b["key"] for b in found["language"]["buckets"]])
 
     return tuple(index.cached("stemmers", build))
