@@ -28,7 +28,7 @@ for arg in "$@"; do
 done
 engine_tests=(tests/test_search.py tests/test_languages.py tests/test_search_page.py
   tests/test_api.py tests/test_index.py tests/test_index_copy.py tests/test_budget.py
-  tests/test_ingest.py tests/test_who_said_it.py tests/test_properties.py)
+  tests/test_ingest.py tests/test_budgets.py tests/test_who_said_it.py tests/test_properties.py)
 echo "the search tests with ARCHIVE_ENGINE=tantivy"
 status=0
 ARCHIVE_ENGINE=tantivy .venv/bin/python -m pytest "${engine_tests[@]}" "$@" || status=$?
