@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from malformed_queries import MALFORMED_QUERIES
-from search_entries import ENTRIES
+from search_entries import ENTRIES, entry
 from sqlmodel import Session
 
 from app import store
@@ -168,3 +168,36 @@ def test_the_best_hit_is_the_same_where_it_leads_clearly(indexes, query_list):
         checked += 1
         assert search(indexes["tantivy"], q, page_size=1).hits[0].id == ours[0].id, q
     assert checked >= 5
+
+
+def test_cjk_runs_do_not_join_and_odd_words_keep_their_places(tmp_path):
+    """Tantivy numbers bigrams one after another: a separator between two runs keeps
+    "数据 据中" from holding 数据中 (whoosh numbers them by character, which leaves a gap).
+    A word whose folded form has spaces (ﷺ) or is empty (a lone accent) keeps its place."""
+    entries = [
+        entry("runs", "数据 据中", lang="zh"),
+        entry("whole", "数据中心", lang="zh"),
+        entry("odd", "Die \u0301 Straße ﷺ endet hier."),
+    ]
+    found = {}
+    with pytest.MonkeyPatch.context() as patch:
+        for engine in ("whoosh", "tantivy"):
+            patch.setenv("ARCHIVE_ENGINE", engine)
+            build_index(tmp_path / engine, entries)
+            index = SearchIndex(tmp_path / engine)
+            found[engine] = {
+                q: matching_ids(index, q)
+                for q in [
+                    "数据中",
+                    "据中",
+                    '"数据 据中"',
+                    "ﷺ",
+                    '"Straße endet"',
+                    '"Die Straße"',
+                    "endet",
+                ]
+            }
+            index.close()
+    assert found["tantivy"] == found["whoosh"]
+    assert found["tantivy"]["数据中"] == {"whole"}
+    assert found["tantivy"]['"Straße endet"'] == set() and found["tantivy"]["endet"] == {"odd"}
