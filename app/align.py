@@ -144,6 +144,7 @@ def number_key(value: float, percent: bool) -> str:
 def numbers(text: str) -> list[str]:
     """Numbers as keys that compare across languages: '#3e+11', '#82%', '#2019'."""
     keys = []
+    value: float | None
     for m in DIGIT_NUMBER.finditer(text):
         value = digit_value(m.group(1)) * SCALES.get((m.group(2) or "").lower(), 1)
         keys.append(number_key(value, bool(m.group(3))))
@@ -347,6 +348,7 @@ def best_path(scorer: Scorer, na: int, nb: int) -> list[tuple[int, int, int, int
                         if n > 1 and m > 1:
                             continue
                         s = scorer.score(i, n, j, m)
+                        assert s is not None  # sizes_a and sizes_b hold only blocks that exist
                         offer(i + n, j + m, False, top + s, (i, j, from_open, n, m, s))
             gap_open = opened >= closed - GAP_OPEN
             gap = opened if gap_open else closed - GAP_OPEN

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import itertools
 import json
+from typing import TypeVar
 
 from sqlalchemy import insert
-from sqlmodel import Session, delete, or_, select
+from sqlmodel import Session, col, delete, or_, select
 
 from app.align import Unit, align
 from app.models import Document, Passage, PassageLink, PassageQuote, PassageRedirect, Speaker
@@ -28,7 +29,7 @@ def interviews_of(session: Session, source_files) -> set[int]:
     files = list(source_files)
     if not files:
         return set()
-    rows = session.exec(select(Document.interview_id).where(Document.source_file.in_(files)))
+    rows = session.exec(select(Document.interview_id).where(col(Document.source_file).in_(files)))
     return {i for i in rows if i is not None}
 
 
@@ -38,16 +39,23 @@ def all_interviews(session: Session) -> set[int]:
 
 def carry_over(session: Session) -> None:
     """Links to a passage id that vanished follow its redirect, or go."""
-    live = select(Passage.id)
-    for model in (PassageLink, PassageQuote):
-        stale = or_(model.passage_id.not_in(live), model.other_id.not_in(live))
-        for row in session.exec(select(model).where(stale)).all():
-            a, b = moved(session, row.passage_id), moved(session, row.other_id)
-            session.delete(row)
-            session.flush()
-            if a and b and a != b and session.get(model, (a, b)) is None:
-                session.add(model(**{**row.model_dump(), "passage_id": a, "other_id": b}))
+    carry_over_rows(session, PassageLink)
+    carry_over_rows(session, PassageQuote)
     session.flush()
+
+
+Link = TypeVar("Link", PassageLink, PassageQuote)  # both tables: passage_id, other_id
+
+
+def carry_over_rows(session: Session, model: type[Link]) -> None:
+    live = select(Passage.id)
+    stale = or_(col(model.passage_id).not_in(live), col(model.other_id).not_in(live))
+    for row in session.exec(select(model).where(stale)).all():
+        a, b = moved(session, row.passage_id), moved(session, row.other_id)
+        session.delete(row)
+        session.flush()
+        if a and b and a != b and session.get(model, (a, b)) is None:
+            session.add(model(**{**row.model_dump(), "passage_id": a, "other_id": b}))
 
 
 def moved(session: Session, pid: str) -> str | None:
@@ -61,9 +69,9 @@ def moved(session: Session, pid: str) -> str | None:
 def units(session: Session, document_id: int) -> list[Unit]:
     rows = session.exec(
         select(Passage.id, Passage.role, Speaker.slug, Passage.text)
-        .join(Speaker, Passage.speaker_id == Speaker.id, isouter=True)
+        .join(Speaker, col(Passage.speaker_id) == Speaker.id, isouter=True)
         .where(Passage.document_id == document_id)
-        .order_by(Passage.ordinal)
+        .order_by(col(Passage.ordinal))
     )
     return [Unit(pid, role, slug or "", text) for pid, role, slug, text in rows]
 
@@ -81,10 +89,13 @@ def realign(session: Session, interview_ids: set[int], names: dict[str, str]) ->
     passage of the pivot."""
     made = 0
     for interview_id in sorted(interview_ids):
-        session.exec(delete(PassageLink).where(PassageLink.interview_id == interview_id))
-        docs = session.exec(
-            select(Document.id).where(Document.interview_id == interview_id).order_by(Document.id)
-        ).all()
+        session.exec(delete(PassageLink).where(col(PassageLink.interview_id) == interview_id))
+        ids = session.exec(
+            select(Document.id)
+            .where(Document.interview_id == interview_id)
+            .order_by(col(Document.id))
+        )
+        docs = [d for d in ids if d is not None]  # a stored row's id is never None
         versions = {doc: units(session, doc) for doc in docs}
         pairs: dict[tuple[str, str], float] = {}
         if len(docs) <= PAIRWISE:
@@ -131,7 +142,7 @@ def requote(session: Session) -> int:
     session.exec(delete(PassageQuote))
     records = session.exec(
         select(Passage.id, Passage.document_id, Document.interview_id, Passage.text).join(
-            Document, Passage.document_id == Document.id
+            Document, col(Passage.document_id) == Document.id
         )
     )
     # a document outside any interview is its own source (negative: apart from interview ids)

@@ -161,10 +161,10 @@ def shared_words(texts: Iterable[Text]) -> list[Shared]:
             if n not in toks:
                 toks[n] = tokens(items[n].text)
     found = []
-    for (p, q), starts in seeds.items():
+    for (p, q), positions in seeds.items():
         long = [
             (i, j, n)
-            for i, j, n in runs(toks[p], toks[q], starts)
+            for i, j, n in runs(toks[p], toks[q], positions)
             if sum(t.weight for t in toks[p][i : i + n]) >= MIN_WEIGHT
         ]
         if long:

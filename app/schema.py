@@ -47,17 +47,18 @@ def create_table(conn: Connection, table: str) -> None:
     SQLModel.metadata.tables[table].create(conn, checkfirst=True)
 
 
+def _passage_links(conn: Connection) -> None:
+    for table in ("passagelink", "passagequote"):
+        create_table(conn, table)
+
+
 def _passage_evidence(conn: Connection) -> None:
     add_column(conn, "passage", "evidence", "VARCHAR NOT NULL DEFAULT ''")
 
 
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, interviews, speakers, passages, redirects, meta", _baseline),
-    Migration(
-        2,
-        "passage links between versions, passages that quote each other",
-        lambda conn: [create_table(conn, t) for t in ("passagelink", "passagequote")],
-    ),
+    Migration(2, "passage links between versions, passages that quote each other", _passage_links),
     Migration(3, "passage.evidence: how each passage's speaker was known", _passage_evidence),
 ]
 CURRENT = MIGRATIONS[-1].version

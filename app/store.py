@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlmodel import Session, create_engine, delete, func, select
+from sqlmodel import Session, col, create_engine, delete, func, select
+from sqlmodel.sql.expression import Select
 
 from app import schema
 from app.models import (
@@ -198,6 +199,7 @@ def save_document(session: Session, doc: ParsedDocument) -> Document:
     )
     session.add(row)
     session.flush()
+    assert row.id is not None  # the flush gave the row its id
     ids = passage_ids(doc.key, [p.text for p in doc.passages])
     for n, (pid, pas) in enumerate(zip(ids, doc.passages)):
         session.add(
@@ -221,11 +223,18 @@ def old_passages(session: Session, source_files: list[str]) -> list[OldPassage]:
     """The current passages of these files, read before the write transaction opens."""
     found: list[OldPassage] = []
     for chunk in chunks(source_files):
+        # five columns: more than sqlmodel's select() has typed overloads for
+        columns: Select[str, str, int, str, str | None] = Select(
+            col(Passage.id),
+            col(Document.key),
+            col(Passage.ordinal),
+            col(Passage.text),
+            col(Interview.slug),
+        )
         rows = session.exec(
-            select(Passage.id, Document.key, Passage.ordinal, Passage.text, Interview.slug)
-            .join(Document, Passage.document_id == Document.id)
-            .join(Interview, Document.interview_id == Interview.id, isouter=True)
-            .where(Document.source_file.in_(chunk))
+            columns.join(Document, col(Passage.document_id) == Document.id)
+            .join(Interview, col(Document.interview_id) == Interview.id, isouter=True)
+            .where(col(Document.source_file).in_(chunk))
         )
         found += [OldPassage(pid, key, n, text, slug or "") for pid, key, n, text, slug in rows]
     return found
@@ -240,8 +249,8 @@ def chunks(values: list, size: int = 500) -> Iterator[list]:
 def remove_file(session: Session, source_file: str) -> None:
     doc_ids = session.exec(select(Document.id).where(Document.source_file == source_file)).all()
     if doc_ids:
-        session.exec(delete(Passage).where(Passage.document_id.in_(doc_ids)))
-        session.exec(delete(Document).where(Document.id.in_(doc_ids)))
+        session.exec(delete(Passage).where(col(Passage.document_id).in_(doc_ids)))
+        session.exec(delete(Document).where(col(Document.id).in_(doc_ids)))
         session.flush()
 
 
@@ -250,7 +259,7 @@ def save_redirects(session: Session, redirects: list[Redirect], new_ids: list[st
     is no longer redirected."""
     gone = [r.old_id for r in redirects]
     for chunk in chunks(gone + new_ids):
-        session.exec(delete(PassageRedirect).where(PassageRedirect.old_id.in_(chunk)))
+        session.exec(delete(PassageRedirect).where(col(PassageRedirect.old_id).in_(chunk)))
     session.add_all(
         PassageRedirect(
             old_id=r.old_id,
@@ -274,7 +283,9 @@ def refresh_interviews(session: Session) -> None:
     """Derived facts of each interview from its current versions; orphans go."""
     for interview in session.exec(select(Interview)).all():
         docs = session.exec(select(Document).where(Document.interview_id == interview.id)).all()
-        session.exec(delete(InterviewSpeaker).where(InterviewSpeaker.interview_id == interview.id))
+        session.exec(
+            delete(InterviewSpeaker).where(col(InterviewSpeaker.interview_id) == interview.id)
+        )
         if not docs:
             session.delete(interview)
             continue
@@ -293,11 +304,12 @@ def refresh_interviews(session: Session) -> None:
             session.delete(speaker)
 
 
-def link_participants(session: Session, interview: Interview, docs: list[Document]) -> None:
+def link_participants(session: Session, interview: Interview, docs: Sequence[Document]) -> None:
     links = {(role, slug) for d in docs for role, slug in loads(d.participants)}
     for role, slug in sorted(links):
         speaker = session.exec(select(Speaker).where(Speaker.slug == slug)).first()
         if speaker:
+            assert interview.id is not None and speaker.id is not None  # rows read back
             session.merge(
                 InterviewSpeaker(interview_id=interview.id, speaker_id=speaker.id, role=role)
             )
@@ -306,7 +318,7 @@ def link_participants(session: Session, interview: Interview, docs: list[Documen
 def composed_title(session: Session, interview: Interview) -> str:
     guests = session.exec(
         select(Speaker.name)
-        .join(InterviewSpeaker, InterviewSpeaker.speaker_id == Speaker.id)
+        .join(InterviewSpeaker, col(InterviewSpeaker.speaker_id) == Speaker.id)
         .where(InterviewSpeaker.interview_id == interview.id, InterviewSpeaker.role == "guest")
     ).all()
     show = interview.show + (f" #{interview.episode}" if interview.episode else "")
@@ -319,40 +331,45 @@ def index_entries(session: Session) -> Iterator[IndexEntry]:
     A join of whole rows carried the document's text on every passage row (a 1 MB
     transcript of 3,000 turns took 3.3 GB to index): the facts of documents, interviews and
     speakers are read once each, and passages row by row with only their own columns."""
+    # the interview's columns are None for a document without one (outer join)
+    doc_columns: Select[int, str, str, str, str, str, str, str | None, str | None, str | None] = (
+        Select(
+            col(Document.id),
+            col(Document.key),
+            col(Document.title),
+            col(Document.language),
+            col(Document.published_date),
+            col(Document.kind),
+            col(Document.provenance),
+            col(Interview.slug),
+            col(Interview.title),
+            col(Interview.date),
+        )
+    )
     docs = {
         row[0]: row[1:]
         for row in session.exec(
-            select(
-                Document.id,
-                Document.key,
-                Document.title,
-                Document.language,
-                Document.published_date,
-                Document.kind,
-                Document.provenance,
-                Interview.slug,
-                Interview.title,
-                Interview.date,
-            ).join(Interview, Document.interview_id == Interview.id, isouter=True)
+            doc_columns.join(Interview, col(Document.interview_id) == Interview.id, isouter=True)
         )
     }
     speakers = {
         i: (name, slug)
         for i, name, slug in session.exec(select(Speaker.id, Speaker.name, Speaker.slug))
     }
+    passage_columns: Select[str, int, str, int | None, str, int | None, int, str] = Select(
+        col(Passage.id),
+        col(Passage.document_id),
+        col(Passage.text),
+        col(Passage.speaker_id),
+        col(Passage.section),
+        col(Passage.timestamp),
+        col(Passage.ordinal),
+        col(Passage.role),
+    )
     passages = session.exec(
-        select(
-            Passage.id,
-            Passage.document_id,
-            Passage.text,
-            Passage.speaker_id,
-            Passage.section,
-            Passage.timestamp,
-            Passage.ordinal,
-            Passage.role,
+        passage_columns.order_by(col(Passage.document_id), col(Passage.ordinal)).execution_options(
+            yield_per=500
         )
-        .order_by(Passage.document_id, Passage.ordinal)
-        .execution_options(yield_per=500)
     )
     for pid, doc_id, text, speaker_id, section, timestamp, ordinal, role in passages:
         key, title, language, published, kind, provenance, i_slug, i_title, i_date = docs[doc_id]
@@ -364,7 +381,8 @@ def index_entries(session: Session) -> Iterator[IndexEntry]:
             speaker_name=name,
             speaker_slug=slug,
             interview_slug=i_slug or "",
-            interview_title=i_title if i_slug is not None else title,
+            # an interview row has a title: i_title is None exactly when i_slug is
+            interview_title=i_title if i_title is not None else title,
             document_key=key,
             date=i_date or published,
             kind=kind,

@@ -42,7 +42,7 @@ def seed_pair(folder: Path) -> list[list[Unit]]:
     engine = write_engine(settings.db_path)
     with Session(engine) as session:
         docs = [session.exec(select(Document).where(Document.key == key)).one() for key in PAIR]
-        out = [links.units(session, doc.id) for doc in docs]
+        out = [links.units(session, doc.id) for doc in docs if doc.id is not None]
     engine.dispose()
     return out
 
@@ -75,6 +75,7 @@ def build(db: Path, pair: list[list[Unit]], size: int, seed: int = 3) -> int:
                 )
                 session.add(doc)
                 session.flush()
+                assert doc.id is not None  # the flush gave the row its id
                 joiner = ("", " ")[n == 0]
                 for ordinal, p in enumerate(version):
                     pieces = PIECE.findall(p.text)

@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from app.config import ROOT
 from app.search.analysis import CJK_RUN, grams, han_bigrams, han_words, split, terms
@@ -173,7 +174,7 @@ def chinese_phrase(text: str, rng) -> str:
 # ---------------------------------------------------------------- children
 
 
-def child_build(size: int, root: Path, db: Path | None) -> dict:
+def child_build(size: int, root: Path, db: Path) -> dict:
     from app.search.index import build_index
 
     base = seed_passages(db)
@@ -188,7 +189,7 @@ def child_build(size: int, root: Path, db: Path | None) -> dict:
     }
 
 
-def child_search(size: int, root: Path, db: Path | None) -> dict:
+def child_search(size: int, root: Path, db: Path) -> dict:
     from app.search.index import SearchIndex
     from app.search.run import matching_ids, search
     from app.web.marks import snippet_html
@@ -240,8 +241,12 @@ def max_rss_mb() -> float:
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     try:
         status = Path("/proc/self/status").read_text()
-        own = int(re.search(r"^VmHWM:\s+(\d+)", status, re.M).group(1)) / 1024
-    except (OSError, AttributeError):
+    except OSError:
+        status = ""
+    peak = re.search(r"^VmHWM:\s+(\d+)", status, re.M)
+    if peak:
+        own = int(peak.group(1)) / 1024
+    else:
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return max(own, kids)
 
@@ -268,7 +273,7 @@ def run_child(step: str, size: int, root: Path, db: Path | None, engine: str) ->
 # ---------------------------------------------------------------- FTS5
 
 
-def fts5_compare(size: int, root: Path, db: Path | None, engines: list[str]) -> dict:
+def fts5_compare(size: int, root: Path, db: Path, engines: list[str]) -> dict:
     """FTS5 over the same tokens: same hit sets (non-phrase and phrase) as each engine's
     index (root/<engine>) and latency ratio."""
     from app.search.index import SearchIndex
@@ -298,7 +303,7 @@ def fts5_compare(size: int, root: Path, db: Path | None, engines: list[str]) -> 
     )
     con.commit()
     started = time.perf_counter()
-    report: dict = {"latency": {}, "checked": 0, "load_seconds": started - loading}
+    report: dict[str, Any] = {"latency": {}, "checked": 0, "load_seconds": started - loading}
     report["engines"] = {e: {"mismatches": []} for e in engines}
     matchers = {e: matcher(SearchIndex(root / e)) for e in engines}
     for kind, items in queries(base, size).items():
@@ -366,7 +371,7 @@ def fts_match(q) -> str:
 # ---------------------------------------------------------------- jieba vs bigrams
 
 
-def zh_quotes(db: Path | None = None, seed: int = 5) -> dict:
+def zh_quotes(db: Path, seed: int = 5) -> dict:
     """Share of Chinese quotes found as a phrase, with jieba and with bigrams: clauses between
     punctuation (what people quote) and random substrings (what people half remember)."""
     rng = random.Random(seed)
@@ -497,8 +502,8 @@ def summary(figures: list[dict]) -> None:
     heads = [f"{f['size']:,} passages, {f['engine']}" for f in figures]
     print("\n| measure | " + " | ".join(heads) + " |")
     print("| --- |" + " --- |" * len(figures))
-    for name, cells in rows.items():
-        print(f"| {name} | " + " | ".join(cells) + " |")
+    for name, row in rows.items():
+        print(f"| {name} | " + " | ".join(row) + " |")
 
 
 def main(argv: list[str] | None = None) -> None:

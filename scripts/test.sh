@@ -18,6 +18,7 @@ fi
 # Lint, format and types first: a red line here costs seconds, not a whole test run.
 .venv/bin/ruff check app bench tests
 .venv/bin/ruff format --check app bench tests
+.venv/bin/mypy  # [tool.mypy] in pyproject.toml: app and bench, strict on parse and search
 
 .venv/bin/python -m pytest "$@"
 

@@ -8,10 +8,12 @@ import pytest
 from malformed_queries import MALFORMED_QUERIES
 from markupsafe import Markup
 from search_entries import ENTRIES, entry
+from whoosh import matching
 
 from app.search.index import SearchIndex, build_index
+from app.search.matchers import scorable
 from app.search.query import prepare
-from app.search.run import search
+from app.search.run import search, whoosh_query
 from app.web.marks import highlight, mark_spans, snippet_html
 
 
@@ -321,6 +323,20 @@ def test_an_excluded_word_excludes_the_first_match_too(tmp_path):
     build_index(tmp_path, [entry("n0", "dass"), entry("n1", "aber dass"), entry("n2", "aber")])
     index = SearchIndex(tmp_path)
     assert [h.id for h in search(index, "aber -dass").hits] == ["n2"]
+    index.close()
+
+
+def test_an_excluded_word_excludes_the_first_match_of_a_stepped_search(tmp_path):
+    """The same where whoosh steps through the matches itself: a prefix that stands for
+    three words or more is an array of their postings, which block scoring cannot read, so
+    the collector walks AndNotMatcher from the first match its (patched) _find_first chose.
+    Without the patch "aber dass" is the first hit of `ab* -dass`."""
+    texts = ["dass", "aber dass", "abend", "abgabe", "aber"]
+    build_index(tmp_path, [entry(f"n{i}", text) for i, text in enumerate(texts)])
+    index = SearchIndex(tmp_path)
+    matcher = whoosh_query(prepare("ab* -dass")).matcher(index.searcher())
+    assert type(matcher) is matching.AndNotMatcher and not scorable(matcher)  # stepped
+    assert sorted(h.id for h in search(index, "ab* -dass").hits) == ["n2", "n3", "n4"]
     index.close()
 
 

@@ -98,7 +98,9 @@ def barred_questions(blocks_: list[Block]) -> list[Block]:
 
 def relabel(b: Block, who: str) -> Block:
     """The block under an inferred label; the dash or bold that marked it is layout."""
-    text = QUESTION_LINE.match(b.raw).group("text") if b.heading else b.text
+    question = QUESTION_LINE.match(b.raw) if b.heading else None
+    assert question or not b.heading  # a heading is relabelled only as a question line
+    text = question.group("text") if question else b.text
     text = ANSWER_MARK.sub("", DASH_LEAD.sub("", text, count=1), count=1)
     return Block(text, label=Label(who, kind="alternation"), raw=b.raw)
 
@@ -116,7 +118,7 @@ QA_ANNOUNCED = re.compile(
 
 def marked_answers(blocks_: list[Block], least: int = 2) -> list[tuple[int, int | None]]:
     """ "- 질문 …" then "▶ 답 …": a dash asks, an arrow or triangle answers."""
-    pairs = [
+    pairs: list[tuple[int, int | None]] = [
         (i, i + 1)
         for i, b in enumerate(blocks_[:-1])
         if not b.heading and DASH_LEAD.match(b.text) and ANSWER_MARK.match(blocks_[i + 1].text)
@@ -178,6 +180,7 @@ def alternate_unlabelled(turns_: list[RawTurn]) -> list[RawTurn]:
     if len(labelled) != 2 or labelled[1] != labelled[0] + 1:
         return turns_
     asker, answerer = turns_[labelled[0]], turns_[labelled[1]]
+    assert asker.label and answerer.label  # both are in `labelled`
     if asker.label.name == answerer.label.name or not asks_something(asker.paragraphs[0]):
         return turns_
     extra = answerer.paragraphs[1:]

@@ -14,6 +14,7 @@ import html
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.parse.formats import transcript_segments
 from app.text import HAN_CHAR
@@ -71,7 +72,8 @@ class Transcript:
 
 def seconds(stamp: str) -> float:
     parts = stamp.replace(",", ".").split(":")
-    return sum(float(p) * 60**i for i, p in enumerate(reversed(parts)))
+    total: float = sum(float(p) * 60**i for i, p in enumerate(reversed(parts)))
+    return total
 
 
 def cue_blocks(text: str) -> list[list[str]]:
@@ -85,7 +87,9 @@ def read_cues(text: str) -> list[Cue]:
         at = next((i for i, line in enumerate(block) if TIMING.match(line)), None)
         if at is None or at > 1:  # the header, NOTE, STYLE and REGION blocks
             continue
-        start = seconds(TIMING.match(block[at]).group("start"))
+        timing = TIMING.match(block[at])
+        assert timing is not None  # the line found above
+        start = seconds(timing.group("start"))
         cues.append(Cue(start, [line.strip() for line in block[at + 1 :] if line.strip()]))
     return cues
 
@@ -185,7 +189,9 @@ class TurnBuilder:
         else:
             self.append(start, text)
 
-    def add(self, start: int, text: str, speaker: str, explicit=False, prefix="") -> None:
+    def add(
+        self, start: int, text: str, speaker: str, explicit: bool = False, prefix: str = ""
+    ) -> None:
         """A cue line by `speaker` ("" = someone new, unnamed)."""
         if ANONYMOUS.match(speaker):
             key, speaker = "#" + speaker.casefold(), ""
@@ -235,7 +241,7 @@ def read_json(data: bytes) -> Transcript:
     field names the turn; without one, `>>` and `NAME:` in the text work as in captions."""
     doc = json.loads(data.decode("utf-8-sig"))
     segments = transcript_segments(doc)
-    starts = [s.get("start") for s in segments if s.get("start") is not None]
+    starts: list[Any] = [s.get("start") for s in segments if s.get("start") is not None]
     # AssemblyAI counts milliseconds in integers; Whisper and Deepgram seconds in floats.
     ms = bool(starts) and all(isinstance(x, int) for x in starts) and max(starts) >= 1000
     builder = TurnBuilder()

@@ -57,7 +57,8 @@ def detect_language(text: str, hint: str = "") -> str:
         from langdetect import DetectorFactory, detect
 
         DetectorFactory.seed = 0  # langdetect is random unless seeded
-        return detect(sample)
+        language: str = detect(sample)
+        return language
     except Exception:  # langdetect raises on text without features
         return hint or "und"
 

@@ -182,7 +182,7 @@ def is_menu_item(line: str) -> bool:
     return bool(m) and 0 < len(rest) <= 16 and len(rest.split()) <= 3
 
 
-def drop_menus(lines: list[str], removed: list) -> list[str]:
+def drop_menus(lines: list[str], removed: list[tuple[str, str]]) -> list[str]:
     """Runs of three or more short bullet items are menus."""
     keep = [True] * len(lines)
     i = 0
@@ -198,7 +198,7 @@ def drop_menus(lines: list[str], removed: list) -> list[str]:
     return [line for line, k in zip(lines, keep) if k]
 
 
-def cut_head(lines: list[str], removed: list) -> list[str]:
+def cut_head(lines: list[str], removed: list[tuple[str, str]]) -> list[str]:
     """Everything above a breadcrumb near the top is site chrome (logo, tagline, menus)."""
     limit = max(3, len(lines) // 4)
     for i, line in enumerate(lines[:limit]):
@@ -208,7 +208,7 @@ def cut_head(lines: list[str], removed: list) -> list[str]:
     return lines
 
 
-def cut_tail(lines: list[str], removed: list) -> list[str]:
+def cut_tail(lines: list[str], removed: list[tuple[str, str]]) -> list[str]:
     """From the first end marker on, the page is the site's: lists, comments, footers.
 
     A marker in the first 30% of the text is more likely a page that opens oddly than the
@@ -271,7 +271,7 @@ def similar(a: str, b: str) -> bool:
     )
 
 
-def drop_duplicates(paragraphs: list[str], removed: list) -> list[str]:
+def drop_duplicates(paragraphs: list[str], removed: list[tuple[str, str]]) -> list[str]:
     """A paragraph printed twice (a deck, a pull quote) is kept once, at its first place."""
     seen: set[str] = set()
     out: list[str] = []
@@ -347,11 +347,7 @@ def clean(text: str) -> Cleaned:
             kept.append(line)
     paragraphs = drop_duplicates(join_lists(kept), removed)
     relative = next(
-        (
-            RELATIVE_TIME.match(t).group(0)
-            for r, t in removed
-            if r == "counter" and RELATIVE_TIME.match(t)
-        ),
+        (m.group(0) for r, t in removed if r == "counter" and (m := RELATIVE_TIME.match(t))),
         "",
     )
     return Cleaned(

@@ -95,7 +95,7 @@ def decode_page(data: bytes, http_charset: str = "") -> Decoded:
     return decode_bytes(data)
 
 
-def inline(el) -> str:
+def inline(el: etree._Element) -> str:
     """Text of a paragraph: bold as **…**, line breaks kept, everything else as its text."""
     out = [el.text or ""]
     for child in el:
@@ -127,7 +127,7 @@ def lines_of(text: str) -> list[str]:
 BLOCK_OUT = {"p", "head", "list", "quote", "table", "div", "main"}  # trafilatura's blocks
 
 
-def render(body) -> list[str]:
+def render(body: etree._Element) -> list[str]:
     """trafilatura's XML body → paragraphs in the shapes of a text page."""
     out: list[str] = []
     for el in body:
@@ -145,12 +145,12 @@ def render(body) -> list[str]:
     return [p for p in out if p.strip("#* ")]
 
 
-def render_list(el) -> list[str]:
+def render_list(el: etree._Element) -> list[str]:
     items = [" ".join(lines_of(inline(i))) for i in el.iter("item")]
     return ["\n".join("- " + i for i in items if i)] if items else []
 
 
-def render_table(el) -> list[str]:
+def render_table(el: etree._Element) -> list[str]:
     """A two-column table whose first cells are short is a transcript: name | speech."""
     rows = [[" ".join(lines_of(inline(c))) for c in row.iter("cell")] for row in el.iter("row")]
     rows = [r for r in rows if any(r)]
@@ -210,6 +210,7 @@ def extract(data: bytes, http_charset: str = "", fallback_title: str = "") -> Pa
         # Only dates the page states in its markup: a guess from its text could be wrong.
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
+    assert not isinstance(found, dict)  # as_dict is False: a Document or None
     if found is None or found.body is None:
         raise DecodeError("no main text found in the HTML page")
     site = front_value(found.sitename or og_site)

@@ -93,7 +93,7 @@ def readable(fmt: str) -> bool:
     if fmt in ("text", "txt", "", None):
         return True
     module = FORMAT_READERS.get(fmt)
-    return bool(module) and importlib.util.find_spec(module) is not None
+    return bool(module and importlib.util.find_spec(module) is not None)
 
 
 def same_person(expected: str, speaker: Person | None, label: str, registry: Registry) -> bool:
@@ -160,7 +160,12 @@ def check_page(page: Path, registry: Registry) -> PageReport:
     return report
 
 
-def judge(expected: str | None, found: ParsedPassage | None, labels: dict, registry) -> str:
+def judge(
+    expected: str | None,
+    found: ParsedPassage | None,
+    labels: dict[str, str],
+    registry: Registry,
+) -> str:
     if found is None:
         return "lost"
     speaker = found.speaker
@@ -178,7 +183,9 @@ def judge(expected: str | None, found: ParsedPassage | None, labels: dict, regis
     return "wrong"
 
 
-def named_on_page(expected: str | None, text: str, labels: dict, registry: Registry) -> bool:
+def named_on_page(
+    expected: str | None, text: str, labels: dict[str, str], registry: Registry
+) -> bool:
     if expected is None:
         return True
     known = registry.person(expected) or registry.outlet(expected)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from typing import Any
 
 HTML = "html"
 VTT = "vtt"
@@ -86,11 +87,11 @@ def json_kind(data: bytes) -> str:
     )
 
 
-def transcript_segments(doc) -> list[dict]:
+def transcript_segments(doc: Any) -> list[dict[str, Any]]:
     """The segment list of a speech-to-text export: Whisper's `segments`, AssemblyAI's
     `utterances`, Deepgram's `results.utterances`, or a bare list of segments."""
     if isinstance(doc, dict):
-        results = doc.get("results") if isinstance(doc.get("results"), dict) else {}
+        results: dict[str, Any] = doc["results"] if isinstance(doc.get("results"), dict) else {}
         found = doc.get("segments") or doc.get("utterances") or results.get("utterances")
     else:
         found = doc

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from app.parse.documents import Person
 from app.parse.labels import (
     EMBED_CREDIT,
     Label,
@@ -21,19 +22,23 @@ from app.parse.labels import (
     plausible_name,
 )
 from app.parse.names import role_of, without_honorific
-from app.parse.speakers import person_for
+from app.parse.speakers import Context, person_for
 from app.text import CJK_CHAR as CJK
+
+# label -> (person or None, role word, how it was known)
+Found = tuple[Person | None, str, str]
+Labels = dict[str, Found]
 
 
 @dataclass
 class Candidates:
     """Every label shape the page shows, counted, with what marks each."""
 
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
     marked: set[str] = field(default_factory=set)
     kinds: dict[str, str] = field(default_factory=dict)
     # seen inside a line, after a sentence: weaker than at a paragraph's start
-    inline: Counter = field(default_factory=Counter)
+    inline: Counter[str] = field(default_factory=Counter)
     bold: set[str] = field(default_factory=set)  # marked by bold type only
     styles: dict[str, str] = field(default_factory=dict)  # "dash caps :", "bold  :", …
     timed: set[str] = field(default_factory=set)  # printed with a time
@@ -158,13 +163,13 @@ NOT_SPEAKERS = {
 }
 
 
-def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> dict:
+def labels_of_page(cands: Candidates, ctx: Context, sequence: list[tuple[str, str]]) -> Labels:
     """The page's label set: name → (person or None, role word, how it was known).
 
     `sequence` is the page's paragraph-opening labels in order, with their first words:
     two labels that alternate, the first asking, are a conversation even if each is
     printed only once."""
-    accepted: dict[str, tuple] = {}
+    accepted: Labels = {}
     chapters = cands.chapters()
     for name in cands.counts:
         found = None if name in chapters else judge(name, cands, ctx)
@@ -181,7 +186,7 @@ def labels_of_page(cands: Candidates, ctx, sequence: list[tuple[str, str]]) -> d
     return prune(accepted, cands, ctx, sequence)
 
 
-def judge(name: str, cands: Candidates, ctx) -> tuple | None:
+def judge(name: str, cands: Candidates, ctx: Context) -> Found | None:
     """One candidate on its own evidence: (person or None, role word, how), or None."""
     kind, n = cands.kinds.get(name, ""), cands.counts[name]
     if kind == "caption" or name.casefold().replace("’", "'") in NOT_SPEAKERS:
@@ -213,12 +218,12 @@ def judge(name: str, cands: Candidates, ctx) -> tuple | None:
     return None
 
 
-def same_style(accepted: dict, cands: Candidates, ctx) -> dict:
+def same_style(accepted: Labels, cands: Candidates, ctx: Context) -> Labels:
     """Once two labels of a page share a typography ("-Nathan Mannheimer:", "-Josh
     Parenteau:"), a full name printed the same way once is a label of that page too."""
     styles = [cands.styles[n] for n in accepted if n in cands.styles]
     established = {s for s in styles if styles.count(s) >= 2}
-    out = {}
+    out: Labels = {}
     for name, style in cands.styles.items():
         bare = without_honorific(name)
         full = len(bare.split()) >= 2 or bool(CJK.search(bare))
@@ -250,7 +255,9 @@ def short_forms(cands: Candidates) -> dict[str, str]:
     return out
 
 
-def conversation_pair(sequence, accepted: dict, cands: Candidates) -> dict:
+def conversation_pair(
+    sequence: list[tuple[str, str]], accepted: Labels, cands: Candidates
+) -> Labels:
     """ "Atlantico : …?" then "Bernard Benhamou : …": two name-like labels, each once,
     the first one asking, the second answering right after it."""
     names = [n for n, _ in sequence if n in cands.counts]
@@ -263,7 +270,9 @@ def conversation_pair(sequence, accepted: dict, cands: Candidates) -> dict:
     return {}
 
 
-def prune(accepted: dict, cands: Candidates, ctx, sequence) -> dict:
+def prune(
+    accepted: Labels, cands: Candidates, ctx: Context, sequence: list[tuple[str, str]]
+) -> Labels:
     # A label nothing resolves and the page never names elsewhere ("Note:", "Example:")
     # is a sentence opener when other labels are people.
     resolved = {n for n, (p, r, _) in accepted.items() if p or r}
@@ -288,7 +297,7 @@ def prune(accepted: dict, cands: Candidates, ctx, sequence) -> dict:
     return accepted if len(accepted) >= 2 or strong & set(accepted) else {}
 
 
-def alternating(sequence, accepted: dict) -> bool:
+def alternating(sequence: list[tuple[str, str]], accepted: Labels) -> bool:
     """Two or more labels taking turns, four turns or more: a conversation."""
     names = [n for n, _ in sequence if n in accepted]
     return (
@@ -305,7 +314,7 @@ def sequence_of(paragraphs: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def labels_of_turns(turns: list[tuple[str, bool, str]], ctx) -> dict:
+def labels_of_turns(turns: list[tuple[str, bool, str]], ctx: Context) -> Labels:
     """The same induction for the speaker names a transcript format hands over (voice tags,
     speaker fields, "Name:" prefixes): (name, whether the format itself marks it as a
     speaker, the turn's words) in order → name → (person or None, role word, how)."""

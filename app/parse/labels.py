@@ -106,7 +106,9 @@ class Label:
 
 
 def seconds(ts: str) -> int:
-    h, mi, s = (int(x) if x else 0 for x in TIMESTAMP.match(ts).groups())
+    m = TIMESTAMP.match(ts)
+    assert m is not None  # callers pass a timestamp the label pattern matched
+    h, mi, s = (int(x) if x else 0 for x in m.groups())
     return h * 3600 + mi * 60 + s
 
 

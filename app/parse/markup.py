@@ -21,21 +21,21 @@ INLINE_PARENTS = {"p", "li", "dd", "dt", "td", "span", "a", "b", "strong", "em",
 BLOCKS = {"p", "div", "ul", "ol", "blockquote", "section", "table", "pre", "h2", "h3", "h4"}
 
 
-def mark_labels(tree) -> None:
+def mark_labels(tree: html.HtmlElement) -> None:
     mark_speakers(tree)
     mark_inline_labels(tree)
     flatten_definition_lists(tree)
 
 
-def classes(el) -> str:
+def classes(el: html.HtmlElement) -> str:
     return " ".join(el.get(a, "") for a in ("class", "itemprop", "data-role", "data-type"))
 
 
-def own_text(el) -> str:
+def own_text(el: html.HtmlElement) -> str:
     return re.sub(r"\s+", " ", el.text_content()).strip()
 
 
-def mark_speakers(tree) -> None:
+def mark_speakers(tree: html.HtmlElement) -> None:
     """Speaker and time elements become "[hh:mm:ss] **Name:**" in front of the turn."""
     for el in list(tree.iter()):
         if not isinstance(el.tag, str) or el.getparent() is None:
@@ -79,7 +79,7 @@ LABEL_TEXT = re.compile(
 INLINE = {"span", "font", "em", "i", "small", "label", "cite", "b", "strong", "a"}
 
 
-def mark_inline_labels(tree) -> None:
+def mark_inline_labels(tree: html.HtmlElement) -> None:
     for el in list(tree.iter(*INLINE)):
         parent = el.getparent()
         if parent is None or (parent.text or "").strip() or el.getprevious() is not None:
@@ -96,7 +96,7 @@ def mark_inline_labels(tree) -> None:
         parent.replace(el, holder)
 
 
-def clock_near(el) -> str:
+def clock_near(el: html.HtmlElement) -> str:
     """The time printed with a speaker: inside it, or among its siblings up to the next
     speaker (or just before it), or beside its block when that block holds one speaker.
     Removed where it stood."""
@@ -116,7 +116,7 @@ def clock_near(el) -> str:
     return ""
 
 
-def turn_siblings(el) -> list:
+def turn_siblings(el: html.HtmlElement) -> list[html.HtmlElement]:
     """The siblings that belong to a speaker's turn: those after it until the next speaker,
     and the one right before it (a time printed in front of the name)."""
     after = []
@@ -130,11 +130,11 @@ def turn_siblings(el) -> list:
     )
 
 
-def is_speaker(el) -> bool:
+def is_speaker(el: html.HtmlElement) -> bool:
     return isinstance(el.tag, str) and bool(SPEAKER_CLASS.search(classes(el)))
 
 
-def drop(el) -> None:
+def drop(el: html.HtmlElement) -> None:
     """Remove an element, keeping the text that follows it."""
     parent = el.getparent()
     if el.tail and el.tail.strip():
@@ -146,7 +146,7 @@ def drop(el) -> None:
     parent.remove(el)
 
 
-def flatten_definition_lists(tree) -> None:
+def flatten_definition_lists(tree: html.HtmlElement) -> None:
     """<dt>Name</dt><dd>speech</dd> is a turn: written as a bold label and its paragraph."""
     for dl in list(tree.iter("dl")):
         terms = [own_text(dt) for dt in dl.iter("dt")]

@@ -20,8 +20,9 @@ from app.parse.dates import first_date
 from app.parse.decode import Decoded, decode_bytes
 from app.parse.documents import ParsedDocument, ParsedPassage, Person
 from app.parse.extract import extract
-from app.parse.induction import candidates, labels_of_page, labels_of_turns, sequence_of
+from app.parse.induction import Labels, candidates, labels_of_page, labels_of_turns, sequence_of
 from app.parse.labels import split_at_labels
+from app.parse.registry import Show
 from app.parse.segment import (
     Head,
     Item,
@@ -70,7 +71,9 @@ def parse_bytes(
     return docs
 
 
-def parse_page(name: str, data: bytes, registry: Registry, http_charset="", fetched_from=""):
+def parse_page(
+    name: str, data: bytes, registry: Registry, http_charset: str = "", fetched_from: str = ""
+) -> list[ParsedDocument]:
     """An HTML page: its main text goes the way of a text page; its metadata fills in.
     The page's canonical URL is its source, then the address it was fetched from."""
     page = extract(data, http_charset, title_of_file(name))
@@ -161,7 +164,9 @@ def title_of_file(name: str) -> str:
     return re.sub(r"[_\s]+", " ", name.rsplit(".", 1)[0]).strip()
 
 
-def transcript_passages(turns_: list, people: dict, labels: dict) -> list[ParsedPassage]:
+def transcript_passages(
+    turns_: list[captions.Turn], people: dict[str, Person | None], labels: Labels
+) -> list[ParsedPassage]:
     out: list[ParsedPassage] = []
     for t in turns_:
         speaker = people.get(t.speaker)
@@ -190,7 +195,7 @@ def item_slug(title: str) -> str:
 
 
 def parse_item(
-    item: Item, front: dict, registry: Registry, many: bool, credit: str = ""
+    item: Item, front: dict[str, str], registry: Registry, many: bool, credit: str = ""
 ) -> ParsedDocument:
     head = split_head(item.paragraphs, "" if many else front.get("title", ""), item.meta)
     body_text = "\n\n".join(head.body)
@@ -222,7 +227,7 @@ def parse_item(
     return doc
 
 
-def speaking_turns(paragraphs: list[str], ctx: Context) -> tuple[list[str], list[RawTurn], dict]:
+def speaking_turns(paragraphs: list[str], ctx: Context) -> tuple[list[str], list[RawTurn], Labels]:
     """The page's own labels learnt, the page cut at them into turns; without labels, Q&A
     typography or a speech's announcement. Returns the paragraphs as cut, the turns, and
     label → (person or None, role word, how it was known)."""
@@ -242,7 +247,7 @@ def speaking_turns(paragraphs: list[str], ctx: Context) -> tuple[list[str], list
     return paragraphs, raw, labels
 
 
-def front_date(front: dict) -> str:
+def front_date(front: dict[str, str]) -> str:
     return first_date(front.get("date", ""))[0]
 
 
@@ -250,7 +255,7 @@ def cleaned_text(head: Head) -> str:
     return "\n\n".join([head.title] + [strip_markup(p) for p in head.body]).strip()
 
 
-def passage(turn: RawTurn, people: dict[str, Person], labels: dict) -> ParsedPassage:
+def passage(turn: RawTurn, people: dict[str, Person | None], labels: Labels) -> ParsedPassage:
     text = "\n\n".join(strip_markup(p) for p in turn.paragraphs)
     if not turn.label:
         return ParsedPassage(text=text, section=turn.section, timestamp=turn.timestamp)
@@ -268,7 +273,13 @@ def passage(turn: RawTurn, people: dict[str, Person], labels: dict) -> ParsedPas
     )
 
 
-def describe(doc: ParsedDocument, ctx: Context, front: dict, labels: dict, people: dict):
+def describe(
+    doc: ParsedDocument,
+    ctx: Context,
+    front: dict[str, str],
+    labels: Labels,
+    people: dict[str, Person],
+) -> None:
     """Kind, show, participants, roles of turns, provenance, the conversation's date."""
     show = ctx.shows[0] if ctx.shows else None
     hosts = {
@@ -370,7 +381,7 @@ def the_one_who_asks(passages: list[ParsedPassage]) -> Person | None:
     if len(turns) != 2 or min(map(len, turns.values())) < 2:
         return None
 
-    def asking(ps):
+    def asking(ps: list[ParsedPassage]) -> float:
         return sum(p.text.rstrip().endswith(("?", "？")) for p in ps) / len(ps)
 
     (a, pa), (b, pb) = turns.items()
@@ -380,12 +391,14 @@ def the_one_who_asks(passages: list[ParsedPassage]) -> Person | None:
     return None
 
 
-def show_hosted_by(ctx: Context, people: list[Person]):
+def show_hosted_by(ctx: Context, people: list[Person]) -> Show | None:
     """A host or interviewer who hosts a registered show speaks on that show."""
     return next((s for s in ctx.registry.shows for p in people if p.name in s.hosts), None)
 
 
-def summary_people(doc: ParsedDocument, ctx: Context, askers: dict, guests: dict):
+def summary_people(
+    doc: ParsedDocument, ctx: Context, askers: dict[str, Person], guests: dict[str, Person]
+) -> Person | None:
     """Participants of a page without turns: a summary names them, an essay its author."""
     by, with_ = classify.summary_participants(doc.text)
     for span, target in ((by, askers), (with_, guests)):

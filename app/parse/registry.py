@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from app.parse.documents import Person
 from app.text import CJK_CHAR, name_key, slugify
@@ -83,7 +85,10 @@ class Registry:
         return [s for s in self.shows if found & set(s.aliases)]
 
 
-def named(entries, name: str):
+Entry = TypeVar("Entry", Person, Show)
+
+
+def named(entries: Iterable[Entry], name: str) -> Entry | None:
     """The entry whose name or one of whose aliases is `name` (folded), or None."""
     key = name_key(name)
     return next(
@@ -93,7 +98,7 @@ def named(entries, name: str):
 
 
 @lru_cache(maxsize=256)
-def name_pattern(names: tuple[str, ...]) -> re.Pattern:
+def name_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for a whole registry: a page is scanned once, not once per alias.
     Latin names must stand as words ("Lex" is not in "Lexikon"); Chinese ones need not."""
     ordered = sorted({n for n in names if n}, key=len, reverse=True)

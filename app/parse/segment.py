@@ -440,6 +440,7 @@ def turns(blocks_: list[Block], speaker_labels: set[str]) -> list[RawTurn]:
         if b.label and b.label.name in speaker_labels:
             same = current is not None and current.label and current.label.name == b.label.name
             if b.label.continued and same:
+                assert current is not None  # `same` says there is one
                 current.paragraphs += [b.text] if b.text else []
                 continue
             current = RawTurn(b.label, [b.text] if b.text else [], section)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from app.parse.documents import Person
@@ -21,7 +22,7 @@ from app.parse.names import (
     role_of,
     without_honorific,
 )
-from app.parse.registry import Registry
+from app.parse.registry import Registry as Registry  # re-exported: callers import it here
 from app.text import CJK_CHAR, name_key, slugify
 
 NAME_IN_TEXT = re.compile(
@@ -39,7 +40,7 @@ class Context:
     author: str = ""  # the page's byline name, when it prints one alone
     credit: str = ""  # the source credit lines clean took out ("Source: Bloomberg")
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.people = self.registry.mentioned_people(self.text)
         self.shows = [s for s in self.registry.mentioned_shows(self.text) if not s.is_outlet]
         for show in self.shows:  # a show's hosts are part of its page even when unnamed
@@ -76,7 +77,7 @@ class Context:
             )
         return None
 
-    def by_name_part(self, label: str, matches) -> Person | None:
+    def by_name_part(self, label: str, matches: Callable[[list[str], str], bool]) -> Person | None:
         """The one person whose name part `matches(part, label)`: registry people the page
         names first; German capitalises nouns, so the page's own capitalised pairs
         ("Bens Prognose") are only a fallback."""

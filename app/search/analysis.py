@@ -40,6 +40,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from whoosh.analysis import Analyzer, Token
 from whoosh.lang import stemmer_for_language
@@ -64,24 +66,26 @@ MARK = "~"  # in `exact`, before a stem: a word with this stem (not its own) sta
 class LangText(str):
     """Passage text that carries its language to the analyzer (index time only)."""
 
-    def __new__(cls, text: str, lang: str = ""):
+    lang: str
+
+    def __new__(cls, text: str, lang: str = "") -> LangText:
         obj = super().__new__(cls, text)
         obj.lang = lang
         return obj
 
-    def __reduce__(self):  # pickled into writer processes
+    def __reduce__(self) -> tuple[type[LangText], tuple[str, str]]:  # pickled into writers
         return LangText, (str(self), self.lang)
 
 
 @functools.lru_cache(maxsize=1)
-def _t2s():
+def _t2s() -> Any:
     import opencc
 
     return opencc.OpenCC("t2s")
 
 
 @functools.lru_cache(maxsize=1)
-def _jieba():
+def _jieba() -> Any:
     # rjieba binds jieba-rs, a port of jieba with the same dictionary and algorithm: it cut
     # all 2,464 Han runs of the seeds exactly as jieba 0.42 does, 22x faster, and loads its
     # dictionary in 0.2 s instead of 1 s. Segmenting was 65% of an index build with jieba.
@@ -91,8 +95,9 @@ def _jieba():
 
 
 @functools.cache
-def _stemmer(lang: str):
-    return stemmer_for_language(lang)
+def _stemmer(lang: str) -> Callable[[str], str]:
+    found: Callable[[str], str] = stemmer_for_language(lang)
+    return found
 
 
 def stem_language(lang: str) -> str:
@@ -130,13 +135,17 @@ def fold_chars(run: str) -> str:
     """Width (NFKC, one character for one) and Traditional -> Simplified, keeping one
     character per character, so offsets into the run stay offsets into the original."""
     folded = run.translate(_widths())
-    converted = _t2s().convert(folded)
+    converted: str = _t2s().convert(folded)
     if len(converted) == len(folded):
         return converted
     return "".join(c if len(s := _t2s().convert(c)) != 1 else s for c in folded)
 
 
-def han_words(run: str):
+# (start, end, word) of the words of one Han run
+Segmenter = Callable[[str], Iterable[tuple[int, int, str]]]
+
+
+def han_words(run: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, word) of the jieba words of one Han run, offsets within the run."""
     at = 0
     for word in _jieba().cut(fold_chars(run), True):
@@ -144,7 +153,7 @@ def han_words(run: str):
         at += len(word)
 
 
-def han_bigrams(run: str):
+def han_bigrams(run: str) -> Iterator[tuple[int, int, str]]:
     """Overlapping bigrams of one run (the run itself when it is one character)."""
     run = fold_chars(run)
     if len(run) == 1:
@@ -153,7 +162,9 @@ def han_bigrams(run: str):
         yield i, i + 2, run[i : i + 2]
 
 
-def split(text: str, segment=han_words, lang: str = ""):
+def split(
+    text: str, segment: Segmenter = han_words, lang: str = ""
+) -> Iterator[tuple[int, int, str, bool]]:
     """(start, end, text, is_han) for every word token, before folding and stemming.
 
     Kana runs are left to the bigrams (no Japanese segmenter runs), and so are Han runs of
@@ -170,7 +181,7 @@ def split(text: str, segment=han_words, lang: str = ""):
 
 
 @functools.lru_cache(maxsize=8)
-def _tokens(text: str, lang: str) -> tuple:
+def _tokens(text: str, lang: str) -> tuple[tuple[int, int, str, bool], ...]:
     """split() of a passage, kept for the next field: each field analyses the same value."""
     return tuple(split(text, lang=lang))
 
@@ -180,7 +191,7 @@ def grams(text: str) -> list[tuple[int, str]]:
     for the whole text: one call to OpenCC instead of one a run)."""
     runs = list(CJK_RUN.finditer(text))
     folded = fold_chars(text) if runs else text
-    out = []
+    out: list[tuple[int, str]] = []
     for m in runs:
         start, end = m.span()
         if end - start == 1:
@@ -189,9 +200,11 @@ def grams(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def terms(text: str, lang: str = "", stemmed: bool = True, segment=han_words) -> list[str]:
+def terms(
+    text: str, lang: str = "", stemmed: bool = True, segment: Segmenter = han_words
+) -> list[str]:
     """The indexed forms of a text's tokens, in order."""
-    out = []
+    out: list[str] = []
     for _, _, word, is_han in split(text, segment):
         if not is_han:
             word = match_form(word)
@@ -201,12 +214,14 @@ def terms(text: str, lang: str = "", stemmed: bool = True, segment=han_words) ->
     return out
 
 
-def stem_languages(languages) -> tuple[str, ...]:
+def stem_languages(languages: Iterable[str]) -> tuple[str, ...]:
     """The stemmers the passages of these languages were indexed with."""
     return tuple(sorted({stem_language(lang) for lang in languages})) or QUERY_LANGUAGES
 
 
-def query_variants(text: str, lang: str | None = None, langs=QUERY_LANGUAGES) -> list[list[str]]:
+def query_variants(
+    text: str, lang: str | None = None, langs: tuple[str, ...] = QUERY_LANGUAGES
+) -> list[list[str]]:
     """The distinct token lists of a query text under each stemmer it might meet (`langs`:
     the stemmers of the archive's languages; a lang: filter picks one)."""
     langs = (lang,) if lang else langs
@@ -220,7 +235,7 @@ def query_variants(text: str, lang: str | None = None, langs=QUERY_LANGUAGES) ->
     return variants
 
 
-def stems_of(form: str, langs=QUERY_LANGUAGES) -> set[str]:
+def stems_of(form: str, langs: Iterable[str] = QUERY_LANGUAGES) -> set[str]:
     """The stems a folded word has under the stemmers (prefixes, did-you-mean)."""
     return {stem(form, lang) for lang in langs}
 
@@ -229,21 +244,21 @@ class _Fields(Analyzer):
     """Token plumbing shared by the three analyzers: `tokens` yields (position, start, end,
     text) and __call__ dresses them as whoosh Tokens."""
 
-    def tokens(self, value, lang: str):
+    def tokens(self, value: str, lang: str) -> Iterator[tuple[int, int, int, str]]:
         raise NotImplementedError
 
     def __call__(
         self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        mode="",
-        **kwargs,
-    ):
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
         lang = kwargs.get("lang") or getattr(value, "lang", "") or ""
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for pos, start, end, word in self.tokens(value, lang):
@@ -265,7 +280,7 @@ class ArchiveAnalyzer(_Fields):
 
     __module__ = "app.search.stored"  # the path index files name: see app.search.stored
 
-    def tokens(self, value, lang):
+    def tokens(self, value: str, lang: str) -> Iterator[tuple[int, int, int, str]]:
         for pos, (start, end, word, is_han) in enumerate(_tokens(str(value), lang)):
             yield pos, start, end, word if is_han else index_form(word, lang)
 
@@ -276,7 +291,7 @@ class ExactAnalyzer(_Fields):
 
     __module__ = "app.search.stored"  # the path index files name: see app.search.stored
 
-    def tokens(self, value, lang):
+    def tokens(self, value: str, lang: str) -> Iterator[tuple[int, int, int, str]]:
         for pos, (start, end, word, is_han) in enumerate(_tokens(str(value), lang)):
             if is_han:
                 continue
@@ -292,7 +307,7 @@ class GramAnalyzer(_Fields):
 
     __module__ = "app.search.stored"  # the path index files name: see app.search.stored
 
-    def tokens(self, value, lang):
+    def tokens(self, value: str, lang: str) -> Iterator[tuple[int, int, int, str]]:
         for at, gram in grams(str(value)):
             yield at, at, at + len(gram), gram
 

@@ -13,8 +13,10 @@
 from __future__ import annotations
 
 import time
-from contextvars import ContextVar
+from collections.abc import Iterable
+from contextvars import ContextVar, Token
 from itertools import islice
+from typing import Any
 
 from whoosh import query as Q
 
@@ -32,13 +34,13 @@ class TimeUp(Exception):
     """The search's time budget is spent."""
 
 
-def start_clock(seconds: float | None = None):
+def start_clock(seconds: float | None = None) -> Token[float]:
     """Set this search's deadline (per thread or task: a ContextVar); returns a token for
     stop_clock."""
     return _deadline.set(time.monotonic() + (SEARCH_SECONDS if seconds is None else seconds))
 
 
-def stop_clock(token) -> None:
+def stop_clock(token: Token[float]) -> None:
     _deadline.reset(token)
 
 
@@ -51,12 +53,12 @@ class Expansions:
     """The words prefixes may still stand for, per segment reader (whoosh searches each
     segment with its own reader, and each must get its share)."""
 
-    def __init__(self, total: int | None = None):
+    def __init__(self, total: int | None = None) -> None:
         self.total = MAX_EXPANSIONS if total is None else total
         self.left: dict[int, int] = {}
         self.cut = False
 
-    def take(self, reader, words) -> list:
+    def take(self, reader: Any, words: Iterable[bytes]) -> list[bytes]:
         left = self.left.get(id(reader), self.total)
         taken = list(islice(words, left + 1))
         if len(taken) > left:
@@ -70,9 +72,9 @@ class BoundedPrefix(Q.Prefix):
     Expansions: the budget bounds the work whoosh does inside its matchers, where no
     clock can stop it (two dozen prefixes under an AND took seconds building them)."""
 
-    def __init__(self, fieldname: str, text: str, expansions: Expansions):
+    def __init__(self, fieldname: str, text: str, expansions: Expansions) -> None:
         super().__init__(fieldname, text)
         self.expansions = expansions
 
-    def _btexts(self, ixreader):
+    def _btexts(self, ixreader: Any) -> list[bytes]:
         return self.expansions.take(ixreader, super()._btexts(ixreader))

@@ -19,13 +19,17 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from whoosh import fields
 from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+
+if TYPE_CHECKING:
+    from app.search.tantivy_index import TantivySearcher
 
 from app.config import search_engine
 from app.search import whoosh_patches
@@ -90,7 +94,7 @@ def schema() -> fields.Schema:
     )
 
 
-def document(entry: IndexEntry) -> dict:
+def document(entry: IndexEntry) -> dict[str, Any]:
     """The whoosh document of one passage: the entry's fields, its text analysed in its
     language, and its date as a day number for ranges."""
     text = LangText(entry.text, entry.language)  # one object: pickled once for the workers
@@ -243,7 +247,7 @@ def cjk_words(folder: Path) -> set[str]:
         ix.close()
 
 
-def cancel(writer) -> None:
+def cancel(writer: Any) -> None:
     """whoosh's MpWriter.cancel() only flags its worker processes in the parent's memory:
     the workers wait on their queue for ever. End them."""
     try:
@@ -269,7 +273,7 @@ _forking_parent = 0
 
 
 @contextmanager
-def workers_die_with_parent():
+def workers_die_with_parent() -> Iterator[None]:
     global _forking_parent
     _forking_parent = os.getpid()
     try:
@@ -349,6 +353,9 @@ def _leased(folder: Path) -> bool:
     return False
 
 
+T = TypeVar("T")  # a value SearchIndex caches per live folder
+
+
 class SearchIndex:
     """Reader side: one Searcher per thread, reopened when the pointer file changes.
 
@@ -357,20 +364,22 @@ class SearchIndex:
     concurrent build does not delete it under us.
     """
 
-    def __init__(self, index_root: Path):
+    def __init__(self, index_root: Path) -> None:
         whoosh_patches.apply()
         self.root = Path(index_root)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._indexes: dict[str, Any] = {}  # folder name -> its index (open_folder), shared
         self._users: dict[str, int] = {}  # folder name -> threads using it
-        self._columns: dict[tuple, list] = {}  # (folder name, field) -> value per docnum
-        self._pointer: tuple | None = None
+        # (folder name, field) -> value per docnum; (folder name, what) -> a cached value
+        self._columns: dict[tuple[str, object], Any] = {}
+        self._pointer: tuple[int, int, int] | None = None
         self._name = ""
         self.problem = ""  # why the live folder cannot be opened, if it cannot
 
-    def searcher(self):
-        """This thread's Searcher on the live folder, or None when no index exists; raises
+    def searcher(self) -> Searcher | TantivySearcher | None:
+        """This thread's Searcher on the live folder (a TantivySearcher on a tantivy
+        index: app.search.tantivy_index), or None when no index exists; raises
         UnreadableIndex when the folder cannot be opened (the next ingest rebuilds it)."""
         name = self._live_name()
         local = self._local
@@ -425,22 +434,24 @@ class SearchIndex:
             SPELLING, lambda: path.read_text(encoding="utf-8").split("\n") if path.exists() else []
         )
 
-    def column(self, searcher, fieldname: str) -> list:
+    def column(self, searcher: Searcher, fieldname: str) -> list[Any]:
         """A sortable field's value for every docnum of the searcher's folder, read once."""
         return self._cached(fieldname, lambda: list(searcher.reader().column_reader(fieldname)))
 
-    def codes(self, searcher, fieldname: str) -> tuple[list[int], list]:
+    def codes(self, searcher: Searcher, fieldname: str) -> tuple[list[int], list[Any]]:
         """A column as small ints per docnum and the value of each int (counting ints is
         faster than counting strings: facets over 43k hits take 4 ms instead of 7)."""
 
-        def build():
-            labels: dict = {}
+        def build() -> tuple[list[int], list[Any]]:
+            labels: dict[Any, int] = {}
             codes = [labels.setdefault(v, len(labels)) for v in self.column(searcher, fieldname)]
             return codes, list(labels)
 
         return self._cached(("codes", fieldname), build)
 
-    def mask(self, searcher, fieldname: str, key, test) -> bytearray:
+    def mask(
+        self, searcher: Searcher, fieldname: str, key: object, test: Callable[[Any], int]
+    ) -> bytearray:
         """1 for each docnum whose column value passes `test` (a filter), kept for reuse."""
         if len(self._columns) > 2 * MASKS_KEPT:
             with self._lock:
@@ -451,13 +462,13 @@ class SearchIndex:
             ("mask", fieldname, key), lambda: bytearray(map(test, self.column(searcher, fieldname)))
         )
 
-    def cached(self, what, build):
+    def cached(self, what: object, build: Callable[[], T]) -> T:
         """A value computed once per live index folder (e.g. from its columns)."""
         return self._cached(("value", what), build)
 
-    def _cached(self, what, build):
+    def _cached(self, what: object, build: Callable[[], T]) -> T:
         key = (getattr(self._local, "name", ""), what)
-        value = self._columns.get(key)
+        value: T | None = self._columns.get(key)
         if value is None:
             value = build()
             with self._lock:
@@ -477,7 +488,7 @@ class SearchIndex:
                 self._pointer, self._name = state, folder.name if folder else ""
         return self._name
 
-    def _release(self, local) -> None:
+    def _release(self, local: threading.local) -> None:
         name = getattr(local, "name", None)
         if not name:
             return

@@ -21,9 +21,11 @@ first: this module reads private state of whoosh 2.7.5's leaf matchers and colle
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterator, Mapping
 from heapq import heappush, heapreplace
 from itertools import compress
 from math import exp
+from typing import Any
 
 from whoosh import collectors, matching, scoring
 from whoosh import query as Q
@@ -34,6 +36,10 @@ from whoosh.util import make_binary_tree
 from app.search.budget import CHECK_EVERY, TimeUp, check_clock
 from app.search.postings import field_lengths
 
+# The sub docnums of a segment to read, as the keys of a mapping (None: all of them).
+# whoosh has no types: its searchers, readers, matchers and queries are Any here.
+Only = Mapping[int, object] | None
+
 # ---------------------------------------------------------------- scoring
 
 
@@ -43,7 +49,7 @@ class BM25(scoring.BM25F):
     Profiled at 100k passages, 45% of a common word's search went to per-document length
     lookups in the column file; the list also lets TopAndAll score whole blocks."""
 
-    def scorer(self, searcher, fieldname, text, qf=1):
+    def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: int = 1) -> Any:
         scorer = super().scorer(searcher, fieldname, text, qf)
         if isinstance(scorer, scoring.BM25FScorer):
             table = field_lengths(searcher.reader(), fieldname)
@@ -54,7 +60,7 @@ class BM25(scoring.BM25F):
 
 
 def leaf_scores(
-    m: W3LeafMatcher, only: dict | None = None, positions: dict | None = None
+    m: W3LeafMatcher, only: Only = None, positions: dict[int, bytes] | None = None
 ) -> dict[int, float]:
     """Sub docnum -> score of a word's postings (only those in `only`, when given), a block
     at a time; blocks that hold none of `only` are not even decoded. With `positions`, the
@@ -100,7 +106,7 @@ def leaf_scores(
     return out
 
 
-def phrase_scores(m: PhraseMatcher, only: dict | None = None) -> dict[int, float]:
+def phrase_scores(m: PhraseMatcher, only: Only = None) -> dict[int, float]:
     """Sub docnum -> score of a phrase. Its words are read rarest first, each only in the
     blocks that can hold a remaining candidate, and after each word the candidates whose
     positions no longer line up are dropped (so common words are read for few passages)."""
@@ -108,13 +114,14 @@ def phrase_scores(m: PhraseMatcher, only: dict | None = None) -> dict[int, float
     first = m.rarest[0]
     m.ms[first].reset()  # a matcher stands on its first match once built: start over
     values: dict[int, bytes] = {}
+    found: Mapping[int, object]  # the candidates: scored, then with where they start
     found = scored[first] = leaf_scores(m.ms[first], only, values)
-    starts: dict[int, set] = {}
+    starts: dict[int, set[int]] = {}
     for k in m.rarest[1:]:
         m.ms[k].reset()
         here: dict[int, bytes] = {}
         scored[k] = leaf_scores(m.ms[k], found, here)
-        kept = {}
+        kept: dict[int, set[int]] = {}
         for d, value in here.items():
             at = starts[d] if starts else {p - first for p in decode(values[d])}
             at = at.intersection([p - k for p in decode(value)])
@@ -134,10 +141,12 @@ def tree_sum(values: list[float]) -> float:
     return tree_sum(values[:half]) + tree_sum(values[half:])
 
 
-def stepped_scores(m, only: dict | None = None, score: float | None = None) -> dict[int, float]:
+def stepped_scores(
+    m: matching.Matcher, only: Only = None, score: float | None = None
+) -> dict[int, float]:
     """The same for any other matcher, one posting at a time (inlined single postings,
     filters; `score` replaces the matcher's own)."""
-    out = {}
+    out: dict[int, float] = {}
     while m.is_active():
         if only is None or m.id() in only:
             out[m.id()] = m.score() if score is None else score
@@ -145,7 +154,7 @@ def stepped_scores(m, only: dict | None = None, score: float | None = None) -> d
     return out
 
 
-def size(m) -> float:
+def size(m: matching.Matcher) -> float:
     """A matcher's relative number of matches, from idf (rarer words have larger idf)."""
     if type(m) is PhraseMatcher:
         return min(exp(-w.scorer.idf) for w in m.ms)
@@ -161,7 +170,7 @@ def size(m) -> float:
     return exp(-getattr(scorer, "idf", 0.0))
 
 
-def scorable(m) -> bool:
+def scorable(m: matching.Matcher) -> bool:
     """Whether `scores` can take this matcher: words and phrases under AND, OR and NOT."""
     kind = type(m)
     if hasattr(m, "all_scores"):  # app.search.sequences: computed at once
@@ -179,14 +188,15 @@ def scorable(m) -> bool:
     )
 
 
-def scores(m, only: dict | None = None) -> dict[int, float]:
+def scores(m: matching.Matcher, only: Only = None) -> dict[int, float]:
     """Sub docnum -> score of every match of a `scorable` matcher, with whoosh's scores
     (a sum over the words a passage has). Phrases and other queries go through whoosh's
     own matchers instead."""
     check_clock()  # each node of a large OR of prefix words is a place to stop
     kind = type(m)
     if hasattr(m, "all_scores"):
-        return m.all_scores(only)
+        found: dict[int, float] = m.all_scores(only)
+        return found
     if kind is PhraseMatcher:
         return phrase_scores(m, only)
     if isinstance(m, matching.NullMatcherClass) or not m.is_active():
@@ -226,18 +236,20 @@ class TopAndAll(collectors.TopCollector):
     so scoring every match costs no more, and counting facets from a list of docnums is 10x
     cheaper than whoosh's groupedby, which reads a column file per document."""
 
-    def __init__(self, limit, allow: bytearray | None, everything: bool = False, **kwargs):
+    def __init__(
+        self, limit: int, allow: bytearray | None, everything: bool = False, **kwargs: Any
+    ) -> None:
         """`allow`: 1 for each docnum that passes the filters (None: no filters);
         `everything`: the query is the filters alone (every allowed passage, score 0)."""
         super().__init__(limit=limit, usequality=False, replace=0, **kwargs)
         self.allow, self.everything = allow, everything
 
-    def prepare(self, top_searcher, q, context):
+    def prepare(self, top_searcher: Any, q: Q.Query, context: Any) -> None:
         super().prepare(top_searcher, q, context)
-        self.docnums = []
+        self.docnums: list[int] = []
         self.timed_out, self.expansions_cut, self._seen = False, False, 0
 
-    def collect(self, sub_docnum):
+    def collect(self, sub_docnum: int) -> Any:
         self._seen += 1
         if self._seen % CHECK_EVERY == 0:
             check_clock()
@@ -246,7 +258,7 @@ class TopAndAll(collectors.TopCollector):
             self.docnums.append(docnum)
             return super().collect(sub_docnum)
 
-    def collect_matches(self):
+    def collect_matches(self) -> None:
         """One segment's matches; past the search's deadline (app.search.budget), what was
         found so far stays and the remaining segments are skipped."""
         if self.timed_out:
@@ -257,7 +269,7 @@ class TopAndAll(collectors.TopCollector):
         except TimeUp:
             self.timed_out = True
 
-    def _collect_matches(self):
+    def _collect_matches(self) -> None:
         if self.everything:
             size = self.subsearcher.doc_count_all()
             part = self.allow[self.offset : self.offset + size] if self.allow else None
@@ -266,13 +278,14 @@ class TopAndAll(collectors.TopCollector):
             self.total = len(self.docnums)
             return
         if not scorable(self.matcher):
-            return super().collect_matches()
+            super().collect_matches()
+            return
         found = scores(self.matcher, self._candidates())
         ids = sorted(found)
         self._keep(ids, [found[d] for d in ids])
         self.total = len(self.docnums)
 
-    def _candidates(self) -> dict | None:
+    def _candidates(self) -> dict[int, None] | None:
         """This segment's allowed sub docnums when the filters leave few (under 10%): the
         words' postings are then scored only there (speaker:x KI: 40 ms -> 5)."""
         if self.allow is None:
@@ -283,7 +296,7 @@ class TopAndAll(collectors.TopCollector):
             return None
         return dict.fromkeys(compress(range(size), part))
 
-    def _keep(self, ids, scores) -> None:
+    def _keep(self, ids: list[int], scores: list[float]) -> None:
         offset, allow, items = self.offset, self.allow, self.items
         docnums = [offset + d for d in ids]
         if allow is not None:
@@ -314,7 +327,7 @@ class AnyOf(Q.Or):
 class Phrase(Q.Phrase):
     """An exact phrase (slop 1) matched by comparing integer positions."""
 
-    def matcher(self, searcher, context=None):
+    def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
         if self.slop != 1:
             return super().matcher(searcher, context)
         reader, field = searcher.reader(), searcher.schema[self.fieldname]
@@ -336,31 +349,31 @@ class PhraseMatcher(matching.WrappingMatcher):
     first match once built): TopAndAll resets the words and runs `phrase_scores` instead,
     and a stepped search for a phrase that matches nothing would cost a whole pass."""
 
-    def __init__(self, ms, rarest):
+    def __init__(self, ms: list[matching.Matcher], rarest: list[int]) -> None:
         self.ms, self.rarest = ms, rarest
         isect = make_binary_tree(matching.IntersectionMatcher, [ms[k] for k in rarest])
         super().__init__(isect)
         self._started = False
 
-    def copy(self):
+    def copy(self) -> PhraseMatcher:
         return self.__class__([m.copy() for m in self.ms], self.rarest)
 
-    def _replacement(self, newchild):
+    def _replacement(self, newchild: matching.Matcher) -> PhraseMatcher:
         return self
 
-    def replace(self, minquality=0):
+    def replace(self, minquality: float = 0) -> matching.Matcher:
         return self if self.is_active() else matching.NullMatcher()
 
-    def supports_block_quality(self):
+    def supports_block_quality(self) -> bool:
         return False
 
-    def _start(self):
+    def _start(self) -> None:
         if not self._started:
             self._started = True
             self._find_next()
 
     def _adjacent(self) -> bool:
-        starts = None
+        starts: set[int] | None = None
         for k in self.rarest:
             shifted = {p - k for p in self.ms[k].value_as("positions")}
             starts = shifted if starts is None else starts & shifted
@@ -368,38 +381,40 @@ class PhraseMatcher(matching.WrappingMatcher):
                 return False
         return True
 
-    def _find_next(self):
+    def _find_next(self) -> None:
         child = self.child
         while child.is_active() and not self._adjacent():
             child.next()
 
-    def is_active(self):
+    def is_active(self) -> bool:
         self._start()
-        return self.child.is_active()
+        return bool(self.child.is_active())
 
-    def id(self):
+    def id(self) -> int:
         self._start()
-        return self.child.id()
+        docnum: int = self.child.id()
+        return docnum
 
-    def score(self):  # summed in phrase order, as whoosh's Phrase does
+    def score(self) -> float:  # summed in phrase order, as whoosh's Phrase does
         self._start()
         return tree_sum([m.score() for m in self.ms])
 
-    def weight(self):
+    def weight(self) -> float:
         self._start()
-        return self.child.weight()
+        weight: float = self.child.weight()
+        return weight
 
-    def next(self):
+    def next(self) -> None:
         self._start()
         self.child.next()
         self._find_next()
 
-    def skip_to(self, id):
+    def skip_to(self, id: int) -> None:
         self._start()
         self.child.skip_to(id)
         self._find_next()
 
-    def all_ids(self):
+    def all_ids(self) -> Iterator[int]:
         while self.is_active():
             yield self.id()
             self.next()

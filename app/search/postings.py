@@ -13,7 +13,9 @@ skipping) are in app.search.whoosh_patches.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Iterator
 from itertools import accumulate
+from typing import Any
 
 from whoosh import formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
@@ -31,17 +33,19 @@ class Offsets(formats.Characters):
 
     __module__ = "app.search.stored"  # the path index files name: see app.search.stored
 
-    def word_values(self, value, analyzer, **kwargs):
+    def word_values(
+        self, value: str, analyzer: Any, **kwargs: Any
+    ) -> Iterator[tuple[str, int, float, bytes]]:
         """(word, frequency, weight, encoded offsets) per word: whoosh's Characters version,
         without its token filtering and weight sums (our analyzer stops nothing, boosts 1)."""
         kwargs.update(positions=True, chars=True, boosts=True)
-        seen: dict[str, list] = {}
+        seen: dict[str, list[tuple[int, int, int]]] = {}
         for t in analyzer(value, **kwargs):
             seen.setdefault(t.text, []).append((t.pos, t.startchar, t.endchar))
         for word, poslist in seen.items():
             yield word, len(poslist), len(poslist) * self.field_boost, self.encode(poslist)
 
-    def encode(self, poslist):
+    def encode(self, poslist: list[tuple[int, int, int]]) -> bytes:
         if len(poslist) == 1:  # most words occur once in a passage
             ((pos, start, end),) = poslist
             if pos < 256 and start < 256 and end - start < 256:
@@ -57,13 +61,14 @@ class Offsets(formats.Characters):
         return code.encode() + array(code, deltas).tobytes()
 
     @staticmethod
-    def _deltas(value: bytes) -> array:
+    def _deltas(value: bytes) -> array[int]:
         deltas = array(chr(value[0]))
         deltas.frombytes(value[1:])
         return deltas
 
-    def decode_characters(self, value):
-        deltas, out, pos, end = self._deltas(value), [], 0, 0
+    def decode_characters(self, value: bytes) -> list[tuple[int, int, int]]:
+        deltas, pos, end = self._deltas(value), 0, 0
+        out: list[tuple[int, int, int]] = []
         for i in range(0, len(deltas), 3):
             pos += deltas[i]
             start = end + deltas[i + 1]
@@ -71,18 +76,19 @@ class Offsets(formats.Characters):
             out.append((pos, start, end))
         return out
 
-    def decode_positions(self, value):
+    def decode_positions(self, value: bytes) -> list[int]:
         if len(value) == 4 and value[0] == 66:  # one occurrence, small numbers
             return [value[1]]
         return list(accumulate(self._deltas(value)[0::3]))
 
-    def decode_frequency(self, value):
+    def decode_frequency(self, value: bytes) -> int:
         return len(self._deltas(value)) // 3
 
-    def decode_weight(self, value):
-        return self.decode_frequency(value) * self.field_boost
+    def decode_weight(self, value: bytes) -> float:
+        weight: float = self.decode_frequency(value) * self.field_boost
+        return weight
 
-    def decode_position_boosts(self, value):
+    def decode_position_boosts(self, value: bytes) -> list[tuple[int, int]]:
         return [(pos, 1) for pos in self.decode_positions(value)]
 
 
@@ -94,15 +100,17 @@ class Places(formats.Positions):
 
     __module__ = "app.search.stored"  # the path index files name: see app.search.stored
 
-    def word_values(self, value, analyzer, **kwargs):
+    def word_values(
+        self, value: str, analyzer: Any, **kwargs: Any
+    ) -> Iterator[tuple[str, int, float, bytes]]:
         kwargs.update(positions=True, boosts=True)
-        seen: dict[str, list] = {}
+        seen: dict[str, list[int]] = {}
         for t in analyzer(value, **kwargs):
             seen.setdefault(t.text, []).append(t.pos)
         for word, poslist in seen.items():
             yield word, len(poslist), len(poslist) * self.field_boost, self.encode(poslist)
 
-    def encode(self, poslist):
+    def encode(self, poslist: list[int]) -> bytes:
         if len(poslist) == 1 and poslist[0] < 256:  # most bigrams: once, early
             return bytes((66, poslist[0]))  # 66: "B"
         deltas = [b - a for a, b in zip([0, *poslist], poslist)]
@@ -110,22 +118,23 @@ class Places(formats.Positions):
         code = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I"
         return code.encode() + array(code, deltas).tobytes()
 
-    def decode_positions(self, value):
+    def decode_positions(self, value: bytes) -> list[int]:
         deltas = array(chr(value[0]))
         deltas.frombytes(value[1:])
         return list(accumulate(deltas))
 
-    def decode_frequency(self, value):
+    def decode_frequency(self, value: bytes) -> int:
         return (len(value) - 1) // array(chr(value[0])).itemsize
 
-    def decode_weight(self, value):
-        return self.decode_frequency(value) * self.field_boost
+    def decode_weight(self, value: bytes) -> float:
+        weight: float = self.decode_frequency(value) * self.field_boost
+        return weight
 
-    def decode_position_boosts(self, value):
+    def decode_position_boosts(self, value: bytes) -> list[tuple[int, int]]:
         return [(pos, 1) for pos in self.decode_positions(value)]
 
 
-def field_lengths(reader, fieldname: str) -> list[int] | None:
+def field_lengths(reader: Any, fieldname: str) -> list[int] | None:
     """A field's length per docnum, from a segment reader or its per-document reader."""
     cache = reader.__dict__.setdefault("_archive_lengths", {})
     if fieldname not in cache:
@@ -137,4 +146,5 @@ def field_lengths(reader, fieldname: str) -> list[int] | None:
         )
         decode = [byte_to_length(b) for b in range(256)]
         cache[fieldname] = None if column is None else [decode[b] for b in column]
-    return cache[fieldname]
+    lengths: list[int] | None = cache[fieldname]
+    return lengths

@@ -91,14 +91,14 @@ class DayRange:
 class AllOf:
     """Every part matches (AND)."""
 
-    parts: tuple
+    parts: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class AnyOf:
     """At least one part matches (OR)."""
 
-    parts: tuple
+    parts: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,8 @@ class Sequence:
 class Tiered:
     """CJK text as jieba words or as bigrams; passages matching as words rank first."""
 
-    words: object  # a Node
-    grams: object
+    words: Node
+    grams: Node
 
 
 Node = Term | Phrase | Prefix | Sequence | Tiered | DayRange | AllOf | AnyOf
@@ -139,7 +139,7 @@ class Parsed:
     prefixes: int = 0  # prefix clauses so far (at most MAX_PREFIXES)
 
 
-def either(parts: list):
+def either(parts: list[Node]) -> Node:
     """One node for alternatives: the node itself when there is one."""
     return parts[0] if len(parts) == 1 else AnyOf(tuple(parts))
 
@@ -147,7 +147,7 @@ def either(parts: list):
 # ---------------------------------------------------------------- parsing
 
 
-def tidy_query(q: str, notes: list) -> str:
+def tidy_query(q: str, notes: list[str]) -> str:
     q = q or ""
     if len(q) > MAX_QUERY:
         notes.append(f"The query was shortened to {MAX_QUERY} characters.")
@@ -156,7 +156,7 @@ def tidy_query(q: str, notes: list) -> str:
     return "".join(c if c.isprintable() else " " for c in q)
 
 
-def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
+def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed) -> Node | None:
     """Query for a word or phrase; None when nothing is left. Text with Han, kana or hangul
     matches as words or as bigrams (`Tiered`)."""
     text = text[: MAX_QUERY if phrase else MAX_WORD]
@@ -167,7 +167,7 @@ def text_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
     return fragments if words is None else Tiered(words, fragments)
 
 
-def stemmed_query(text: str, lang: str | None, parsed: Parsed):
+def stemmed_query(text: str, lang: str | None, parsed: Parsed) -> Node | None:
     """Unquoted words: one form per stemmer, ORed. A word that analyses to several tokens
     ("KI-Talente", or Chinese typed without spaces: jieba's words of 数据中心里) stays one
     unit, like a phrase; words joined by spaces match in any order. (Chinese words once
@@ -205,7 +205,7 @@ def exact_query(text: str, parsed: Parsed) -> Sequence | None:
     return Sequence(tuple(slots))
 
 
-def gram_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
+def gram_query(text: str, lang: str | None, phrase: bool, parsed: Parsed) -> Node:
     """Each Han, kana or hangul run as a run of bigrams at consecutive positions, and the
     text's other words as words (quoted or not)."""
     parts: list[Node] = []
@@ -219,7 +219,7 @@ def gram_query(text: str, lang: str | None, phrase: bool, parsed: Parsed):
     return parts[0] if len(parts) == 1 else AllOf(tuple(parts))
 
 
-def prefix_query(word: str, parsed: Parsed):
+def prefix_query(word: str, parsed: Parsed) -> Node | None:
     """The last word of `word` as a prefix of indexed words, in its folded form and in each
     stem (the index holds stems: "Talente*" must find "talent"); words before it (KI-Tal*)
     must be there too."""
@@ -264,7 +264,7 @@ def date_filter(value: str) -> DayRange | None:
     return DayRange(day_number(lo) if lo else 1, day_number(hi, last=True) if hi else None)
 
 
-def filter_query(name: str, value: str, speakers: dict | None = None):
+def filter_query(name: str, value: str, speakers: dict[str, set[str]] | None = None) -> Node | None:
     """The node of one filter. `speakers` maps every name and alias of a speaker, in any
     script, and each part of it (name_key form) to their slugs: speaker:达里奥 finds Dario
     Amodei through the alias 达里奥·阿莫迪."""
@@ -295,7 +295,10 @@ def filter_query(name: str, value: str, speakers: dict | None = None):
 
 
 def parse(
-    q: str, lang: str | None = None, langs=QUERY_LANGUAGES, speakers: dict | None = None
+    q: str,
+    lang: str | None = None,
+    langs: tuple[str, ...] = QUERY_LANGUAGES,
+    speakers: dict[str, set[str]] | None = None,
 ) -> Parsed:
     """Clauses left to right; bare AND is the default, NOT negates the next clause, OR joins
     the next clause to the previous one. Operators without operands are ignored. `langs`:
@@ -340,7 +343,13 @@ def repeated(built: Node, parsed: Parsed, ored: bool) -> bool:
     return built in parsed.must or built in parsed.must_not
 
 
-def clause(m: re.Match, lang: str | None, parsed: Parsed, negate: bool, speakers=None):
+def clause(
+    m: re.Match[str],
+    lang: str | None,
+    parsed: Parsed,
+    negate: bool,
+    speakers: dict[str, set[str]] | None = None,
+) -> Node | None:
     """The query of one word, phrase or prefix (filters go straight into `parsed`)."""
     word, phrase, name = m.group("word"), m.group("phrase"), (m.group("field") or "").lower()
     if name in FILTER_FIELDS:
@@ -382,8 +391,16 @@ def fallback(q: str, lang: str | None) -> Parsed:
     return parsed
 
 
-def keyword_filters(speaker, interview, lang, kind, date_from, date_to, speakers=None) -> list:
-    out = []
+def keyword_filters(
+    speaker: str | None,
+    interview: str | None,
+    lang: str | None,
+    kind: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    speakers: dict[str, set[str]] | None = None,
+) -> list[Node]:
+    out: list[Node] = []
     for name, value in (
         ("speaker", speaker),
         ("interview", interview),
@@ -402,14 +419,14 @@ def keyword_filters(speaker, interview, lang, kind, date_from, date_to, speakers
 def prepare(
     q: str,
     *,
-    speaker=None,
-    interview=None,
-    lang=None,
-    kind=None,
-    date_from=None,
-    date_to=None,
-    speakers: dict | None = None,
-    langs=QUERY_LANGUAGES,
+    speaker: str | None = None,
+    interview: str | None = None,
+    lang: str | None = None,
+    kind: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    speakers: dict[str, set[str]] | None = None,
+    langs: tuple[str, ...] = QUERY_LANGUAGES,
 ) -> Parsed:
     """The parsed query with the keyword filters (the search form's fields) added;
     `speakers` resolves speaker names and aliases (see filter_query)."""

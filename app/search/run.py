@@ -11,11 +11,14 @@ from __future__ import annotations
 import heapq
 import logging
 from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from operator import itemgetter
+from typing import Any
 
 from whoosh import query as Q
 from whoosh.reading import TermNotFound
+from whoosh.searching import Results, Searcher
 
 from app.search import query as parsing
 from app.search import tantivy_engine
@@ -31,9 +34,9 @@ from app.search.budget import (
 )
 from app.search.index import SearchIndex
 from app.search.matchers import AnyOf, Phrase, TopAndAll
-from app.search.query import MAX_QUERY, Parsed, prepare
+from app.search.query import MAX_QUERY, Node, Parsed, prepare
 from app.search.sequences import Sequence, Slot, Tiered
-from app.search.snippets import Snippet, marks, snippet, split_terms, text_tokens
+from app.search.snippets import Snippet, Span, Token, marks, snippet, split_terms, text_tokens
 from app.search.suggest import suggest
 from app.search.tantivy_index import TantivySearcher
 
@@ -47,6 +50,8 @@ FACETS = {
     "kind": "kind",
 }
 SORTS = ("relevance", "date")
+# (column, key, test of a value) of a filter checked against a column's values
+ColumnCheck = tuple[str, object, Callable[[Any], bool]]
 FACET_SIZE = 50  # values per facet, like a terms aggregation's size
 
 
@@ -83,7 +88,7 @@ class SearchResult:
     terms: list[str] = field(default_factory=list)  # analysed forms, to mark in text
     did_you_mean: str = ""
     message: str = ""
-    groups: list[dict] = field(default_factory=list)  # filled when grouped by interview
+    groups: list[dict[str, Any]] = field(default_factory=list)  # filled when grouped by interview
     sort: str = "relevance"  # or "date": newest first
     # filters written into the query: (name, value, excluded)
     filters: list[tuple[str, str, bool]] = field(default_factory=list)
@@ -92,7 +97,7 @@ class SearchResult:
     def pages(self) -> int:
         return max(1, -(-self.total // self.page_size))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["pages"] = self.pages
         for group in out["groups"]:
@@ -107,18 +112,18 @@ def search(
     index: SearchIndex,
     q: str,
     *,
-    speaker=None,
-    interview=None,
-    lang=None,
-    kind=None,
-    date_from=None,
-    date_to=None,
-    page=1,
-    page_size=20,
-    group_by_interview=False,
-    facets=True,
-    sort="relevance",
-    speakers: dict | None = None,
+    speaker: str | None = None,
+    interview: str | None = None,
+    lang: str | None = None,
+    kind: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    page: int | str = 1,
+    page_size: int | str = 20,
+    group_by_interview: bool = False,
+    facets: bool = True,
+    sort: str = "relevance",
+    speakers: dict[str, set[str]] | None = None,
 ) -> SearchResult:
     """Run a query; never raises on user input (errors become `message`). `sort` is
     "relevance" or "date" (newest first); `speakers` resolves names and aliases in speaker
@@ -127,7 +132,8 @@ def search(
     page = _bounded(page, 1, MAX_RESULTS // page_size, 1)
     result = SearchResult(query=(q or "")[:MAX_QUERY], page=page, page_size=page_size)
     result.sort = sort if sort in SORTS else "relevance"
-    searcher, unreadable = None, False
+    searcher: Searcher | None = None
+    unreadable = False
     try:
         searcher = index.searcher()
     except Exception:  # an unreadable index (e.g. of an older format) waits for a rebuild
@@ -169,7 +175,7 @@ def search(
     return result
 
 
-def stemmers(index: SearchIndex, searcher) -> tuple[str, ...]:
+def stemmers(index: SearchIndex, searcher: Searcher | None) -> tuple[str, ...]:
     """The stemmers the archive's passages were indexed with (query words get each)."""
     if searcher is None:
         return QUERY_LANGUAGES
@@ -178,7 +184,7 @@ def stemmers(index: SearchIndex, searcher) -> tuple[str, ...]:
     return index.cached("stemmers", lambda: stem_languages(index.codes(searcher, "language")[1]))
 
 
-def engine_query(node, expansions: Expansions | None = None):
+def engine_query(node: Node, expansions: Expansions | None = None) -> Q.Query:
     """The whoosh query of one node of app.search.query; prefixes draw their words from
     `expansions` (the query's budget) when given."""
     if isinstance(node, parsing.Term):
@@ -204,10 +210,10 @@ def engine_query(node, expansions: Expansions | None = None):
 
 def whoosh_query(
     parsed: Parsed,
-    filters: list | None = None,
-    must_not: list | None = None,
+    filters: list[Node] | None = None,
+    must_not: list[Node] | None = None,
     expansions: Expansions | None = None,
-):
+) -> Q.Query:
     """One whoosh query: words AND filters (unscored), minus exclusions."""
     filters = parsed.filters if filters is None else filters
     must_not = parsed.must_not if must_not is None else must_not
@@ -219,7 +225,7 @@ def whoosh_query(
     return Q.AndNot(main, AnyOf([engine_query(n, expansions) for n in must_not]))
 
 
-def column_check(node):
+def column_check(node: Node) -> ColumnCheck | None:
     """(field, key, test) to filter by a column value, or None for filters that need the
     index."""
     if isinstance(node, parsing.Term) and node.field in COLUMN_FILTERS:
@@ -230,7 +236,7 @@ def column_check(node):
     return None
 
 
-def collect(index: SearchIndex, searcher, parsed: Parsed, limit: int) -> TopAndAll:
+def collect(index: SearchIndex, searcher: Searcher, parsed: Parsed, limit: int) -> TopAndAll:
     """Run the query. Filters on a column (speaker and interview slugs, language, kind,
     dates), kept or excluded, are checked against masks of the column values (one byte per
     passage, kept for the next query) instead of intersecting postings: at 100k passages
@@ -239,8 +245,7 @@ def collect(index: SearchIndex, searcher, parsed: Parsed, limit: int) -> TopAndA
     dropped, must_not = by_column(parsed.must_not)
     masks = [index.mask(searcher, name, key, test) for name, key, test in kept]
     masks += [
-        index.mask(searcher, name, ("not", key), lambda v, test=test: not test(v))
-        for name, key, test in dropped
+        index.mask(searcher, name, ("not", key), negated(test)) for name, key, test in dropped
     ]
     allow: bytearray | None = None
     if masks:
@@ -264,7 +269,11 @@ def collect(index: SearchIndex, searcher, parsed: Parsed, limit: int) -> TopAndA
     return collector
 
 
-def by_column(nodes: list) -> tuple[list, list]:
+def negated(test: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda value: not test(value)
+
+
+def by_column(nodes: list[Node]) -> tuple[list[ColumnCheck], list[Node]]:
     """(column checks, the other nodes) of a list of filters or exclusions."""
     checks = [(n, column_check(n)) for n in nodes]
     return [c for _, c in checks if c], [n for n, c in checks if not c]
@@ -275,7 +284,7 @@ def both(a: bytearray, b: bytearray) -> bytearray:
     return bytearray((int.from_bytes(a, "big") & int.from_bytes(b, "big")).to_bytes(len(a), "big"))
 
 
-def matching_ids(index: SearchIndex, q: str, **filters) -> set[str]:
+def matching_ids(index: SearchIndex, q: str, **filters: Any) -> set[str]:
     """Every matching passage id, unranked (for checks against another engine)."""
     searcher = index.searcher()
     if isinstance(searcher, TantivySearcher):
@@ -287,14 +296,16 @@ def matching_ids(index: SearchIndex, q: str, **filters) -> set[str]:
     return {searcher.stored_fields(n)["id"] for n in docnums}
 
 
-def _bounded(value, low, high, default) -> int:
+def _bounded(value: int | str, low: int, high: int, default: int) -> int:
     try:
         return min(high, max(low, int(value)))
     except (TypeError, ValueError):
         return default
 
 
-def _run(index: SearchIndex, searcher, parsed: Parsed, result: SearchResult, facets: bool):
+def _run(
+    index: SearchIndex, searcher: Searcher, parsed: Parsed, result: SearchResult, facets: bool
+) -> None:
     limit = result.page * result.page_size
     start = (result.page - 1) * result.page_size
     by_date = result.sort == "date"
@@ -326,31 +337,33 @@ def _run(index: SearchIndex, searcher, parsed: Parsed, result: SearchResult, fac
         result.did_you_mean = suggest(index, searcher, parsed.words, result.query, parsed.langs)
 
 
-def _counts(codes: list[int], labels: list, docnums: list[int]) -> dict[str, int]:
+def _counts(codes: list[int], labels: list[str], docnums: list[int]) -> dict[str, int]:
     """The FACET_SIZE most frequent values among the matches, most frequent first."""
     picked = itemgetter(*docnums)(codes) if len(docnums) > 1 else [codes[d] for d in docnums]
     counts = [(labels[code], n) for code, n in Counter(picked).items() if labels[code] != ""]
     return dict(heapq.nsmallest(FACET_SIZE, counts, key=lambda kv: (-kv[1], kv[0])))
 
 
-def dated(day) -> int:
+def dated(day: int | None) -> int:
     """A stored day number, 0 for an undated passage (whose column holds no value, or the
     unsigned field's largest number)."""
     return day if day and day <= 99_991_231 else 0
 
 
-def newest(days: list, docnums) -> list[int]:
+def newest(days: list[int | None], docnums: list[int]) -> list[int]:
     """The docnums newest first (undated last; ties in index order, which is stable)."""
     return sorted(docnums, key=lambda d: (-dated(days[d]), d))
 
 
-def years(days: list, docnums) -> dict[str, int]:
+def years(days: list[int | None], docnums: list[int]) -> dict[str, int]:
     """Matches per year, newest year first (undated passages are not counted)."""
     counts = Counter(dated(days[d]) // 10_000 for d in docnums)
     return {str(year): n for year, n in sorted(counts.items(), reverse=True) if year}
 
 
-def page_hits(searcher, hits, start: int, stop: int, terms) -> list[Hit]:
+def page_hits(
+    searcher: Searcher, hits: Results, start: int, stop: int, terms: Collection[str]
+) -> list[Hit]:
     """Hits start..stop of whoosh Results, with snippets marked at the offsets the index
     stored for the query's terms ("pinpoint": no re-analysis of the passage text)."""
     picked = [
@@ -359,7 +372,9 @@ def page_hits(searcher, hits, start: int, stop: int, terms) -> list[Hit]:
     return hits_of(searcher, picked, terms)
 
 
-def hits_of(searcher, picked: list[tuple[int, float]], terms) -> list[Hit]:
+def hits_of(
+    searcher: Searcher, picked: list[tuple[int, float]], terms: Collection[str]
+) -> list[Hit]:
     """Hits of (docnum, score) pairs, snippets marked."""
     kinds = split_terms(terms)
     stored = {d: searcher.stored_fields(d) for d, _ in picked}
@@ -377,9 +392,11 @@ def hits_of(searcher, picked: list[tuple[int, float]], terms) -> list[Hit]:
     ]
 
 
-def postings_tokens(searcher, docnums: list[int], words: list[str]) -> dict[int, list]:
+def postings_tokens(
+    searcher: Searcher, docnums: list[int], words: list[str]
+) -> dict[int, list[Token]]:
     """docnum -> [(startchar, endchar, (word,), position)] of the words, from the postings."""
-    tokens: dict[int, list] = {d: [] for d in docnums}
+    tokens: dict[int, list[Token]] = {d: [] for d in docnums}
     reader = searcher.reader()
     in_order = sorted(docnums)
     for word in words:
@@ -399,7 +416,7 @@ def postings_tokens(searcher, docnums: list[int], words: list[str]) -> dict[int,
     return tokens
 
 
-def to_hit(fields: dict, score: float, spans: list) -> Hit:
+def to_hit(fields: dict[str, Any], score: float, spans: list[Span]) -> Hit:
     prov = fields.get("provenance", "")
     return Hit(
         id=fields["id"],
@@ -421,8 +438,8 @@ def to_hit(fields: dict, score: float, spans: list) -> Hit:
     )
 
 
-def group(hits: list[Hit]) -> list[dict]:
-    groups: dict[str, dict] = {}
+def group(hits: list[Hit]) -> list[dict[str, Any]]:
+    groups: dict[str, dict[str, Any]] = {}
     for hit in hits:
         slot = groups.setdefault(
             hit.interview_slug,

@@ -18,14 +18,15 @@ hand them to whoosh as a `Computed` matcher, which the block scorer reads direct
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, NamedTuple
 
 from whoosh import matching
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
 from app.search.analysis import MARK
-from app.search.matchers import leaf_scores, scorable, scores, stepped_scores
+from app.search.matchers import Only, leaf_scores, scorable, scores, stepped_scores
 
 TIER = 100.0  # above any BM25 sum of a query's words (the seeds' largest is about 30)
 
@@ -45,13 +46,17 @@ class Computed(matching.Matcher):
     `all_scores` is what app.search.matchers.scores reads; stepping (for whoosh's own
     collectors) computes everything once and walks it."""
 
-    def __init__(self, compute, cache: dict | None = None):
+    def __init__(
+        self,
+        compute: Callable[[Only], dict[int, float]],
+        cache: dict[str, dict[int, float]] | None = None,
+    ) -> None:
         self._compute = compute
         self._cache = cache if cache is not None else {}
         self._ids: list[int] | None = None
         self._i = 0
 
-    def all_scores(self, only: dict | None = None) -> dict[int, float]:
+    def all_scores(self, only: Only = None) -> dict[int, float]:
         if "all" in self._cache:
             found = self._cache["all"]
             return found if only is None else {d: s for d, s in found.items() if d in only}
@@ -65,106 +70,108 @@ class Computed(matching.Matcher):
             self._ids = sorted(self.all_scores())
         return self._ids
 
-    def is_active(self):
+    def is_active(self) -> bool:
         return self._i < len(self._ready())
 
-    def id(self):
+    def id(self) -> int:
         return self._ready()[self._i]
 
-    def next(self):
+    def next(self) -> None:
         self._i += 1
 
-    def skip_to(self, id):
+    def skip_to(self, id: int) -> None:
         self._i = max(self._i, bisect_left(self._ready(), id))
 
-    def score(self):
+    def score(self) -> float:
         return self._cache["all"][self.id()]
 
-    def weight(self):
+    def weight(self) -> float:
         return 1.0
 
-    def reset(self):
+    def reset(self) -> None:
         self._i = 0
 
-    def copy(self):
+    def copy(self) -> Computed:
         return Computed(self._compute, self._cache)
 
-    def supports(self, astype):
+    def supports(self, astype: str) -> bool:
         return False
 
-    def supports_block_quality(self):
+    def supports_block_quality(self) -> bool:
         return False
 
-    def replace(self, minquality=0):
+    def replace(self, minquality: float = 0) -> matching.Matcher:
         return self if self.is_active() else matching.NullMatcher()
 
-    def all_ids(self):
+    def all_ids(self) -> Iterator[int]:
         return iter(list(self._ready()[self._i :]))
 
 
 class _Leaf(Q.Query):
     """Plumbing whoosh's compound queries expect of a leaf query."""
 
-    def is_leaf(self):
+    def is_leaf(self) -> bool:
         return True
 
-    def normalize(self):
+    def normalize(self) -> _Leaf:
         return self
 
-    def simplify(self, ixreader):
+    def simplify(self, ixreader: Any) -> _Leaf:
         return self
 
-    def requires(self):
+    def requires(self) -> set[_Leaf]:
         return {self}
 
-    def estimate_min_size(self, ixreader):
+    def estimate_min_size(self, ixreader: Any) -> int:
         return 0
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash((type(self), self._key()))
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other._key() == self._key()
 
-    def _key(self):
+    def _key(self) -> tuple[object, ...]:
         raise NotImplementedError
 
 
 class Sequence(_Leaf):
-    def __init__(self, slots, boost: float = 1.0):
+    def __init__(self, slots: Iterable[Slot], boost: float = 1.0) -> None:
         self.slots = tuple(slots)
         self.boost = boost
 
-    def _key(self):
+    def _key(self) -> tuple[object, ...]:
         return self.slots, self.boost
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Sequence({self.slots!r})"
 
-    def estimate_size(self, ixreader):
-        return min(
+    def estimate_size(self, ixreader: Any) -> int:
+        size: int = min(
             sum(ixreader.doc_frequency(f, t) for f, t, _ in slot.options) for slot in self.slots
         )
+        return size
 
-    def matcher(self, searcher, context=None):
+    def matcher(self, searcher: Any, context: Any = None) -> Computed:
         return Computed(lambda only: sequence_scores(searcher, self.slots, only, self.boost))
 
 
 class Tiered(_Leaf):
-    def __init__(self, words, grams):
+    def __init__(self, words: Q.Query, grams: Q.Query) -> None:
         self.words, self.grams = words, grams
 
-    def _key(self):
+    def _key(self) -> tuple[object, ...]:
         return self.words, self.grams
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Tiered({self.words!r}, {self.grams!r})"
 
-    def estimate_size(self, ixreader):
-        return self.words.estimate_size(ixreader) + self.grams.estimate_size(ixreader)
+    def estimate_size(self, ixreader: Any) -> int:
+        size: int = self.words.estimate_size(ixreader) + self.grams.estimate_size(ixreader)
+        return size
 
-    def matcher(self, searcher, context=None):
-        def compute(only):
+    def matcher(self, searcher: Any, context: Any = None) -> Computed:
+        def compute(only: Only) -> dict[int, float]:
             words = any_scores(self.words.matcher(searcher, context), only)
             found = any_scores(self.grams.matcher(searcher, context), only)
             for d, score in words.items():
@@ -174,17 +181,20 @@ class Tiered(_Leaf):
         return Computed(compute)
 
 
-def any_scores(m, only: dict | None) -> dict[int, float]:
+def any_scores(m: matching.Matcher, only: Only) -> dict[int, float]:
     return scores(m, only) if scorable(m) else stepped_scores(m, only)
 
 
-def postings(m, only: dict | None) -> tuple[dict[int, float], dict[int, object], object]:
+def postings(
+    m: matching.Matcher, only: Only
+) -> tuple[dict[int, float], dict[int, Any], Callable[[Any], Iterable[int]]]:
     """Score and encoded positions per sub docnum of one term's matcher, and the decoder
     (positions are decoded only for the passages that stay candidates)."""
     if type(m) is W3LeafMatcher and hasattr(m.scorer, "lengths"):
-        values: dict[int, object] = {}
+        values: dict[int, bytes] = {}
         return leaf_scores(m, only, values), values, m.format.decode_positions
-    found, places = {}, {}
+    found: dict[int, float] = {}
+    places: dict[int, list[int]] = {}
     while m.is_active():  # an inlined posting list: positions come decoded
         d = m.id()
         if only is None or d in only:
@@ -193,14 +203,20 @@ def postings(m, only: dict | None) -> tuple[dict[int, float], dict[int, object],
     return found, places, list
 
 
+# One option of a slot in one passage: (decoder, encoded positions, the mark term whose
+# positions do not count or None, score)
+Entry = tuple[Callable[[Any], Iterable[int]], Any, str | None, float]
+
+
 class Terms:
     """Each term's matcher of a segment, made once and reset for each reading (making one
     costs a scorer: a quarter of a millisecond)."""
 
-    def __init__(self, searcher):
-        self.searcher, self.reader, self.made = searcher, searcher.reader(), {}
+    def __init__(self, searcher: Any) -> None:
+        self.searcher, self.reader = searcher, searcher.reader()
+        self.made: dict[tuple[str, str], matching.Matcher] = {}
 
-    def matcher(self, field: str, term: str):
+    def matcher(self, field: str, term: str) -> matching.Matcher | None:
         key = (field, term)
         m = self.made.get(key)
         if m is None:
@@ -215,7 +231,9 @@ class Terms:
         return sum(self.reader.doc_frequency(f, t) for f, t, _ in slot.options)
 
 
-def sequence_scores(searcher, slots, only: dict | None, boost: float = 1.0) -> dict:
+def sequence_scores(
+    searcher: Any, slots: tuple[Slot, ...], only: Only, boost: float = 1.0
+) -> dict[int, float]:
     """Sub docnum -> score of the passages where every slot is filled at start + offset.
 
     Slots are read rarest first, each only for the passages still in the running, and
@@ -226,9 +244,9 @@ def sequence_scores(searcher, slots, only: dict | None, boost: float = 1.0) -> d
         return alone(searcher, slots[0], only, boost)
     terms = Terms(searcher)
     order = sorted(slots, key=terms.frequency)
-    read: list[dict[int, list]] = []
-    starts: dict[int, set] | None = None
-    candidates = only
+    read: list[dict[int, list[Entry]]] = []
+    starts: dict[int, set[int]] | None = None
+    candidates: Only = only
     for slot in order:
         here = read_slot(terms, slot, candidates)
         read.append(here)
@@ -245,7 +263,7 @@ def sequence_scores(searcher, slots, only: dict | None, boost: float = 1.0) -> d
             return {}
     docs = dict.fromkeys(candidates or ())
     marks = read_marks(terms, docs, [t for s in slots for _, t, unmarked in s.options if unmarked])
-    found = {}
+    found: dict[int, float] = {}
     for d in docs:
         score = matched(order, [here[d] for here in read], marks.get(d, {}))
         if score is not None:
@@ -253,10 +271,10 @@ def sequence_scores(searcher, slots, only: dict | None, boost: float = 1.0) -> d
     return found
 
 
-def read_slot(terms: Terms, slot: Slot, only) -> dict[int, list]:
+def read_slot(terms: Terms, slot: Slot, only: Only) -> dict[int, list[Entry]]:
     """Sub docnum -> [(decode, encoded positions, mark, score)] of a slot's options (`mark`:
     the term whose positions do not count, or None)."""
-    here: dict[int, list] = {}
+    here: dict[int, list[Entry]] = {}
     for field, term, unmarked in slot.options:
         m = terms.matcher(field, term)
         if m is None:
@@ -269,7 +287,9 @@ def read_slot(terms: Terms, slot: Slot, only) -> dict[int, list]:
     return here
 
 
-def starts_of(slot: Slot, entries: list, marks: dict | None = None) -> set[int]:
+def starts_of(
+    slot: Slot, entries: list[Entry], marks: dict[str | None, set[int]] | None = None
+) -> set[int]:
     """Where the phrase would start if this slot is filled as `entries` say; with `marks`
     (mark term -> positions), unmarked options count only where their mark does not stand."""
     marks = marks or {}
@@ -281,12 +301,15 @@ def starts_of(slot: Slot, entries: list, marks: dict | None = None) -> set[int]:
     }
 
 
-def matched(slots, entries: list[list], marks: dict) -> float | None:
+def matched(
+    slots: list[Slot], entries: list[list[Entry]], marks: dict[str | None, set[int]]
+) -> float | None:
     """The score of one passage (the options that fill a place, summed), or None when its
     places do not line up once the marks are heeded."""
-    starts, score = None, 0.0
+    starts: set[int] | None = None
+    score = 0.0
     for slot, options in zip(slots, entries):
-        here = set()
+        here: set[int] = set()
         for option in options:
             at = starts_of(slot, [option], marks)
             if at:
@@ -298,7 +321,7 @@ def matched(slots, entries: list[list], marks: dict) -> float | None:
     return score
 
 
-def alone(searcher, slot: Slot, only: dict | None, boost: float) -> dict[int, float]:
+def alone(searcher: Any, slot: Slot, only: Only, boost: float) -> dict[int, float]:
     """A one-place sequence without marks to check: its terms' scores, no positions read
     (a two-character fragment such as 我们 is one bigram)."""
     terms = Terms(searcher)
@@ -314,10 +337,12 @@ def alone(searcher, slot: Slot, only: dict | None, boost: float) -> dict[int, fl
     return found if boost == 1.0 else {d: score * boost for d, score in found.items()}
 
 
-def read_marks(terms: Terms, docs: dict, forms: list[str]) -> dict[int, dict[str, set]]:
+def read_marks(
+    terms: Terms, docs: dict[int, None], forms: list[str]
+) -> dict[int, dict[str | None, set[int]]]:
     """Sub docnum -> {mark term: positions} of these passages for the marks of `forms`
     (where a word stands whose stem is the form; a rare term, read only for `docs`)."""
-    out: dict[int, dict[str, set]] = {}
+    out: dict[int, dict[str | None, set[int]]] = {}
     for form in dict.fromkeys(forms):
         m = terms.matcher("exact", MARK + form)
         if m is None or not docs:

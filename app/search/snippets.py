@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -39,14 +40,20 @@ class Terms(NamedTuple):
     folded forms marked only where they stand together, unstemmed) and `fragments` ("~xy":
     Han, kana or hangul text, marked wherever its folded characters stand)."""
 
-    words: set
-    prefixes: tuple
-    phrases: list
-    quotes: list
-    fragments: list
+    words: set[str]
+    prefixes: tuple[str, ...]
+    phrases: list[list[str]]
+    quotes: list[list[str]]
+    fragments: list[str]
 
 
-def split_terms(terms) -> Terms:
+# (start, end, the forms of the word, position) of a word of a text
+Token = tuple[int, int, tuple[str, ...], int]
+# (start, end, the term it marks) of a stretch of text to mark
+Span = tuple[int, int, str]
+
+
+def split_terms(terms: Collection[str]) -> Terms:
     quotes = [t[1:-1].split(" ") for t in terms if len(t) > 2 and t[0] == t[-1] == '"']
     fragments = [t[1:] for t in terms if t.startswith("~") and len(t) > 1]
     rest = [t for t in terms if not (t.startswith("~") or t.startswith('"'))]
@@ -59,7 +66,7 @@ def split_terms(terms) -> Terms:
     )
 
 
-def marks(tokens, terms: Terms, text: str = "") -> list[tuple]:
+def marks(tokens: list[Token], terms: Terms, text: str = "") -> list[Span]:
     """(start, end, key) to mark, from tokens (start, end, forms, position): a token whose
     forms hold a word or start with a prefix, each run of positions holding a phrase or
     (by the first, folded form alone) a quote, and each fragment found in `text`."""
@@ -89,7 +96,7 @@ def marks(tokens, terms: Terms, text: str = "") -> list[tuple]:
     return out
 
 
-def holds(forms: tuple, word: str, exact: bool) -> bool:
+def holds(forms: tuple[str, ...], word: str, exact: bool) -> bool:
     return (forms[:1] == (word,)) if exact else word in forms
 
 
@@ -101,12 +108,12 @@ def text_forms(word: str, is_han: bool) -> tuple[str, ...]:
     return form, *sorted(stems_of(form, STEMMERS) - {form})
 
 
-def text_tokens(text: str) -> list[tuple]:
+def text_tokens(text: str) -> list[Token]:
     """(start, end, forms, position) of every word of a text, analysed again."""
     return [(s, e, text_forms(word, han), i) for i, (s, e, word, han) in enumerate(split(text))]
 
 
-def window(text: str, spans, limit: int) -> tuple[int, int]:
+def window(text: str, spans: list[Span], limit: int) -> tuple[int, int]:
     """(start, end) of a `limit`-character stretch of text holding the most different terms
     (so a phrase wins over a cluster of "von" or "的"); of several, the one starting latest,
     which puts the rarer terms near its start rather than at its cut-off end."""
@@ -130,7 +137,7 @@ def window(text: str, spans, limit: int) -> tuple[int, int]:
     return start, min(len(text), start + limit)
 
 
-def cut(text: str, start: int, end: int, spans) -> Snippet:
+def cut(text: str, start: int, end: int, spans: list[Span]) -> Snippet:
     """text[start:end] without its outer whitespace (no "…" above an empty line), with the
     spans that lie inside it; of overlapping spans, the one starting first (and of those the
     longest) is kept."""
@@ -138,7 +145,8 @@ def cut(text: str, start: int, end: int, spans) -> Snippet:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    kept, at = [], start
+    kept: list[tuple[int, int]] = []
+    at = start
     for s, e, *_ in sorted(spans, key=lambda span: (span[0], -span[1])):
         if s < at or e > end:
             continue
@@ -147,12 +155,12 @@ def cut(text: str, start: int, end: int, spans) -> Snippet:
     return Snippet(text[start:end], kept, start > 0, end < len(text))
 
 
-def snippet(text: str, spans, limit: int = SNIPPET_CHARS) -> Snippet:
+def snippet(text: str, spans: list[Span], limit: int = SNIPPET_CHARS) -> Snippet:
     """The `limit`-character stretch of text with the most marked terms (see `window`)."""
     return cut(text, *window(text, spans, limit), spans)
 
 
-def text_snippet(text: str, terms, limit: int | None = None) -> Snippet:
+def text_snippet(text: str, terms: Collection[str], limit: int | None = None) -> Snippet:
     """Any text (a passage shown on a page) with the search terms marked.
 
     `terms` are SearchResult.terms (see split_terms). Without `limit`, the whole text."""

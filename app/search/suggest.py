@@ -10,6 +10,7 @@ the closest indexed word of its length that shares one of its bigrams.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from whoosh.spelling import ListCorrector
 
@@ -21,7 +22,13 @@ MAX_WORDS = 5  # words of a query that get a suggestion
 MAX_LENGTH = 24  # the edit-distance automaton is slow on long words
 
 
-def suggest(index: SearchIndex, searcher, words: list[str], q: str, langs=QUERY_LANGUAGES) -> str:
+def suggest(
+    index: SearchIndex,
+    searcher: Any,
+    words: list[str],
+    q: str,
+    langs: tuple[str, ...] = QUERY_LANGUAGES,
+) -> str:
     """The query `q` with unknown `words` replaced; "" when nothing was replaced. `langs`:
     the stemmers of the archive (a word's stem under another language's stemmer may be
     indexed although the word is misspelt)."""
@@ -42,7 +49,7 @@ def suggest(index: SearchIndex, searcher, words: list[str], q: str, langs=QUERY_
     return corrected if corrected != q else ""
 
 
-def sharing_bigrams(index: SearchIndex, searcher, word: str) -> list[str]:
+def sharing_bigrams(index: SearchIndex, searcher: Any, word: str) -> list[str]:
     """The indexed CJK word of the same length that shares a bigram with `word` and differs
     from it in the fewest characters (at most a third of them); the most frequent of those."""
     pairs = {word[i : i + 2] for i in range(len(word) - 1)}

@@ -30,6 +30,7 @@ import pickle
 import threading
 from bisect import bisect_left
 from itertools import accumulate
+from typing import Any
 
 import whoosh
 from whoosh import columns, matching
@@ -48,14 +49,14 @@ class UnsupportedWhoosh(RuntimeError):
     """The installed whoosh is not the version the patches were written for."""
 
 
-def _dumps(obj, protocol=None):
+def _dumps(obj: object, protocol: int | None = None) -> bytes:
     """Pickle protocol 4 where whoosh asks for 2: protocol 2 writes every bytes object (each
     posting's positions) as a call to codecs.encode. A posting block of a common word took
     183 us to unpickle and 2.5 KB on disk; with protocol 4, 34 us and 1.3 KB."""
     return pickle.dumps(obj, 4)
 
 
-def _doc_field_length(self, docnum, fieldname, default=0):
+def _doc_field_length(self: Any, docnum: int, fieldname: str, default: int = 0) -> int | None:
     """W3PerDocReader.doc_field_length from a list read once per field. The segment writer
     asks it for every posting it writes (block statistics): 14% of a build went to the
     per-call column reads and, for fields without lengths, a stat() of a missing file."""
@@ -65,7 +66,7 @@ def _doc_field_length(self, docnum, fieldname, default=0):
     return table[docnum] or None  # whoosh returns None for a zero length byte
 
 
-def _read_ids(self):
+def _read_ids(self: Any) -> None:
     """W3LeafMatcher._read_ids, with the id deltas summed in C (whoosh uses a generator)."""
     if self._data is None:
         self._read_data()
@@ -73,7 +74,7 @@ def _read_ids(self):
     self._ids = ids if self._byteids else tuple(accumulate(ids))
 
 
-def _skip_to(self, targetid):
+def _skip_to(self: Any, targetid: int) -> None:
     """W3LeafMatcher.skip_to with a bisect within the block (whoosh steps one by one)."""
     if not self.is_active():
         raise ReadTooFar
@@ -89,7 +90,7 @@ def _skip_to(self, targetid):
     self._i = bisect_left(self._ids, targetid, self._i)
 
 
-def _find_first(self):
+def _find_first(self: Any) -> None:
     """AndNotMatcher._find_first, fixed: whoosh checked the first match of the positive side
     against the excluded side only when both stood on the same id, so when the excluded
     word's first passage came earlier, `aber -dass` kept a first passage that says "dass"."""
@@ -107,7 +108,7 @@ PATCHES = [  # (owner, attribute, replacement)
 ]
 
 
-def check_version(version=None) -> None:
+def check_version(version: tuple[int, ...] | None = None) -> None:
     """Raise UnsupportedWhoosh unless whoosh is the version the patches were written for."""
     version = tuple(whoosh.__version__ if version is None else version)[:3]
     if version != WRITTEN_FOR:

@@ -7,7 +7,7 @@ several where a translator merged or split turns) or one passage alone, a gap op
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.models import Document, Interview, PassageLink
 from app.web import read
@@ -26,14 +26,16 @@ def get_compare(session: Session, *, slug: str, a: str = "", b: str = "") -> Com
     if row is None:
         return None
     docs = session.exec(
-        select(Document).where(Document.interview_id == row.id).order_by(Document.id)
+        select(Document).where(Document.interview_id == row.id).order_by(col(Document.id))
     ).all()
     if not docs:
         return None
+    assert row.id is not None  # read back from the archive
     keys = [d.key for d in docs]
     key_a = pick(keys, a)
     key_b = pick(keys, b, avoid=key_a) if len(keys) > 1 else key_a
     doc_a, doc_b = docs[keys.index(key_a)], docs[keys.index(key_b)]
+    assert doc_a.id is not None and doc_b.id is not None
     left = read._passages(session, document_ids=[doc_a.id])
     right = read._passages(session, document_ids=[doc_b.id]) if doc_b is not doc_a else []
     versions = [read.to_version(d, row.original_language) for d in docs]
@@ -54,7 +56,7 @@ def links_between(
     right_ids = {p.id for p in right}
     found = session.exec(
         select(PassageLink.passage_id, PassageLink.other_id, PassageLink.score).where(
-            PassageLink.passage_id.in_([p.id for p in left])
+            col(PassageLink.passage_id).in_([p.id for p in left])
         )
     )
     return {(x, y): score for x, y, score in found if y in right_ids}
@@ -68,7 +70,9 @@ def groups(links: dict[tuple[str, str], float]) -> dict[str, int]:
         if gx is None and gy is None:
             group[x] = group[y] = n
         elif gx is None or gy is None:
-            group[x] = group[y] = gx if gx is not None else gy
+            known = gx if gx is not None else gy
+            assert known is not None  # both None was the branch above
+            group[x] = group[y] = known
         elif gx != gy:  # two groups meet: relabel one
             for k, g in group.items():
                 if g == gy:
@@ -95,6 +99,7 @@ def rows(
             out.append(CompareRow([], [right[j]], None))
             j += 1
         else:
+            assert ga is not None  # a passage of no group took the first branch
             a_side = run(left, i, group, ga)
             b_side = run(right, j, group, gb)
             scores = [links[x.id, y.id] for x in a_side for y in b_side if (x.id, y.id) in links]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import cast
 
-from sqlalchemy.orm import defer
-from sqlmodel import Session, func, select
+from sqlalchemy.orm import QueryableAttribute, defer
+from sqlmodel import Session, col, func, select
 
 from app import links, store
 from app.models import (
@@ -56,6 +57,9 @@ SITEMAP_LIMIT = 50_000
 # Passages per window of an interview page: one page of a 3,000-turn transcript took 19 s
 # and 5.3 GB; a window costs the same whatever the document's length.
 WINDOW = 400
+# sqlmodel types the column as its value (str); defer() takes the class attribute, which is
+# SQLAlchemy's at run time
+DOCUMENT_TEXT = cast("QueryableAttribute[str]", Document.text)
 
 
 # ---------------------------------------------------------------- records to views
@@ -137,22 +141,24 @@ def to_passage(
 
 def _documents_by_interview(
     session: Session, *, only: int | None = None
-) -> dict[int, list[tuple[str, str]]]:
+) -> dict[int | None, list[tuple[str, str]]]:
     """interview id -> [(language, title)] of its versions, in document order (no text)."""
-    out: dict[int, list[tuple[str, str]]] = {}
+    out: dict[int | None, list[tuple[str, str]]] = {}
     stmt = select(Document.interview_id, Document.language, Document.title)
     if only is not None:
         stmt = stmt.where(Document.interview_id == only)
-    for interview_id, language, title in session.exec(stmt.order_by(Document.id)):
+    for interview_id, language, title in session.exec(stmt.order_by(col(Document.id))):
         out.setdefault(interview_id, []).append((language, title))
     return out
 
 
-def _participants(session: Session, *, only: int | None = None) -> dict[int, list[Participant]]:
-    out: dict[int, list[Participant]] = {}
+def _participants(
+    session: Session, *, only: int | None = None
+) -> dict[int | None, list[Participant]]:
+    out: dict[int | None, list[Participant]] = {}
     stmt = select(
         InterviewSpeaker.interview_id, InterviewSpeaker.role, Speaker.slug, Speaker.name
-    ).join(Speaker, InterviewSpeaker.speaker_id == Speaker.id)
+    ).join(Speaker, col(InterviewSpeaker.speaker_id) == Speaker.id)
     if only is not None:
         stmt = stmt.where(InterviewSpeaker.interview_id == only)
     for interview_id, role, slug, name in session.exec(stmt):
@@ -207,6 +213,7 @@ def list_interviews(
 
 def interview_card(session: Session, *, interview_id: int) -> InterviewCard:
     row = session.get(Interview, interview_id)
+    assert row is not None  # callers pass the id of an interview they read
     docs = _documents_by_interview(session, only=interview_id).get(interview_id, [])
     return _card(row, docs, _participants(session, only=interview_id).get(interview_id, []))
 
@@ -224,26 +231,26 @@ def _passages(
     stmt = (
         select(Passage, Document, Speaker, Interview)
         # the document's own text rode on every passage row (a 1 MB file, 3,000 times)
-        .options(defer(Document.text))
-        .join(Document, Passage.document_id == Document.id)
-        .join(Speaker, Passage.speaker_id == Speaker.id, isouter=True)
-        .join(Interview, Document.interview_id == Interview.id, isouter=True)
+        .options(defer(DOCUMENT_TEXT))
+        .join(Document, col(Passage.document_id) == Document.id)
+        .join(Speaker, col(Passage.speaker_id) == Speaker.id, isouter=True)
+        .join(Interview, col(Document.interview_id) == Interview.id, isouter=True)
     )
     if document_ids is not None:
-        stmt = stmt.where(Passage.document_id.in_(document_ids))
+        stmt = stmt.where(col(Passage.document_id).in_(document_ids))
     if speaker_id is not None:
         stmt = stmt.where(Passage.speaker_id == speaker_id)
     if ordinals:
         stmt = stmt.where(Passage.ordinal >= ordinals[0], Passage.ordinal <= ordinals[1])
     if ids is not None:
-        stmt = stmt.where(Passage.id.in_(ids))
+        stmt = stmt.where(col(Passage.id).in_(ids))
     # a speaker's passages: newest interview first, in reading order within each
     stmt = (
-        stmt.order_by(Interview.date.desc(), Document.id, Passage.ordinal)
+        stmt.order_by(col(Interview.date).desc(), col(Document.id), col(Passage.ordinal))
         .offset(offset)
         .limit(limit)
     )
-    media: dict[int, str] = {}  # document id -> the recording it names
+    media: dict[int | None, str] = {}  # document id -> the recording it names
     out = []
     for p, d, s, i in session.exec(stmt):
         if d.id not in media:
@@ -263,10 +270,10 @@ def with_counterparts(session: Session, passages: list[PassageView]) -> None:
         return
     rows = session.exec(
         select(PassageLink.passage_id, PassageLink.other_id, PassageLink.score, Document)
-        .join(Passage, PassageLink.other_id == Passage.id)
-        .join(Document, Passage.document_id == Document.id)
-        .where(PassageLink.passage_id.in_(list(by_id)))
-        .order_by(Document.id, Passage.ordinal)
+        .join(Passage, col(PassageLink.other_id) == Passage.id)
+        .join(Document, col(Passage.document_id) == Document.id)
+        .where(col(PassageLink.passage_id).in_(list(by_id)))
+        .order_by(col(Document.id), col(Passage.ordinal))
     )
     for pid, other, score, doc in rows:
         by_id[pid].counterparts.append(
@@ -289,15 +296,15 @@ def focus_in(session: Session, *, near: str, document_id: int) -> str:
     linked = dict(
         session.exec(
             select(PassageLink.passage_id, PassageLink.other_id)
-            .join(Passage, PassageLink.other_id == Passage.id)
+            .join(Passage, col(PassageLink.other_id) == Passage.id)
             .where(Passage.document_id == document_id)
-            .order_by(Passage.ordinal.desc())
+            .order_by(col(Passage.ordinal).desc())
         ).all()
     )
     before = session.exec(
         select(Passage.id)
         .where(Passage.document_id == row.document_id, Passage.ordinal <= row.ordinal)
-        .order_by(Passage.ordinal.desc())
+        .order_by(col(Passage.ordinal).desc())
     )
     return next((linked[p] for p in before if p in linked), "")
 
@@ -311,16 +318,16 @@ def also_quoted_in(session: Session, *, passage_id: str) -> list[QuotedIn]:
         r.passage_id: r
         for r in session.exec(
             select(PassageQuote).where(
-                PassageQuote.other_id == passage_id, PassageQuote.passage_id.in_(list(mine))
+                PassageQuote.other_id == passage_id, col(PassageQuote.passage_id).in_(list(mine))
             )
         )
     }
     stmt = (
         select(Passage, Document, Speaker, Interview)
-        .join(Document, Passage.document_id == Document.id)
-        .join(Speaker, Passage.speaker_id == Speaker.id, isouter=True)
-        .join(Interview, Document.interview_id == Interview.id, isouter=True)
-        .where(Passage.id.in_(list(mine)))
+        .join(Document, col(Passage.document_id) == Document.id)
+        .join(Speaker, col(Passage.speaker_id) == Speaker.id, isouter=True)
+        .join(Interview, col(Document.interview_id) == Interview.id, isouter=True)
+        .where(col(Passage.id).in_(list(mine)))
     )
     found = [
         QuotedIn(
@@ -341,7 +348,7 @@ def sections_of(session: Session, document_id: int) -> list[Section]:
     rows = session.exec(
         select(Passage.section, Passage.id, Passage.ordinal)
         .where(Passage.document_id == document_id, Passage.section != "")
-        .order_by(Passage.ordinal)
+        .order_by(col(Passage.ordinal))
     )
     for title, pid, ordinal in rows:
         if not out or out[-1].title != title:
@@ -368,14 +375,15 @@ def get_interview(
         return None
     docs = session.exec(
         select(Document)
-        .options(defer(Document.text))  # up to a file's size per version, never shown here
+        .options(defer(DOCUMENT_TEXT))  # up to a file's size per version, never shown here
         .where(Document.interview_id == row.id)
-        .order_by(Document.id)
+        .order_by(col(Document.id))
     ).all()
     if not docs:
         return None
     versions = [to_version(d, row.original_language) for d in docs]
     shown = next((d for d in docs if d.key == version), docs[0])
+    assert row.id is not None and shown.id is not None  # rows read back from the archive
     focus = focus_in(session, near=near, document_id=shown.id)
     part, parts = window_of(session, shown.id, part, at or focus)
     first = (part - 1) * WINDOW
@@ -399,6 +407,7 @@ def whole_interview(session: Session, *, slug: str, version: str | None = None):
     if found is None:
         return None
     document_id = session.exec(select(Document.id).where(Document.key == found.version.key)).one()
+    assert document_id is not None  # the id of a stored row
     for part in range(2, found.parts + 1):
         found.passages += _passages(
             session,
@@ -430,12 +439,12 @@ def window_of(session: Session, document_id: int, part: int | str, at: str) -> t
 
 
 def list_speakers(session: Session) -> list[SpeakerCard]:
-    counts = dict(
+    counts: dict[int | None, int] = dict(
         session.exec(
             select(
                 InterviewSpeaker.speaker_id,
                 func.count(func.distinct(InterviewSpeaker.interview_id)),
-            ).group_by(InterviewSpeaker.speaker_id)
+            ).group_by(col(InterviewSpeaker.speaker_id))
         ).all()
     )
     cards = [to_card(s, counts.get(s.id, 0)) for s in session.exec(select(Speaker)).all()]
@@ -452,7 +461,7 @@ def get_speaker(
     roles: dict[str, list[str]] = {}
     for interview_slug, role in session.exec(
         select(Interview.slug, InterviewSpeaker.role)
-        .join(Interview, InterviewSpeaker.interview_id == Interview.id)
+        .join(Interview, col(InterviewSpeaker.interview_id) == Interview.id)
         .where(InterviewSpeaker.speaker_id == speaker.id)
     ):
         roles.setdefault(interview_slug, []).append(role)
@@ -500,6 +509,7 @@ def get_passage(
     if row is None:
         return moved(session, passage_id=passage_id)
     doc = session.get(Document, row.document_id)
+    assert doc is not None and doc.id is not None  # a passage's document (a foreign key)
     interview = session.get(Interview, doc.interview_id) if doc.interview_id else None
     around = _passages(
         session, document_ids=[doc.id], ordinals=(row.ordinal - context, row.ordinal + context)
@@ -507,7 +517,7 @@ def get_passage(
     at = next(i for i, p in enumerate(around) if p.id == passage_id)
     card = (
         interview_card(session, interview_id=interview.id)
-        if interview
+        if interview and interview.id is not None
         else InterviewCard(
             slug="",
             title=doc.title,
@@ -553,8 +563,8 @@ def home_stats(session: Session) -> HomeStats:
     languages = Counter(
         dict(
             session.exec(
-                select(Document.language, func.count(Passage.id))
-                .join(Passage, Passage.document_id == Document.id)
+                select(Document.language, func.count(col(Passage.id)))
+                .join(Passage, col(Passage.document_id) == Document.id)
                 .group_by(Document.language)
             ).all()
         )
@@ -583,7 +593,8 @@ def sitemap_paths(session: Session) -> list[str]:
     # a sitemap file holds at most 50,000 URLs; beyond that the passages need an index file
     room = SITEMAP_LIMIT - len(paths)
     paths += [
-        f"/p/{pid}" for pid in session.exec(select(Passage.id).order_by(Passage.id).limit(room))
+        f"/p/{pid}"
+        for pid in session.exec(select(Passage.id).order_by(col(Passage.id)).limit(room))
     ]
     return paths
 
@@ -675,7 +686,7 @@ def drop_gone_hits(session: Session, result) -> None:
     ids = [h.id for h in result.hits]
     if not ids:
         return
-    present = set(session.exec(select(Passage.id).where(Passage.id.in_(ids))).all())
+    present = set(session.exec(select(Passage.id).where(col(Passage.id).in_(ids))).all())
     gone = len(ids) - len(present)
     if gone:
         result.hits = [h for h in result.hits if h.id in present]

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from pydantic import Field
+from pydantic.fields import FieldInfo
 
 from app.search.run import SearchResult
 
 
-def doc(description: str, example) -> Field:
+def doc(description: str, example: object) -> FieldInfo:
     return Field(description=description, examples=[example])
 
 
