@@ -28,9 +28,6 @@ from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-if TYPE_CHECKING:
-    from app.search.tantivy_index import TantivySearcher
-
 from app.config import search_engine
 from app.search import whoosh_patches
 from app.search.analysis import CJK_RUN, LangText
@@ -39,6 +36,9 @@ from app.search.matchers import BM25
 from app.search.query import day_number
 from app.search.stored import ArchiveAnalyzer, ExactAnalyzer, GramAnalyzer, Offsets, Places
 from app.text import HAN, match_form
+
+if TYPE_CHECKING:  # tantivy itself loads where a tantivy index is opened (open_folder)
+    from app.search.tantivy_index import TantivySearcher
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 POINTER = "CURRENT"
