@@ -66,6 +66,7 @@ TEST_QUERIES = [
     "天才国",
     "Anthropic KI",
     "-KI Anthropic",
+    "ab* -dass",
 ]
 
 
