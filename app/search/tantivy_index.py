@@ -31,6 +31,7 @@ import json
 import multiprocessing
 import os
 import re
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -268,6 +269,22 @@ def total(found: tantivy.SearchResult) -> int:
     return int(getattr(found, "count", 0) or 0)
 
 
+class IdTable:
+    """The lines of IDS as one bytes object and their offsets: a million ids take ~25 MB
+    instead of the ~100 MB of a list of str."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.starts = array("Q", [0])
+        at = data.find(b"\n")
+        while at >= 0:
+            self.starts.append(at + 1)
+            at = data.find(b"\n", at + 1)
+
+    def __getitem__(self, n: int) -> str:
+        return str(json.loads(self.data[self.starts[n] : self.starts[n + 1] - 1]))
+
+
 class TantivyFolder:
     """One opened tantivy index folder, shared by the threads of a process."""
 
@@ -276,14 +293,13 @@ class TantivyFolder:
         self.index = tantivy.Index.open(str(folder))
         register(self.index)
         self.schema = self.index.schema
-        self._ids: list[str] | None = None
+        self._ids: IdTable | None = None
 
-    def ids(self) -> list[str]:
+    def ids(self) -> IdTable:
         """The passage id of each document number, read once (only checks against other
         engines need every match's id; a page's hits read their stored fields)."""
         if self._ids is None:
-            with open(self.path / IDS, encoding="utf-8") as lines:
-                self._ids = [json.loads(line) for line in lines]
+            self._ids = IdTable((self.path / IDS).read_bytes())
         return self._ids
 
     def searcher(self, **_ignored: object) -> TantivySearcher:
