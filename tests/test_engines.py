@@ -202,3 +202,20 @@ def test_cjk_runs_do_not_join_and_odd_words_keep_their_places(tmp_path):
     assert found["tantivy"] == found["whoosh"]
     assert found["tantivy"]["数据中"] == {"whole"}
     assert found["tantivy"]['"Straße endet"'] == set() and found["tantivy"]["endet"] == {"odd"}
+
+
+@pytest.mark.parametrize("engine", ["whoosh", "tantivy"])
+def test_pages_of_tied_hits_neither_repeat_nor_skip(tmp_path, monkeypatch, engine):
+    """300 passages that score alike, paged 7 at a time by relevance and by date."""
+    monkeypatch.setenv("ARCHIVE_ENGINE", engine)
+    dates = [f"202{i % 3}-01-0{1 + i % 5}" for i in range(300)]
+    build_index(tmp_path, [entry(f"e{i}", f"Talent {i}", date=d) for i, d in enumerate(dates)])
+    index = SearchIndex(tmp_path)
+    for sort in ("relevance", "date"):
+        seen = []
+        for page in range(1, 45):
+            seen += [h.id for h in search(index, "Talent", page=page, page_size=7, sort=sort).hits]
+        assert sorted(seen) == sorted(f"e{i}" for i in range(300)), sort
+    newest = [h.date for h in search(index, "Talent", sort="date", page_size=100).hits]
+    assert newest == sorted(newest, reverse=True)
+    index.close()
