@@ -25,6 +25,7 @@ own thread; one batch is analysed while the previous one is written.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import json
@@ -43,7 +44,6 @@ from app.search.entry import IndexEntry
 from app.search.query import day_number
 from app.text import HAN, match_form
 
-ENGINE = "tantivy"
 WORDS_ANALYZER, STORED_ANALYZER = "archive_words", "archive_stored"
 RUN_BREAK = "|"  # between two CJK runs in `grams`: never a bigram
 EMPTY = "\u2400"  # a word that folds to nothing still takes its position
@@ -228,7 +228,8 @@ def write_folder(
         writer.commit()
         writer.wait_merging_threads()
     except BaseException:
-        writer.rollback()
+        with contextlib.suppress(Exception):  # the failure that stopped the build is the news
+            writer.rollback()
         raise
     (folder / SPELLING).write_text("\n".join(sorted(words)), encoding="utf-8")
     (folder / BUILT_FROM).write_text(built_from, encoding="utf-8")
