@@ -506,6 +506,13 @@ def summary(figures: list[dict]) -> None:
         print(f"| {name} | " + " | ".join(row) + " |")
 
 
+def done(size: int, what: str, since: float) -> float:
+    """Print a step's wall time as it ends (a run at 1M takes hours) and return it."""
+    seconds = time.perf_counter() - since
+    print(f"{size:,} passages, {what} in {seconds:.0f} s", flush=True)
+    return seconds
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="300")
@@ -554,14 +561,12 @@ def main(argv: list[str] | None = None) -> None:
             for engine in engines:
                 at = time.perf_counter()
                 build = run_child("build", size, root / engine, args.db, engine)
-                took[f"{engine} build (child)"] = time.perf_counter() - at
-                print(
-                    f"{size:,} passages, {engine}: built in {took[f'{engine} build (child)']:.0f} s"
-                )
+                took[f"{engine} build (child)"] = done(size, f"{engine}: built", at)
                 at = time.perf_counter()
                 runs[engine] = build, run_child("search", size, root / engine, args.db, engine)
-                took[f"{engine} search (child)"] = time.perf_counter() - at
+                took[f"{engine} search (child)"] = done(size, f"{engine}: searched", at)
             fts = fts5_compare(size, root, args.db, engines)
+            print(f"{size:,} passages: FTS5 loaded and compared", flush=True)
             took["end"] = time.perf_counter()
             for engine, (build, found) in runs.items():
                 figures.append(report(size, engine, build, found, fts))
