@@ -15,6 +15,13 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 KANA = "\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
 HANGUL = "\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
 
+# Narrower classes for rules that mean one script's common block only: basic Han (the
+# CJK Unified Ideographs block), hiragana, katakana (with ・ and ー), hangul syllables.
+BASIC_HAN = "\u4e00-\u9fff"
+HIRAGANA = "\u3040-\u309f"
+KATAKANA = "\u30a0-\u30ff"
+HANGUL_SYLLABLES = "\uac00-\ud7af"
+
 HAN_CHAR = re.compile(f"[{HAN}]")
 KANA_CHAR = re.compile(f"[{KANA}]")
 HANGUL_CHAR = re.compile(f"[{HANGUL}]")

@@ -27,7 +27,7 @@ def matcher(index: Any) -> Callable[[str], set[str]]:
         parsed = prepare(q)
         if not (parsed.must or parsed.filters):
             return set()
-        return {ids[n] for n in collect(index, searcher, parsed, 1).docnums}
+        return {ids[n] for n in collect(index, searcher, parsed, 1, whole=True).docnums}
 
     return match
 

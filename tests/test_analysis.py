@@ -103,14 +103,19 @@ def field_tokens(field_analyzer, text: str, lang: str) -> list[tuple[str, int, i
 def test_grams_sit_at_their_character_offsets():
     text = "Im 數據中心 arbeiten 人"
     found = field_tokens(GramAnalyzer(), text, "de")
-    assert [(g, pos) for g, pos, _, _ in found] == [
-        ("数据", 3),
-        ("据中", 4),
-        ("中心", 5),
-        ("人", 17),
-    ]
+    # 人 is a one-character run, and a word of `text` there: left to `text`
+    assert [(g, pos) for g, pos, _, _ in found] == [("数据", 3), ("据中", 4), ("中心", 5)]
     assert all(pos == start and text[start:end] for _, pos, start, end in found)
-    assert [text[s:e] for _, _, s, e in found] == ["數據", "據中", "中心", "人"]
+    assert [text[s:e] for _, _, s, e in found] == ["數據", "據中", "中心"]
+
+
+def test_grams_leave_out_what_text_holds_as_a_word_starting_there():
+    text = "我们的公司"  # jieba: 我们 / 的 / 公司
+    assert [g for g, _, _, _ in field_tokens(GramAnalyzer(), text, "zh")] == ["们的", "的公"]
+    words = [(w, s) for w, _, s, _ in field_tokens(analyzer(), text, "zh")]
+    assert ("我们", 0) in words and ("公司", 3) in words  # where STARTS finds them
+    # Japanese runs have no jieba words: every bigram stays
+    assert [g for g, _, _, _ in field_tokens(GramAnalyzer(), "東京で", "ja")] == ["东京", "京で"]
 
 
 def test_a_fragment_is_a_run_of_consecutive_grams():

@@ -10,7 +10,7 @@ import time
 import pytest
 from search_entries import entry
 
-from app.search import budget
+from app.search import budget, matchers
 from app.search.index import SearchIndex, build_index
 from app.search.query import MAX_CLAUSES, parse
 from app.search.run import search
@@ -73,9 +73,36 @@ def test_prefix_words_share_one_budget_and_a_cut_is_marked(index, monkeypatch):
 
 
 @pytest.mark.slow
-def test_a_search_past_its_time_budget_returns_what_it_has_marked_partial(index, monkeypatch):
+def test_a_search_past_its_hard_budget_returns_what_it_has_marked_partial(index, monkeypatch):
     monkeypatch.setattr(budget, "SEARCH_SECONDS", 0.0)
+    monkeypatch.setattr(budget, "HARD_SECONDS", 0.0)
     result = search(index, "KI Modell")
     assert result.partial and "stopped after" in result.message
     monkeypatch.setattr(budget, "SEARCH_SECONDS", 5.0)
     assert not search(index, "KI Modell").partial
+
+
+@pytest.mark.slow
+def test_the_budget_stops_a_search_only_once_it_has_a_first_page(index, monkeypatch):
+    """Past SEARCH_SECONDS a search goes on until it has its page: a slow moment of the
+    machine must not make a normal search come back empty (it did at 0.2 s)."""
+    monkeypatch.setattr(budget, "SEARCH_SECONDS", 0.0)
+    monkeypatch.setattr(matchers, "FIRST_WINDOW", 10_000)  # one window: nothing to stop at
+    result = search(index, "KI", page_size=5)
+    assert len(result.hits) == 5 and result.total == 3000 and not result.partial
+
+
+@pytest.mark.slow
+def test_windows_of_a_segment_give_the_same_hits_and_a_stop_after_one_is_an_estimate(
+    index, monkeypatch
+):
+    whole = search(index, "KI OR Modell", page_size=5)
+    monkeypatch.setattr(matchers, "FIRST_WINDOW", 500)
+    windowed = search(index, "KI OR Modell", page_size=5)
+    assert [(h.id, h.score) for h in windowed.hits] == [(h.id, h.score) for h in whole.hits]
+    assert windowed.total == whole.total == 3000 and windowed.facets == whole.facets
+    monkeypatch.setattr(budget, "SEARCH_SECONDS", 0.0)  # stops after the first window
+    cut = search(index, "KI OR Modell", page_size=5)
+    assert cut.partial and cut.total_is_estimate and "about 3,000 matches" in cut.message
+    assert cut.total == 3000 and len(cut.hits) == 5  # every passage matches: exact here
+    assert sum(cut.facets["language"].values()) == 500  # the counts of the part read

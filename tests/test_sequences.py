@@ -10,7 +10,7 @@ import pytest
 from search_entries import ENTRIES, entry
 from whoosh import query as Q
 
-from app.search.analysis import fold_chars, grams, split
+from app.search.analysis import STARTS, fold_chars, grams, split
 from app.search.index import SearchIndex, build_index
 from app.search.matchers import TopAndAll
 from app.search.sequences import TIER, Sequence, Slot, Tiered
@@ -36,7 +36,7 @@ def searcher(tmp_path_factory):
 
 
 def fragment(text: str) -> Sequence:
-    return Sequence([Slot(at, (("grams", g, False),)) for at, g in grams(text)])
+    return Sequence([Slot(at, (("grams", g, False), (STARTS, g, False))) for at, g in grams(text)])
 
 
 def quote(text: str) -> Sequence:

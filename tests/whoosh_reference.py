@@ -29,6 +29,7 @@ from whoosh.matching.mcore import ListMatcher
 
 from app.search import query as parsing
 from app.search import whoosh_patches
+from app.search.analysis import STARTS, indexed_field
 from app.search.query import prepare
 
 
@@ -46,7 +47,9 @@ class Spelled(Q.Query):
         return hash(self.slots)
 
     def estimate_size(self, ixreader):  # orders whoosh's tree of matchers
-        return min(sum(ixreader.doc_frequency(f, t) for f, t, _ in o) for _, o in self.slots)
+        return min(
+            sum(ixreader.doc_frequency(indexed_field(f), t) for f, t, _ in o) for _, o in self.slots
+        )
 
     def matcher(self, searcher, context=None):
         found = spelled(searcher, self.slots)
@@ -57,15 +60,39 @@ class Spelled(Q.Query):
 
 
 def postings(searcher, field: str, term: str) -> dict[int, tuple[float, list[int]]]:
-    """docnum -> (BM25F score, positions) of a term, read posting by posting."""
+    """docnum -> (BM25F score, positions) of a term, read posting by posting; the STARTS
+    option reads `text` and places a word at its first character (app.search.analysis)."""
+    starts = field == STARTS
+    field = indexed_field(field)
     if (field, term) not in searcher.reader():
         return {}
     m = searcher.postings(field, term, weighting=searcher.weighting)
     out = {}
     while m.is_active():
-        out[m.id()] = (m.score(), list(m.value_as("positions")))
+        if starts:
+            places = [start for _, start, _ in m.value_as("characters")]
+        else:
+            places = list(m.value_as("positions"))
+        out[m.id()] = (m.score(), places)
         m.next()
     return out
+
+
+# app.search.sequences.MAX_PLACES, an intended difference: a run of bigrams longer than
+# this is scored by this many of its places, evenly apart (the others are checked in the
+# passage's text, not read from the index), so its score sums those places only.
+MAX_PLACES = 16
+
+
+def scored(slots) -> list[bool]:
+    """Which places of a sequence count toward its score (see MAX_PLACES)."""
+    grams = all(o[0] in ("grams", STARTS) for _, options in slots for o in options)
+    consecutive = [offset for offset, _ in slots] == list(range(len(slots)))
+    if len(slots) <= MAX_PLACES or not (grams and consecutive):
+        return [True] * len(slots)
+    last = len(slots) - 1
+    picked = {round(i * last / (MAX_PLACES - 1)) for i in range(MAX_PLACES)}
+    return [k in picked for k in range(len(slots))]
 
 
 def spelled(searcher, slots) -> dict[int, float]:
@@ -79,7 +106,7 @@ def spelled(searcher, slots) -> dict[int, float]:
     found = {}
     for d in set().union(*(p for slot in places for p, _ in slot)):
         starts, score = None, 0.0
-        for (offset, _), slot in zip(slots, places):
+        for (offset, _), slot, counts in zip(slots, places, scored(slots)):
             here = set()
             for posts, marks in slot:
                 if d not in posts:
@@ -88,7 +115,7 @@ def spelled(searcher, slots) -> dict[int, float]:
                 ps = {p - offset for p in posts[d][1] if p not in marked}
                 if ps:
                     here |= ps
-                    score += posts[d][0]
+                    score += posts[d][0] if counts else 0.0
             starts = here if starts is None else starts & here
         if starts:
             found[d] = score

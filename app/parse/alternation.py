@@ -12,6 +12,7 @@ import re
 
 from app.parse.labels import DASH_LEAD, Label
 from app.parse.segment import QUESTION_LINE, Block, RawTurn
+from app.text import BASIC_HAN
 
 ASKING_BARS = ("──", "――", "ーー")  # Japanese interviews lead every question with these
 ASKER, ANSWERER = "Interviewer", "Guest"
@@ -42,7 +43,7 @@ def typography_qa(blocks_: list[Block]) -> list[Block]:
     paragraph after each the guest's (what follows continues); `Label.kind` "alternation"
     says how it was known."""
     if any(b.label for b in blocks_):
-        return barred_questions(blocks_)
+        return asked_before_answers(barred_questions(blocks_))
     # "다음은 일문일답.", "以下为问答实录", "Das Interview im Wortlaut": the page says a Q&A
     # follows, so one marked exchange is enough
     least = 1 if any(QA_ANNOUNCED.search(b.text) for b in blocks_ if len(b.text) < 200) else 3
@@ -59,6 +60,11 @@ def typography_qa(blocks_: list[Block]) -> list[Block]:
         if len(asks) < 3:
             asks = alternating_questions(blocks_)
         pairs = [(i, i + 1) for i in asks if i + 1 < len(blocks_) and not blocks_[i + 1].heading]
+        if len(pairs) >= least:  # the page's way of asking, established: a last question
+            paired = {i for pair in pairs for i in pair}  # (cut off before its answer) asks too
+            pairs += [
+                (i, None) for i, b in enumerate(blocks_) if marked_question(b) and i not in paired
+            ]
     if len(pairs) < least:
         return blocks_
     out = list(blocks_)
@@ -90,6 +96,27 @@ def barred_questions(blocks_: list[Block]) -> list[Block]:
         and not b.heading
         and (b.text.startswith(ASKING_BARS) or DASH_LEAD.match(b.text))
     ]
+    out = list(blocks_)
+    for i in asks:
+        out[i] = relabel(out[i], ASKER)
+    return out
+
+
+def asked_before_answers(blocks_: list[Block]) -> list[Block]:
+    """A page that labels only its guest ("胡郁:" after an unlabelled question): when every
+    labelled answer follows an unlabelled paragraph ending in a question mark, those
+    paragraphs are the interviewer's."""
+    labels = {i: b.label for i, b in enumerate(blocks_) if b.label}
+    labelled = list(labels)
+    if len({label.name for label in labels.values()}) != 1:
+        return blocks_
+    if any(label.kind for label in labels.values()):
+        return blocks_  # inferred or diarised already
+    asks = [
+        i - 1 for i in labelled if i and plain_question(blocks_[i - 1]) and not blocks_[i - 1].label
+    ]
+    if len(asks) != len(labelled):
+        return blocks_
     out = list(blocks_)
     for i in asks:
         out[i] = relabel(out[i], ASKER)
@@ -210,7 +237,7 @@ def alternate_unlabelled(turns_: list[RawTurn]) -> list[RawTurn]:
 # "以下是周鸿祎的演讲全文:", "Below is the full text of her speech:": what follows is
 # one person's talk, printed without labels.
 SPEECH_INTRO = re.compile(
-    r"(以下(?:是|为)|下面是)(?P<who>[\u4e00-\u9fff]{2,4}(?=在|的))?.{0,40}"
+    rf"(以下(?:是|为)|下面是)(?P<who>[{BASIC_HAN}]{{2,4}}(?=在|的))?.{{0,40}}"
     r"(演讲|讲话|发言|分享|致辞)(全文|实录|内容)?.{0,30}[:：]$|"
     r"\b(below|here) is (the|a) (full |complete |edited )?(text|transcript) of .{0,60}"
     r"(speech|talk|keynote|remarks|address|lecture)\b.{0,40}[:：]$|"

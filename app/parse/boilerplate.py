@@ -33,13 +33,32 @@ INTERFACE_WORDS = (
     r"Transkript herunterladen|Link kopieren|Close|Menu|Chapters|Contents|Table of contents|"
     r"Show notes|Inhaltsverzeichnis|"
     r"공유하기|글자크기(?: 설정)?|도구모음|기자정보|기사등록일|URL이 복사되었습니다\..{0,40}|스크랩|"
-    r"인쇄하기|목차|本文印刷|この記事をはてなブックマークに追加|シェア|ツイート|目次|"
+    r"인쇄하기|목차|本文印刷|シェア|ツイート|目次|Deep Dive|"
     r"分享|复制链接|字号|打印|目录"
 )
 # A line of one to four of them: "기자정보, 기사등록일", "Share · Print"; or a series counter.
 INTERFACE = re.compile(
     rf"^(?:{INTERFACE_WORDS})(?:\s*[,·|/]?\s*(?:{INTERFACE_WORDS})){{0,3}}$|"
     r"^.{4,80}[(（]全\d+(?:記事|回)[)）]$",
+    re.I,
+)
+# Share buttons and social widgets: a network's name with a verb of sharing or bookmarking,
+# in a short line ("Share on LinkedIn", "Auf Facebook teilen", "この記事をはてなブックマー
+# クに追加", "分享到微博", "카카오톡 공유").
+NETWORK = (
+    r"Facebook|Twitter|\bX\b|LinkedIn|WhatsApp|Telegram|Reddit|E-?Mail|Xing|Pinterest|Threads|"
+    r"Bluesky|Mastodon|Pocket|Flipboard|Tumblr|Messenger|Weibo|WeChat|\bLINE\b|Hatena|"
+    r"はてな(?:ブックマーク)?|微博|微信|朋友圈|QQ空间|豆瓣|카카오(?:톡|스토리)?|페이스북|트위터|"
+    r"네이버|밴드|페북"
+)
+SHARE_VERB = (
+    r"share|teilen|partager|compartir|condividi|bookmark|merken|"
+    r"シェア|共有|追加|ブックマーク|分享|转发|收藏|공유|보내기"
+)
+SHARE_BUTTON = re.compile(
+    rf"^\W{{0,3}}(?:この(?:記事|ページ)を|(?:이\s?)?기사를?\s?|(?:auf|on|sur|en|in|via|per)\s)?"
+    rf"(?:(?:{SHARE_VERB})\S*\s?\S{{0,6}}\s?(?:{NETWORK})|(?:{NETWORK})\s?\S{{0,6}}\s?(?:{SHARE_VERB}))"
+    r"[^.!?。！？\s]{0,6}$",
     re.I,
 )
 # Photo credits in Korean, Japanese and Chinese papers: "[사진=로이터]", "…/사진=김상희 기자".
@@ -68,6 +87,47 @@ CHATBOT_LEFTOVER = re.compile(
 )
 
 
+# A link of the site's navigation standing alone: "Return to Transcripts main page", "See
+# all Lex Fridman transcripts on Youtube", "← Zurück zur Übersicht", "登录甲子光年".
+NAV_LINK = re.compile(
+    r"^(?:[←‹«<]\s*)?(?:"
+    r"(?:Return|Go back|Back) to (?:[A-Z]|(?:the )?(?:top|home|main|overview|index|list)\b)|"
+    r"(?:See|View|Browse) all\b.{0,40}\b(?:transcripts|episodes|articles|posts|stories|"
+    r"interviews|videos|podcasts|news)\b|"
+    r"Zurück zu[mr]? (?:[A-ZÄÖÜ]|Start)|Alle \w+ (?:anzeigen|ansehen)$|Retour (?:à|aux?) l[ae']|"
+    r"Volver a l[ao]s? |返回|回到首页|查看全部|登录|登入|注册|ログイン|로그인)"
+    r"[^.!?。！？:：]{0,60}$",
+)
+# A login dialog's lines: "其他登录方式", "找回密码", "获取验证码", "Forgot password?".
+LOGIN = re.compile(
+    r"登录|登入|注册|密码|验证码|用户协议|隐私政策|ログイン|パスワード|로그인|비밀번호|회원가입|"
+    r"^(?:Log ?in|Sign ?in|Sign up|Forgot (?:your )?password|Password|Anmelden|Registrieren|"
+    r"Passwort vergessen|Se connecter|Mot de passe oublié|Iniciar sesión|Contraseña)\b",
+    re.I,
+)
+# "[선데이 모닝 키플랫폼] 인터뷰 - 서리빈 … 교수", "[Serie] Interview – Name, Titel": a
+# newspaper's bracketed series kicker over the text, naming the genre and the guest.
+KICKER = re.compile(
+    r"^\[[^\]\n]{2,30}\]\s*[^\s\[][^.!?。！？\n]{0,40}\s[-–|]\s[^.!?。！？\n]{2,80}$"
+)
+# A PDF's running header and cover fields, run into the text by a flattened export: the
+# title with the interviewer's name ("Oral History of X (Knuth)"), a catalogue number and
+# a copyright line ("CHM Reference number: X3897.2007 © 2007 Computer History Museum").
+CATALOGUE_FIELD = r"(?:\b[A-Z]{2,6}\s+)?(?:Reference|Ref\.?|Catalog(?:ue)?|Accession)\s+(?:number|no\.?|#)\s*:\s*\S+"
+PDF_TAIL = re.compile(
+    rf"\s*(?:{CATALOGUE_FIELD}\s*)?(?:©|\(c\)|Copyright\b)\s*\d{{4}}\b[^.!?:;]{{0,80}}$"
+)
+
+
+def without_page_furniture(paragraph: str, title: str) -> str:
+    """A paragraph without a flattened PDF's running header (the title and a name in
+    brackets, wherever it stands) and without the cover's catalogue and copyright lines
+    at its end (where a speaker's label then follows)."""
+    if len(title) >= 12:
+        paragraph = re.sub(rf"\s*{re.escape(title)}\s\([^()\n]{{2,30}}\)", "", paragraph)
+    return PDF_TAIL.sub("", paragraph).strip() or paragraph
+
+
 # "ARTIFICIAL-INTELLIGENCEALIGNMENTETHICS…": a row of tags run together.
 TAG_RUN = re.compile(r"^[A-Z][A-Z-]{24,}$")
 # A button's icon or a list bullet in front of its word: "🧾️ Download transcript".
@@ -82,10 +142,18 @@ def kind_of(line: str) -> str | None:
         return "interface"
     if STAGE_DIRECTION.match(line):
         return "stage direction"
+    if KICKER.match(line):
+        return "kicker"
+    if NAV_LINK.match(line):
+        return "navigation"
+    if LOGIN.search(line) and len(line) <= 40 and not re.search(r"[.。！!]$", line):
+        return "login dialog"
     if NOTICE.match(line) and len(line) < 400:
         return "transcript notice"
     if INTERFACE.match(line) or LANGUAGE_SWITCH.match(line):
         return "interface"
+    if SHARE_BUTTON.match(line) and len(line) <= 60:
+        return "share button"
     if PHOTO_CREDIT.search(line) and len(line) < 160:
         return "caption"
     if COPYRIGHT.match(line) and len(line) < 100:

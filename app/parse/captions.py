@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.parse.formats import transcript_segments
-from app.text import HAN_CHAR
+from app.text import BASIC_HAN, HAN_CHAR
 
 TIMING = re.compile(
     r"^\s*(?P<start>(?:\d{1,2}:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*"
@@ -31,7 +31,7 @@ CHANGE = re.compile(r"^(>>+|[-–—](?=\s))\s*")
 # "ANNA:" / "Anna Schmidt:" / "陈伟：" at the start of a cue line. Capitalised words only:
 # "so: …" is speech. Resolution still decides whether the name is a speaker.
 NAME_PREFIX = re.compile(
-    r"^(?P<name>[A-ZÄÖÜ][\w.'’-]*(?: [A-ZÄÖÜ][\w.'’-]*){0,3}|[\u4e00-\u9fff·]{2,8})\s*[:：]\s*"
+    rf"^(?P<name>[A-ZÄÖÜ][\w.'’-]*(?: [A-ZÄÖÜ][\w.'’-]*){{0,3}}|[{BASIC_HAN}·]{{2,8}})\s*[:：]\s*"
     r"(?P<rest>.*)$"
 )
 # Diarization ids name no one: "SPEAKER_00", "Speaker 2", "spk1", "Host B", AssemblyAI's "A".

@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 
 from app.parse import boilerplate
 from app.parse.dates import find_dates
+from app.text import CJK_CHAR
 
 URL = re.compile(r"https?://[^\s)\]>\"'，。）]+")
 EMPTY_LINK = re.compile(r"\[\]\((https?://[^)\s]+)\)")
@@ -159,7 +160,21 @@ def repair_line(line: str, urls: list[str]) -> str:
     urls.extend(URL.findall(line))
     line = EMPTY_PARENS.sub("", line)
     line = ATTRIBUTE_DEBRIS.sub("", line)
-    return re.sub(r"[ \t]+", " ", line).strip()
+    return undoubled(re.sub(r"[ \t]+", " ", line).strip())
+
+
+def undoubled(line: str) -> str:
+    """ "Dwarkesh PodcastDwarkesh Podcast": a logo's text and its link's text glued
+    together; the site's name once."""
+    half = len(line) // 2
+    if (
+        8 <= len(line) <= 120
+        and len(line) % 2 == 0
+        and line[:half] == line[half:]
+        and (" " in line[:half] or CJK_CHAR.search(line))
+    ):
+        return line[:half]
+    return line
 
 
 def is_nav_line(line: str) -> bool:

@@ -28,7 +28,7 @@ class ParsedPassage:
     section: str = ""
     timestamp: int | None = None
     # How the speaker was known: label | initials | surname | alternation | continuation |
-    # diarisation | byline (an essay's author), or "" (unattributed).
+    # diarisation | byline (an essay's author) | introduction ("I'm …"), or "" (unattributed).
     evidence: str = ""
 
 

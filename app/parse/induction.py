@@ -42,6 +42,8 @@ class Candidates:
     bold: set[str] = field(default_factory=set)  # marked by bold type only
     styles: dict[str, str] = field(default_factory=dict)  # "dash caps :", "bold  :", …
     timed: set[str] = field(default_factory=set)  # printed with a time
+    # "David Perell (Host)", "Jane Doe (Moderator)": the role printed with the name
+    roles: dict[str, str] = field(default_factory=dict)
 
     def chapters(self) -> set[str]:
         """ "Introduction 00:00", "Scaling laws 04:12", …: three or more timed names, each
@@ -68,6 +70,8 @@ class Candidates:
             self.bold.add(name)
         if label.timestamp is not None:
             self.timed.add(name)
+        if label.note and (role := role_of(label.note)):
+            self.roles.setdefault(name, role)
 
     def add_embed(self, name: str) -> None:
         self.counts[name] += 1
@@ -183,6 +187,9 @@ def labels_of_page(cands: Candidates, ctx: Context, sequence: list[tuple[str, st
             person = ctx.resolve(full)[0] or person_for(full, (None, ""))
             accepted[short] = (person, "", "surname")
             accepted.setdefault(full, (person, "", "label"))
+    for name, role in cands.roles.items():  # the page's own word for their role
+        if name in accepted and not accepted[name][1]:
+            accepted[name] = (accepted[name][0], role, accepted[name][2])
     return prune(accepted, cands, ctx, sequence)
 
 

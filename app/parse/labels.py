@@ -15,7 +15,10 @@ import re
 from dataclasses import dataclass
 
 from app.parse.names import without_honorific
-from app.text import HAN_CHAR
+from app.text import HAN_CHAR, HANGUL_SYLLABLES, HIRAGANA, KATAKANA
+
+# Kana (hiragana and katakana) or hangul syllables: a name in Japanese or Korean script.
+KANA_OR_HANGUL = re.compile(f"[{HIRAGANA}{KATAKANA}{HANGUL_SYLLABLES}]")
 
 # "12:34", "01:02:03", "00:00.070" (speech-to-text tools print milliseconds)
 TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
@@ -120,14 +123,14 @@ def plausible_name(name: str) -> bool:
         or re.search(r"[,，、。.!?！？;；\"“”„「」…]", name.rstrip("."))
     ):
         return False
-    if HAN_CHAR.search(name) or re.search(r"[\u3040-\u30ff\uac00-\ud7af]", name):
+    if HAN_CHAR.search(name) or KANA_OR_HANGUL.search(name):
         return len(name) <= (20 if " " in name else 12)
     return len(name.split()) <= 5
 
 
 def looks_like_name(label: str) -> bool:
     """Capitalised words ("Jo Ling Kent", "SPIEGEL") or a short CJK name: not a clause."""
-    if re.search(HAN_CHAR, label) or re.search(r"[\u3040-\u30ff\uac00-\ud7af]", label):
+    if re.search(HAN_CHAR, label) or KANA_OR_HANGUL.search(label):
         if "・" in label or " " in label:
             return len(label) <= 10
         # a Chinese name has two to four characters; a longer run of Han is a clause

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from app.text import CJK_CHAR, HAN, HANGUL_CHAR, KANA, name_key
+from app.text import CJK_CHAR, HAN, HANGUL_CHAR, HANGUL_SYLLABLES, KANA, name_key
 
 KANA_OR_HAN = re.compile(f"[{KANA}{HAN}]")
 ROLE_WORDS = {
@@ -92,6 +92,18 @@ HONORIFIC_BEFORE = re.compile(
     re.I,
 )
 HONORIFIC_AFTER = re.compile(r"\s*(?:さん|氏|先生|様|さま|씨|님|博士|教授|女士)$")
+# Titles a Korean page prints after a name, with or without the organisation between:
+# "홍길동 대표", "김덕진 교수", "샘 올트먼 오픈AI 최고경영자".
+KOREAN_TITLE = (
+    r"대표(?:이사)?|교수|회장|부회장|사장|부사장|소장|원장|이사|이사장|의원|총리|장관|"
+    r"대통령|창업자|공동창업자|최고경영자|최고기술책임자|위원장|박사|연구원|연구위원|센터장|팀장|"
+    r"본부장|국장|부장|기자|앵커|특파원|PD|CEO|CTO"
+)
+KOREAN_TITLE_AFTER = re.compile(rf"\s+(?:{KOREAN_TITLE})$")
+# What is left of "홍길동 대표" or "샘 올트먼 대표" is a name: one or two hangul words.
+KOREAN_PERSONAL = re.compile(
+    f"^[{HANGUL_SYLLABLES}]{{2,4}}$|^[{HANGUL_SYLLABLES}]{{1,5}} [{HANGUL_SYLLABLES}]{{1,6}}$"
+)
 JOB_AFTER = re.compile(r"\s*(?:キャスター|アナウンサー|記者|记者|기자|앵커|아나운서|主播|主持人)$")
 
 
@@ -102,12 +114,24 @@ def without_honorific(label: str) -> str:
     name = HONORIFIC_BEFORE.sub("", label).strip()
     if KANA_OR_HAN.search(name) and not HANGUL_CHAR.search(name) and " " in name:
         name = name.split()[-1]
+    bare = KOREAN_TITLE_AFTER.sub("", name)
+    name = bare if KOREAN_PERSONAL.match(bare) else name  # "홍길동 대표" is 홍길동
     previous = None
     while previous != name:
         previous, name = name, HONORIFIC_AFTER.sub("", name).strip()
         bare = JOB_AFTER.sub("", name).strip()
         name = bare if CJK_CHAR.search(bare) else name  # "AI 앵커" is not "AI"
     return name or label
+
+
+def korean_names_in(label: str) -> list[str]:
+    """ "리시 수낵 영국 총리" → ["리시 수낵 영국", "리시 수낵", "리시"]: a Korean label
+    that ends in a title, without the title and then without each word before it (the
+    organisation), longest first; the caller keeps the first that names someone."""
+    if not HANGUL_CHAR.search(label) or not KOREAN_TITLE_AFTER.search(label):
+        return []
+    words = KOREAN_TITLE_AFTER.sub("", label).split()
+    return [" ".join(words[:n]) for n in range(len(words), 0, -1)]
 
 
 def addressed(name: str) -> bool:

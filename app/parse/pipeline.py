@@ -15,12 +15,20 @@ from app.parse.alternation import (
     speech_after_intro,
     typography_qa,
 )
+from app.parse.boilerplate import without_page_furniture
 from app.parse.clean import clean
 from app.parse.dates import first_date
 from app.parse.decode import Decoded, decode_bytes
 from app.parse.documents import ParsedDocument, ParsedPassage, Person
 from app.parse.extract import extract
 from app.parse.induction import Labels, candidates, labels_of_page, labels_of_turns, sequence_of
+from app.parse.introductions import (
+    by_host_note,
+    by_introduction,
+    introduce_transcript,
+    opening_of_labelled,
+    role_introduced,
+)
 from app.parse.labels import split_at_labels
 from app.parse.registry import Show
 from app.parse.segment import (
@@ -41,7 +49,7 @@ from app.parse.speakers import Context, Registry, person_for
 from app.text import has_han, name_key, slugify
 
 # Bump when parsing changes, so that `archive ingest` re-parses unchanged files.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 
 class ParseError(ValueError):
@@ -94,8 +102,14 @@ def parse_text(name: str, decoded: Decoded, registry: Registry) -> list[ParsedDo
         raise ParseError("no text is left once the site's menus and footers are removed")
     docs: list[ParsedDocument] = []
     for item in items:
+        captions_ = "\n".join(text for reason, text in cleaned.removed if reason == "caption")
         doc = parse_item(
-            item, cleaned.front_matter, registry, many=len(items) > 1, credit=cleaned.source_credit
+            item,
+            cleaned.front_matter,
+            registry,
+            many=len(items) > 1,
+            credit=cleaned.source_credit,
+            aside=captions_,
         )
         doc.key = f"{name}#{item_slug(doc.title)}" if len(items) > 1 else name
         if any(d.key == doc.key for d in docs):  # two entries with one title
@@ -145,6 +159,10 @@ def parse_transcript(name: str, data: bytes, fmt: str, registry: Registry) -> Pa
         n: None if resolved[2] == "unknown" else person_for(n, resolved[:2])
         for n, resolved in labels.items()
     }
+    passages = transcript_passages(found.turns, people, labels)
+    if not labels and (who := introduce_transcript(passages, ctx)):
+        role = role_introduced(text, who.name)
+        people, labels = {who.name: who}, {who.name: (who, role, "introduction")}
     doc = ParsedDocument(
         key=name,
         source_file=name,
@@ -153,7 +171,7 @@ def parse_transcript(name: str, data: bytes, fmt: str, registry: Registry) -> Pa
         language=classify.detect_language(text, found.language),
         title=title,
         text=title + "\n\n" + text,
-        passages=transcript_passages(found.turns, people, labels),
+        passages=passages,
         warnings=list(decoded.warnings),
     )
     describe(doc, ctx, {"lang": found.language}, labels, {n: p for n, p in people.items() if p})
@@ -195,13 +213,18 @@ def item_slug(title: str) -> str:
 
 
 def parse_item(
-    item: Item, front: dict[str, str], registry: Registry, many: bool, credit: str = ""
+    item: Item,
+    front: dict[str, str],
+    registry: Registry,
+    many: bool,
+    credit: str = "",
+    aside: str = "",
 ) -> ParsedDocument:
     head = split_head(item.paragraphs, "" if many else front.get("title", ""), item.meta)
     body_text = "\n\n".join(head.body)
     byline = f"by {head.author}\n" if head.author else ""
     ctx = Context(
-        registry, head.title + "\n" + byline + body_text, head.publisher, head.author, credit
+        registry, head.title + "\n" + byline + body_text, head.publisher, head.author, credit, aside
     )
     head.body, raw, labels = speaking_turns(head.body, ctx)
     people = {
@@ -234,16 +257,33 @@ def speaking_turns(paragraphs: list[str], ctx: Context) -> tuple[list[str], list
     paragraphs = merge_caption_lines(name_lines(time_and_name_lines(paragraphs)))
     labels = labels_of_page(candidates(paragraphs), ctx, sequence_of(paragraphs))
     paragraphs = split_at_labels(paragraphs, set(labels))
+    title = ctx.text.split("\n", 1)[0]
+    paragraphs = [without_page_furniture(p, title) for p in paragraphs]
     bl = typography_qa(blocks(paragraphs, set(labels)))
-    if any(b.label and b.label.kind == "alternation" for b in bl):
-        labels = {**labels, **{name: ctx.resolve(name) for name in (ASKER, ANSWERER)}}
+    inferred = {b.label.name for b in bl if b.label and b.label.kind == "alternation"}
+    if inferred:
+        labels = {
+            **labels,
+            **{name: ctx.resolve(name) for name in (ASKER, ANSWERER) if name in inferred},
+        }
     raw = alternate_unlabelled(turns(bl, set(labels)))
+    named = {n: p.name for n, (p, _, _) in labels.items() if p and not p.anonymous}
+    raw = opening_of_labelled(raw, named)
     if not labels:
         guest = ctx.main_guest()
         raw, who = speech_after_intro(raw, guest.name if guest else "")
         if who:
             person = guest if guest and guest.name == who else ctx.resolve(who)[0]
             labels = {who: (person, "", "byline")}
+    if not labels:
+        raw, who = by_introduction(raw, ctx.known, ctx.text)
+        if who:
+            role = role_introduced(ctx.text, who)
+            labels = {who: (ctx.resolve(who)[0], role, "introduction")}
+    if not labels and (host := ctx.sole_host()):
+        raw, noted = by_host_note(raw, host.name)
+        if noted:
+            labels = {host.name: (host, "host", "introduction")}
     return paragraphs, raw, labels
 
 
@@ -259,7 +299,7 @@ def passage(turn: RawTurn, people: dict[str, Person | None], labels: Labels) -> 
     text = "\n\n".join(strip_markup(p) for p in turn.paragraphs)
     if not turn.label:
         return ParsedPassage(text=text, section=turn.section, timestamp=turn.timestamp)
-    inferred = turn.label.kind == "alternation"
+    inferred = turn.label.kind in ("alternation", "introduction")  # no label printed
     if people[turn.label.name] is None:  # a label the page itself leaves unknown
         return ParsedPassage(text, "turn", turn.label.name, None, turn.section, turn.timestamp)
     return ParsedPassage(
@@ -338,7 +378,9 @@ def describe(
     if not doc.passages:
         doc.warnings.append("no passages")
     unresolved = [
-        n for n, (p, r, how) in labels.items() if p is None and not r and how != "unknown"
+        n
+        for n, (p, r, how) in labels.items()
+        if p is None and not r and how not in ("unknown", "introduction")
     ]
     if unresolved:
         doc.warnings.append("labels not found in registry or page: " + ", ".join(unresolved))

@@ -25,7 +25,7 @@ from app.parse.labels import (
     without_role,
 )
 from app.parse.names import role_of, without_honorific
-from app.text import CJK_CHAR, HAN_CHAR
+from app.text import BASIC_HAN, CJK_CHAR, HAN_CHAR, HANGUL_SYLLABLES, KATAKANA
 
 QUOTE_OPEN = '"„“«‚‘「『'
 SENTENCE_END = ".!?。！？:：;；…\"”'’」』)）,，"
@@ -188,7 +188,7 @@ def body_sentence(p: str) -> bool:
 
 def topic_words(text: str) -> set[str]:
     latin = {w.casefold() for w in re.findall(r"[^\W\d_]{4,}", text) if not CJK_CHAR.search(w)}
-    han = re.findall(r"[\u4e00-\u9fff\u30a0-\u30ff\uac00-\ud7af]{2,}", text)
+    han = re.findall(f"[{BASIC_HAN}{KATAKANA}{HANGUL_SYLLABLES}]{{2,}}", text)
     return latin | {run[i : i + 2] for run in han for i in range(len(run) - 1)}
 
 

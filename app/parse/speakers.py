@@ -19,11 +19,12 @@ from app.parse.documents import Person
 from app.parse.names import (
     TITLE_WORDS,
     addressed,
+    korean_names_in,
     role_of,
     without_honorific,
 )
 from app.parse.registry import Registry as Registry  # re-exported: callers import it here
-from app.text import CJK_CHAR, name_key, slugify
+from app.text import BASIC_HAN, CJK_CHAR, HANGUL_SYLLABLES, HIRAGANA, KATAKANA, name_key, slugify
 
 NAME_IN_TEXT = re.compile(
     r"\b([A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž]+(?:[- ][A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž]+){1,2})\b"
@@ -39,9 +40,15 @@ class Context:
     publisher: str = ""
     author: str = ""  # the page's byline name, when it prints one alone
     credit: str = ""  # the source credit lines clean took out ("Source: Bloomberg")
+    aside: str = ""  # the photo captions clean took out: they name people in full too
 
     def __post_init__(self) -> None:
         self.people = self.registry.mentioned_people(self.text)
+        # "Amodei" is Dario, not Daniela, where a caption names "Dario Amodei"
+        self.named_in_full = self.people + [
+            p for p in self.registry.mentioned_people(self.aside) if p not in self.people
+        ]
+        self.guest: Person | None | bool = False  # main_guest(), once found
         self.shows = [s for s in self.registry.mentioned_shows(self.text) if not s.is_outlet]
         for show in self.shows:  # a show's hosts are part of its page even when unnamed
             self.people += [
@@ -56,6 +63,11 @@ class Context:
         hosts = [h for s in self.shows for h in map(self.registry.person, s.hosts) if h]
         hosts = hosts or [p for p in self.people if self.hosts_a_show(p)]
         return hosts[0] if hosts else None
+
+    def sole_host(self) -> Person | None:
+        """The one host of the shows the page names, when they have one between them."""
+        hosts = {h.slug: h for s in self.shows for h in map(self.registry.person, s.hosts) if h}
+        return next(iter(hosts.values())) if len(hosts) == 1 else None
 
     def hosts_a_show(self, person: Person) -> bool:
         return any(person.name in s.hosts for s in self.registry.shows)
@@ -125,12 +137,22 @@ class Context:
         return ""
 
     def main_guest(self) -> Person | None:
-        """The person a page is about: the registry person it names most, else its first name."""
+        """The person a page is about (found once per page)."""
+        if self.guest is False:
+            self.guest = self.find_main_guest()
+        return self.guest if isinstance(self.guest, Person) else None
+
+    def find_main_guest(self) -> Person | None:
+        """The registry person the page names most, else the name it introduces. A page
+        that addresses its guest ("Herr Amodei", "Mr. Hassabis") is about someone of that
+        surname: another person it names ("War Sam Altman …?") is not the guest."""
+        addressed = ADDRESSED.findall(self.text)
         counted = sorted(
             (
                 (sum(self.text.count(n) for n in [p.name, *p.aliases]), p)
-                for p in self.people
+                for p in (self.named_in_full if addressed else self.people)
                 if not self.hosts_a_show(p)
+                and (not addressed or name_key(p.name).split()[-1] in map(name_key, addressed))
             ),
             key=lambda pair: -pair[0],
         )
@@ -182,6 +204,10 @@ class Context:
         # "머니투데이는 … 교수와의 인터뷰를 통해": the subject of a Korean sentence that says
         # it interviewed someone (a word, not the two or three syllables of a name)
         names += [m.group("name") for m in KOREAN_INTERVIEWING.finditer(self.text)]
+        # "新浪科技对他进行了专访": an outlet of the registry that ends the run before 对
+        for m in CHINESE_INTERVIEWING.finditer(self.text):
+            run = m.group("run")
+            names += [run[k:] for k in range(len(run) - 1) if self.registry.outlet(run[k:])][:1]
         for name in names:
             outlet = self.registry.outlet(name)
             if outlet or (" " not in name and not self.registry.person(name) and len(name) > 3):
@@ -242,14 +268,49 @@ class Context:
         if not suffix or not CJK_CHAR.search(bare):
             return None
         full = re.compile(
-            rf"(?:[\u30a0-\u30ff]{{1,8}}・){re.escape(bare)}(?={re.escape(suffix)})|"
-            rf"(?<![\u4e00-\u9fff]){re.escape(bare)}[\u4e00-\u9fff]{{1,3}}(?={re.escape(suffix)})"
+            rf"(?:[{KATAKANA}]{{1,8}}・){re.escape(bare)}(?={re.escape(suffix)})|"
+            rf"(?<![{BASIC_HAN}]){re.escape(bare)}[{BASIC_HAN}]{{1,3}}(?={re.escape(suffix)})"
         )
         names = {m.group(0) for m in full.finditer(self.text)}
         if len(names) != 1:
             return None
         name = names.pop()
         return self.registry.person(name) or Person(name, slug_of(name))
+
+    def known(self, name: str) -> bool:
+        """The registry or the page says who `name` is."""
+        return self.resolve(name)[0] is not None
+
+    def by_chinese_title(self, label: str) -> Person | None:
+        """ "胡郁:" on a page that introduces "轮值总裁胡郁": a Chinese name of two to four
+        characters the page prints with a title, before or after it."""
+        if not re.fullmatch(f"[{BASIC_HAN}]{{2,4}}", label):
+            return None
+        near = rf"(?:{CHINESE_TITLE}){re.escape(label)}|{re.escape(label)}(?:{CHINESE_TITLE})"
+        return Person(label, slug_of(label)) if re.search(near, self.text) else None
+
+    def role_with_name(self, label: str) -> Person | None:
+        """ "AI 앵커" on a page that writes "AI 앵커 김주하": a Korean broadcast names its
+        anchor or reporter by the role and then the name; the one name printed after
+        this label is who it is (as a role of that name: "AI 앵커 김주하")."""
+        if not KOREAN_ROLE_LABEL.search(label):
+            return None
+        after = rf"(?<![{HANGUL_SYLLABLES}]){re.escape(label)}\s([{HANGUL_SYLLABLES}]{{2,4}})(?=[^{HANGUL_SYLLABLES}]|이|입|$)"
+        names = set(re.findall(after, self.text))
+        if len(names) != 1:
+            return None
+        name = f"{label} {names.pop()}"
+        return Person(name, slug_of(name))
+
+    def named_outright(self, name: str) -> Person | None:
+        """A registry person, or a full name the page writes elsewhere too."""
+        if " " not in name and not CJK_CHAR.search(name):
+            return None
+        return (
+            self.registry.person(name)
+            or self.registry.person_on_page(name, self.named_in_full)
+            or self.by_page_name(name)
+        )
 
     def resolve(self, label: str) -> tuple[Person | None, str, str]:
         """(person, role word, how it was known) for a label; person None when nothing
@@ -265,8 +326,17 @@ class Context:
         found = self.outlet_speaker(label)
         if found:
             return found, "interviewer", "label"
+        if found := self.role_with_name(label):
+            return found, "", "label"
+        for found in map(self.named_outright, korean_names_in(label)):
+            if found:  # "샘 올트먼 오픈AI 대표": the name before the organisation and title
+                return found, self.named_role(found), "label"
         for name in dict.fromkeys([label, without_honorific(label)]):
-            found = self.registry.person(name) or self.by_page_name(name)
+            found = (
+                self.registry.person(name)
+                or self.registry.person_on_page(name, self.named_in_full)
+                or self.by_page_name(name)
+            )
             # "AMODEI:" is known through a registry alias that is his surname
             parts = name_key(found.name).split() if found else []
             how = "surname" if len(parts) > 1 and name_key(name) == parts[-1] else "label"
@@ -278,16 +348,24 @@ class Context:
                 how = "initials"
             if not found and (found := self.by_cjk_surname(label)):
                 how = "surname"
+            if not found and (found := self.by_chinese_title(name)):
+                how = "label"
             if found:
                 return found, self.named_role(found), how
         return None, "", ""
 
 
 INITIALS = re.compile(r"^[A-ZÄÖÜ]{2,3}$")
+KOREAN_ROLE_LABEL = re.compile(r"(?:앵커|기자|캐스터|아나운서|진행자)$")
+# A guest addressed by honorific and surname in a question: "Herr Amodei, Sie waren …".
+ADDRESSED = re.compile(
+    r"(?:^|\n)(?:Herr|Frau|Mr\.?|Mrs\.?|Ms\.?|Monsieur|Madame|M\.|Mme|Señor|Señora|Sr\.|Sra\.)"
+    r"\s+([A-ZÄÖÜ][\w'’-]+)(?=[,?!])"
+)
 # A Japanese or Korean name with its honorific: "大塚あみさん", "佐藤先生", "김주하 씨".
 CJK_HONORIFIC_NAME = re.compile(
-    r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff]{1,4}[\u3040-\u309f]{0,2}|[\u30a0-\u30ff・]{2,12}"
-    r"|[\uac00-\ud7af]{2,4})\s?(?:さん|氏|先生|씨)"
+    rf"(?<![{BASIC_HAN}])(?P<name>[{BASIC_HAN}]{{1,4}}[{HIRAGANA}]{{0,2}}|[{KATAKANA}・]{{2,12}}"
+    rf"|[{HANGUL_SYLLABLES}]{{2,4}})\s?(?:さん|氏|先生|씨)"
 )
 INTERVIEW_CUE = re.compile(
     r"(?:に|へ|と|에게|와|과)?\s?(?:お話|話を|聞|伺|インタビュー|対談|인터뷰|물었)"
@@ -298,17 +376,27 @@ INTERVIEW_WITH = re.compile(
     r"(?P<name>[A-Z][\w.&'-]+(?:\s+[A-Z][\w.&'-]+){0,2})"
 )
 KOREAN_INTERVIEWING = re.compile(
-    r"(?:^|\n|[.!?]\s)(?P<name>[\uac00-\ud7afA-Za-z]{4,12})(?:는|은)\s[^.\n]{0,120}(?:와|과)의\s?인터뷰"
+    rf"(?:^|\n|[.!?]\s)(?P<name>[{HANGUL_SYLLABLES}A-Za-z]{{4,12}})(?:는|은)\s[^.\n]{{0,120}}"
+    r"(?:와|과)의\s?인터뷰"
+)
+CHINESE_INTERVIEWING = re.compile(
+    rf"(?P<run>[{BASIC_HAN}A-Za-z0-9]{{2,12}})对(?:他|她|其|[{BASIC_HAN}]{{2,4}})进行了?"
+    r"(?:独家|一次)?(?:专访|采访|访谈|对话)"
+)
+# "科大讯飞的轮值总裁胡郁", "胡郁董事长": a Chinese page introduces a person with a title.
+CHINESE_TITLE = (
+    r"总裁|副总裁|轮值总裁|董事长|总经理|创始人|联合创始人|首席执行官|首席科学家|首席技术官|CEO|CTO|"
+    r"院长|所长|教授|研究员|博士|主任|部长|负责人|合伙人"
 )
 # (a lookahead, so that "전문가 서리빈 … 교수" is tried from each word on)
 KOREAN_NAME_TITLE = re.compile(
-    r"(?<![\uac00-\ud7af])(?=(?P<name>[\uac00-\ud7af]{3})\s(?:\S{1,20}\s){0,4}?"
+    rf"(?<![{HANGUL_SYLLABLES}])(?=(?P<name>[{HANGUL_SYLLABLES}]{{3}})\s(?:\S{{1,20}}\s){{0,4}}?"
     r"(?P<title>교수|대표|회장|박사|총리|장관|창업자|의원|사장|소장|원장|위원장|이사|CEO))"
 )
 # The byline of a Japanese, Chinese or Korean interviewer: "文● 遠藤諭", "聞き手：…", "민경영 기자".
 CJK_JOURNALIST = re.compile(
     r"(?:^|\n)(?:文|取材・文|聞き手|インタビュアー|记者|記者|采访)\s*[●・:：/／|｜]?\s*"
-    r"(?P<name>[\u4e00-\u9fff]{2,4})(?:\s|$)|(?P<ko>[\uac00-\ud7af]{2,4})\s?기자(?!회견|단|실)"
+    rf"(?P<name>[{BASIC_HAN}]{{2,4}})(?:\s|$)|(?P<ko>[{HANGUL_SYLLABLES}]{{2,4}})\s?기자(?!회견|단|실)"
 )
 NAME = r"[A-ZÄÖÜ][\w'’-]+(?:\s+[A-ZÄÖÜ][\w'’-]+){1,2}"
 JOURNALIST = re.compile(

@@ -19,7 +19,10 @@ for the first two:
 - `grams`: every run of Han, kana and hangul as overlapping character bigrams (a single
   character for a one-character run), like Lucene's CJKBigramFilter, at positions that are
   the bigram's character offset in the passage: a fragment cut anywhere is a run of bigrams
-  at consecutive positions, and its marks are (position, position + length).
+  at consecutive positions, and its marks are (position, position + length). A bigram
+  that `text` holds as a word starting at the same character (a two-character jieba or
+  hangul word, or a one-character run) is left out: a query reads it there, by the word's
+  first character (`STARTS`). That was a third of the bigrams' postings on the seeds.
 
 Positions count tokens (phrases need that; jieba.analyse.ChineseAnalyzer counts characters)
 and start/end chars point into the original text, so pinpoint highlighting works.
@@ -61,6 +64,14 @@ STEMMERS = ("de", "en", "fr", "es", "it", "pt", "nl")
 QUERY_LANGUAGES = ("de", "en")
 NO_JIEBA = ("ja", "ko")  # jieba's dictionary is Chinese: their Han runs are bigrams only
 MARK = "~"  # in `exact`, before a stem: a word with this stem (not its own) stands here
+# Not an index field: `text`'s words placed at their first character's offset, as `grams`
+# places bigrams (a query option for the bigrams that `grams` leaves to `text`).
+STARTS = "text@start"
+
+
+def indexed_field(field: str) -> str:
+    """The index field a query option reads (STARTS reads `text`)."""
+    return "text" if field == STARTS else field
 
 
 class LangText(str):
@@ -303,13 +314,29 @@ class ExactAnalyzer(_Fields):
 
 
 class GramAnalyzer(_Fields):
-    """The `grams` field: CJK bigrams, each at its character offset as its position."""
+    """The `grams` field: CJK bigrams, each at its character offset as its position, except
+    those `text` holds as a word starting there (see the module's note)."""
 
     __module__ = "app.search.stored"  # the path index files name: see app.search.stored
 
     def tokens(self, value: str, lang: str) -> Iterator[tuple[int, int, int, str]]:
-        for at, gram in grams(str(value)):
-            yield at, at, at + len(gram), gram
+        text = str(value)
+        words = short_words(text, lang)
+        for at, gram in grams(text):
+            if words.get(at) != gram:
+                yield at, at, at + len(gram), gram
+
+
+def short_words(text: str, lang: str) -> dict[int, str]:
+    """Character offset -> the indexed form of each word of `text` of one or two characters
+    (a bigram or a one-character run that the word index answers)."""
+    out = {}
+    for start, end, word, is_han in _tokens(text, lang):
+        if end - start <= 2:
+            form = word if is_han else index_form(word, lang)
+            if len(form) == end - start:
+                out[start] = form
+    return out
 
 
 def analyzer() -> ArchiveAnalyzer:

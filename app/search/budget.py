@@ -6,15 +6,20 @@
   prefixes (app.search.query), and they share MAX_EXPANSIONS words per index segment;
   beyond it the search is marked partial. Both bound work done inside whoosh's matchers,
   where the clock below cannot stop it.
-- Time: a search that runs past SEARCH_SECONDS stops where it is and returns the passages
-  it has found, marked partial (like Elasticsearch's `timeout` and `timed_out`).
+- Time: a search that runs past SEARCH_SECONDS stops at its next look at the clock (each
+  posting block, each segment) once it has a first page of hits, and returns the passages
+  found so far, marked partial, with the total estimated from the share of the archive it
+  read (like Elasticsearch's `timeout` and `timed_out`). A search that has no first page
+  by then goes on until HARD_SECONDS: a slow moment of the machine (a concurrent index
+  build) must not turn a normal search into an empty page.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar, Token
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -22,30 +27,50 @@ from whoosh import query as Q
 
 MAX_EXPANSIONS = 500  # indexed words that all the prefixes of a query may stand for
 # Normal searches take 6 ms at the median and 62 ms at p95 on 100k passages (README,
-# Benchmark). A safety net, far from that: at 0.2 s a Chinese search on the loaded 2-core
-# machine, beside an index build, came back empty.
-SEARCH_SECONDS = 1.0
+# Benchmark), so they never meet this budget; the worst 500-character queries (bench's
+# `hostile`) stop at it, after a first page: no query may take more than 300 ms at 100k.
+SEARCH_SECONDS = 0.2
+# With no first page yet, the search goes on until this: at 0.2 s a Chinese search on the
+# loaded 2-core machine, beside an index build, came back empty.
+HARD_SECONDS = 1.0
 CHECK_EVERY = 4096  # matches collected one by one between two looks at the clock
 
-_deadline: ContextVar[float] = ContextVar("search_deadline", default=float("inf"))
+
+@dataclass(frozen=True)
+class Clock:
+    soft: float  # past this, stop once `enough()` (a first page is found)
+    hard: float  # past this, stop
+    enough: Callable[[], bool]
+
+
+_clock: ContextVar[Clock | None] = ContextVar("search_clock", default=None)
 
 
 class TimeUp(Exception):
     """The search's time budget is spent."""
 
 
-def start_clock(seconds: float | None = None) -> Token[float]:
-    """Set this search's deadline (per thread or task: a ContextVar); returns a token for
-    stop_clock."""
-    return _deadline.set(time.monotonic() + (SEARCH_SECONDS if seconds is None else seconds))
+def start_clock(
+    seconds: float | None = None, enough: Callable[[], bool] | None = None
+) -> Token[Clock | None]:
+    """Start this search's clock (per thread or task: a ContextVar); `enough` says whether
+    the search has found what it may stop with. Returns a token for stop_clock."""
+    now = time.monotonic()
+    soft = SEARCH_SECONDS if seconds is None else seconds
+    clock = Clock(now + soft, now + max(soft, HARD_SECONDS), enough or (lambda: True))
+    return _clock.set(clock)
 
 
-def stop_clock(token: Token[float]) -> None:
-    _deadline.reset(token)
+def stop_clock(token: Token[Clock | None]) -> None:
+    _clock.reset(token)
 
 
 def check_clock() -> None:
-    if time.monotonic() > _deadline.get():
+    clock = _clock.get()
+    if clock is None:
+        return
+    now = time.monotonic()
+    if now > clock.soft and (now > clock.hard or clock.enough()):
         raise TimeUp
 
 

@@ -46,7 +46,8 @@ POINTER = "CURRENT"
 # archives rebuild their index once. 4: the classes are named by app.search.stored.
 # 5: the `exact` and `grams` fields, per-language stemmers, CJK words in words.txt.
 # 6: a folder records the archive version it was built from (/healthz tells one behind).
-INDEX_FORMAT = "6"
+# 7: `grams` leaves out the bigrams `text` holds as words starting at the same character.
+INDEX_FORMAT = "7"
 SPELLING = "words.txt"  # unstemmed words, folded, and CJK words, sorted: for "did you mean"
 WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
 LEASES = "leases"

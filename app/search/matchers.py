@@ -20,11 +20,13 @@ first: this module reads private state of whoosh 2.7.5's leaf matchers and colle
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
-from heapq import heappush, heapreplace
+from collections.abc import Iterable, Iterator, Mapping
+from heapq import heappush, heapreplace, nlargest
 from itertools import compress
 from math import exp
+from operator import add
 from typing import Any
 
 from whoosh import collectors, matching, scoring
@@ -38,7 +40,10 @@ from app.search.postings import field_lengths
 
 # The sub docnums of a segment to read, as the keys of a mapping (None: all of them).
 # whoosh has no types: its searchers, readers, matchers and queries are Any here.
-Only = Mapping[int, object] | None
+Only = Mapping[int, object] | range | None  # a range: a window of docnums (see _windows)
+# Passages per window of a segment for queries that match many (see TopAndAll._windows)
+FIRST_WINDOW, LAST_WINDOW = 2048, 16384
+MAX_TABLED = 2.0  # frequencies whose BM25 factors are tabled per passage (see `factors`)
 
 # ---------------------------------------------------------------- scoring
 
@@ -52,11 +57,33 @@ class BM25(scoring.BM25F):
     def scorer(self, searcher: Any, fieldname: str, text: bytes, qf: int = 1) -> Any:
         scorer = super().scorer(searcher, fieldname, text, qf)
         if isinstance(scorer, scoring.BM25FScorer):
-            table = field_lengths(searcher.reader(), fieldname)
+            reader = searcher.reader()
+            table = field_lengths(reader, fieldname)
             if table is not None:
                 scorer.dfl = table.__getitem__
                 scorer.lengths = table
+                tables = reader.__dict__.setdefault("_archive_factors", {})
+                scorer.tables = tables.setdefault(fieldname, {})
         return scorer
+
+
+def factors(s: Any, tf: float) -> array[float] | None:
+    """Per docnum, BM25's factor for a word that occurs `tf` times, (tf * (K1 + 1)) / (tf
+    + K1 * ((1 - B) + B * length / avgfl)): the word's score there is idf times it, the
+    very float whoosh computes. Most postings occur 1 to MAX_TABLED times, so a block is
+    scored with one multiplication a posting, in C. Read once per segment, field,
+    frequency and parameters (None for rarer frequencies: those use the formula)."""
+    if tf > MAX_TABLED or tf != int(tf):
+        return None  # read by the formula
+    cache: dict[tuple[float, ...], array[float]] = s.tables
+    key = (tf, s.avgfl, s.B, s.K1)
+    table = cache.get(key)
+    if table is None:
+        K1p, norm, B, K1, avgfl = s.K1 + 1, 1 - s.B, s.B, s.K1, s.avgfl
+        table = cache[key] = array(
+            "d", [(tf * K1p) / (tf + K1 * (norm + B * n / avgfl)) for n in s.lengths]
+        )
+    return table
 
 
 def leaf_scores(
@@ -64,14 +91,18 @@ def leaf_scores(
 ) -> dict[int, float]:
     """Sub docnum -> score of a word's postings (only those in `only`, when given), a block
     at a time; blocks that hold none of `only` are not even decoded. With `positions`, the
-    encoded positions of each scored posting are put there too (for phrases)."""
+    encoded positions of each scored posting are put there too (for phrases). The postings
+    of each frequency are scored in C from the segment's table for it (`factors`)."""
     s = m.scorer
     idf, avgfl, B, K1, lengths = s.idf, s.avgfl, s.B, s.K1, s.lengths
+    tables = getattr(s, "tables", None)
     K1p, norm = K1 + 1, 1 - B
-    wanted = sorted(only) if only is not None else None
+    wanted = None if only is None else only if isinstance(only, range) else sorted(only)
+    window = only if isinstance(only, range) else None
     out: dict[int, float] = {}
     j = 0
     while m.is_active():
+        check_clock()  # a block at a time: a long posting list is a place to stop
         if wanted is not None:
             if j == len(wanted):
                 break
@@ -81,29 +112,56 @@ def leaf_scores(
             j = bisect_right(wanted, m._maxid, j)
         if m._ids is None:
             m._read_ids()
-        if m._weights is None:
-            m._read_weights()
-        ids, weights = m._ids[m._i :], m._weights[m._i :]
-        keep = None if only is None else [d in only for d in ids]
+        ids = m._ids[m._i :]
+        keep = None if only is None else list(map(only.__contains__, ids))
+        if window is not None and ids and window.start <= ids[0] and ids[-1] < window.stop:
+            keep = None  # the block lies inside the window
         if keep is not None:
-            ids, weights = list(compress(ids, keep)), list(compress(weights, keep))
+            ids = list(compress(ids, keep))
         if positions is not None:
             if m._values is None:
                 m._read_values()
             values = m._values[m._i :]
             positions.update(zip(ids, values if keep is None else compress(values, keep)))
+        ones = factors(s, 1.0) if tables is not None else None
+        if ones is not None and m._weights is None and m._data[1] is None:  # all once
+            out.update(zip(ids, map(idf.__mul__, map(ones.__getitem__, ids))))
+            m._next_block()
+            continue
+        if m._weights is None:
+            m._read_weights()
+        weights = m._weights[m._i :]
+        if keep is not None:
+            weights = list(compress(weights, keep))
+        rest: Iterable[tuple[int, float]] = zip(ids, weights)
+        if tables is not None:  # the postings of frequency 1 and 2 from their tables
+            for tf in (1.0, 2.0):
+                these = list(compress(ids, map(tf.__eq__, weights)))
+                table = factors(s, tf)
+                assert table is not None  # 1 and 2 are tabled
+                out.update(zip(these, map(idf.__mul__, map(table.__getitem__, these))))
+            rest = compress(zip(ids, weights), map(MAX_TABLED.__lt__, weights))
         # whoosh.scoring.bm25, operation for operation: equal scores keep equal ranks
         out.update(
-            zip(
-                ids,
-                [
-                    idf * ((tf * K1p) / (tf + K1 * (norm + B * lengths[d] / avgfl)))
-                    for d, tf in zip(ids, weights)
-                ],
-            )
+            (d, idf * ((tf * K1p) / (tf + K1 * (norm + B * lengths[d] / avgfl)))) for d, tf in rest
         )
         m._next_block()
     return out
+
+
+def plus(a: dict[int, float], b: dict[int, float]) -> dict[int, float]:
+    """The union of two score maps, summed (a[d] + b[d]) where both hold d: the sums in C,
+    not a loop over every posting (an OR of common words holds most passages twice)."""
+    both = a.keys() & b.keys()
+    out = a | b
+    out.update(zip(both, map(add, map(a.__getitem__, both), map(b.__getitem__, both))))
+    return out
+
+
+def meet(a: dict[int, float], b: dict[int, float]) -> dict[int, float]:
+    """The intersection of two score maps, summed (a[d] + b[d])."""
+    both = a.keys() & b.keys()
+    return dict(zip(both, map(add, map(a.__getitem__, both), map(b.__getitem__, both))))
 
 
 def phrase_scores(m: PhraseMatcher, only: Only = None) -> dict[int, float]:
@@ -158,6 +216,8 @@ def size(m: matching.Matcher) -> float:
     """A matcher's relative number of matches, from idf (rarer words have larger idf)."""
     if type(m) is PhraseMatcher:
         return min(exp(-w.scorer.idf) for w in m.ms)
+    if hasattr(m, "all_scores"):  # computed (app.search.sequences): asking would compute it
+        return 1.0
     if isinstance(m, matching.NullMatcherClass) or not m.is_active():
         return 0.0
     if type(m) is matching.UnionMatcher:
@@ -199,6 +259,10 @@ def scores(m: matching.Matcher, only: Only = None) -> dict[int, float]:
         return found
     if kind is PhraseMatcher:
         return phrase_scores(m, only)
+    # before asking whether a union is active: that would ask its computed parts, which
+    # would compute their matches in the whole segment, not only in `only`
+    if kind is matching.UnionMatcher:
+        return plus(scores(m.a, only), scores(m.b, only))
     if isinstance(m, matching.NullMatcherClass) or not m.is_active():
         return {}
     if kind is W3LeafMatcher:
@@ -207,23 +271,18 @@ def scores(m: matching.Matcher, only: Only = None) -> dict[int, float]:
         return stepped_scores(m, only)
     if kind is matching.ConstantScoreWrapperMatcher:  # a filter adds nothing to a score
         return stepped_scores(m.child, only, 0.0)
-    if kind is matching.UnionMatcher:
-        a, b = scores(m.a, only), scores(m.b, only)
-        for d, score in b.items():
-            a[d] = a.get(d, 0.0) + score
-        return a
     if kind is matching.AndNotMatcher:  # the excluded side is read only where it matters
         found = scores(m.a, only)
         # whoosh already stepped both sides past excluded matches, which a phrase on the
         # positive side reads again from its start: the excluded side must start over too
         m.b.reset()
         excluded = scores(m.b, found) if found else {}
-        return {d: score for d, score in found.items() if d not in excluded}
+        kept = found.keys() - excluded.keys()
+        return dict(zip(kept, map(found.__getitem__, kept)))
     a_first = size(m.a) <= size(m.b)  # an intersection: the rarer side picks candidates
     first = scores(m.a if a_first else m.b, only)
     second = scores(m.b if a_first else m.a, first)
-    a, b = (first, second) if a_first else (second, first)
-    return {d: score + b[d] for d, score in a.items() if d in b}
+    return meet(first, second) if a_first else meet(second, first)
 
 
 # ---------------------------------------------------------------- collecting
@@ -248,11 +307,13 @@ class TopAndAll(collectors.TopCollector):
         super().prepare(top_searcher, q, context)
         self.docnums: list[int] = []
         self.timed_out, self.expansions_cut, self._seen = False, False, 0
+        self.searched = 0  # passages of the segments read to the end (a share of the archive)
 
     def collect(self, sub_docnum: int) -> Any:
         self._seen += 1
         if self._seen % CHECK_EVERY == 0:
             check_clock()
+        self._reached = sub_docnum + 1
         docnum = self.offset + sub_docnum
         if self.allow is None or self.allow[docnum]:
             self.docnums.append(docnum)
@@ -260,14 +321,18 @@ class TopAndAll(collectors.TopCollector):
 
     def collect_matches(self) -> None:
         """One segment's matches; past the search's deadline (app.search.budget), what was
-        found so far stays and the remaining segments are skipped."""
+        found so far stays and the rest is skipped. `searched` counts the passages read."""
         if self.timed_out:
             return
+        self._reached = 0
         try:
             check_clock()
             self._collect_matches()
+            self._reached = self.subsearcher.doc_count_all()
         except TimeUp:
             self.timed_out = True
+        finally:
+            self.searched += self._reached
 
     def _collect_matches(self) -> None:
         if self.everything:
@@ -280,31 +345,62 @@ class TopAndAll(collectors.TopCollector):
         if not scorable(self.matcher):
             super().collect_matches()
             return
-        found = scores(self.matcher, self._candidates())
-        ids = sorted(found)
-        self._keep(ids, [found[d] for d in ids])
+        for window, matcher in self._windows():
+            found = scores(matcher, self._candidates(window))
+            ids = sorted(found)
+            self._keep(ids, list(map(found.__getitem__, ids)))
+            self._reached = window.stop
         self.total = len(self.docnums)
 
-    def _candidates(self) -> dict[int, None] | None:
-        """This segment's allowed sub docnums when the filters leave few (under 10%): the
-        words' postings are then scored only there (speaker:x KI: 40 ms -> 5)."""
-        if self.allow is None:
-            return None
+    def _windows(self) -> Iterator[tuple[range, Any]]:
+        """(range of sub docnums, matcher) to score one after the other. A segment is read
+        in windows when the query may match many of its passages (whoosh's estimate: half
+        the segment, or four first windows), FIRST_WINDOW passages and then twice as many
+        each time, up to LAST_WINDOW: the time budget can then stop it after a window,
+        with the windows before it complete (a search is scored a segment at a time, and
+        an OR of common words took 0.4 s for one segment of 50,000 passages; the small
+        first window finds a first page soon). Each window gets a matcher of its own (the
+        leaf matchers of the last one stand past its end)."""
         size = self.subsearcher.doc_count_all()
-        part = self.allow[self.offset : self.offset + size]
-        if part.count(1) * 10 >= size:
+        many = size > 2 * FIRST_WINDOW  # a window costs a matcher: only where it may pay
+        least = min(4 * FIRST_WINDOW, size // 2)
+        if many and self.q.estimate_size(self.subsearcher.reader()) < least:
+            many = False
+        lo, width = 0, FIRST_WINDOW if many else size
+        while lo < size:
+            hi = min(size, lo + width)
+            yield (
+                range(lo, hi),
+                self.matcher if lo == 0 else self.q.matcher(self.subsearcher, self.context),
+            )
+            lo, width = hi, min(2 * width, LAST_WINDOW)
+
+    def _candidates(self, window: range) -> Only:
+        """The sub docnums to score in a window of this segment: None for all of them, or
+        the allowed ones when the filters leave few (under 10%: the words' postings are
+        then scored only there; speaker:x KI: 40 ms -> 5)."""
+        size = self.subsearcher.doc_count_all()
+        whole = window.start == 0 and window.stop == size
+        if self.allow is None:
+            return None if whole else window
+        part = self.allow[self.offset + window.start : self.offset + window.stop]
+        if whole and part.count(1) * 10 >= size:
             return None
-        return dict.fromkeys(compress(range(size), part))
+        return dict.fromkeys(compress(window, part))
 
     def _keep(self, ids: list[int], scores: list[float]) -> None:
         offset, allow, items = self.offset, self.allow, self.items
-        docnums = [offset + d for d in ids]
+        docnums = list(map(offset.__add__, ids))
         if allow is not None:
-            keep = [allow[d] for d in docnums]
+            keep = list(map(allow.__getitem__, docnums))
             docnums, scores = list(compress(docnums, keep)), list(compress(scores, keep))
         self.docnums += docnums
+        pairs: Iterable[tuple[float, int]] = zip(scores, docnums)
+        if len(scores) > self.limit:  # only those that can reach the top go through the heap
+            least = nlargest(self.limit, scores)[-1]
+            pairs = compress(pairs, map(least.__le__, scores))
         floor = items[0][0] if len(items) >= self.limit else float("-inf")
-        for score, docnum in zip(scores, docnums):
+        for score, docnum in pairs:
             if score > floor:  # the heap keeps whoosh's order: score, then lower docnum
                 if len(items) < self.limit:
                     heappush(items, (score, -docnum))

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.search.analysis import (
     CJK_RUN,
     QUERY_LANGUAGES,
+    STARTS,
     fold_chars,
     grams,
     query_variants,
@@ -42,6 +44,11 @@ MAX_CLAUSES = 24
 # Prefixes per query: under an AND, whoosh steps through the union of each prefix's words
 # posting by posting; 24 two-letter prefixes took a second at 20k passages.
 MAX_PREFIXES = 4
+MAX_PLACES = 48  # places of quotes and CJK text to line up, see `placed`
+MAX_PLACES_NOTE = (
+    f"Only the first {MAX_PLACES} places of the query (quoted words, pairs of Chinese, "
+    "Japanese or Korean characters) were used."
+)
 FILTER_FIELDS = ("speaker", "interview", "lang", "kind", "date")
 QUOTES = str.maketrans({c: '"' for c in "“”„‟«»「」『』＂"})
 CLAUSE = re.compile(
@@ -137,6 +144,7 @@ class Parsed:
     # the filters written into the query: (name, value, excluded), to show them in a form
     typed: list[tuple[str, str, bool]] = field(default_factory=list)
     prefixes: int = 0  # prefix clauses so far (at most MAX_PREFIXES)
+    places: int = 0  # positions to line up so far (at most MAX_PLACES, see `placed`)
 
 
 def either(parts: list[Node]) -> Node:
@@ -206,11 +214,13 @@ def exact_query(text: str, parsed: Parsed) -> Sequence | None:
 
 
 def gram_query(text: str, lang: str | None, phrase: bool, parsed: Parsed) -> Node:
-    """Each Han, kana or hangul run as a run of bigrams at consecutive positions, and the
-    text's other words as words (quoted or not)."""
+    """Each Han, kana or hangul run as a run of bigrams at consecutive positions (each in
+    `grams`, or a word of `text` starting there: app.search.analysis), and the text's other
+    words as words (quoted or not)."""
     parts: list[Node] = []
     for run in CJK_RUN.findall(text):
-        parts.append(Sequence(tuple((at, ((GRAMS, g, False),)) for at, g in grams(run))))
+        slots = tuple((at, ((GRAMS, g, False), (STARTS, g, False))) for at, g in grams(run))
+        parts.append(Sequence(slots))
         parsed.terms.add("~" + fold_chars(run))
     rest = CJK_RUN.sub(" ", text).strip()
     if rest:
@@ -327,11 +337,18 @@ def parse(
         if negate:
             parsed.must_not.append(built)
         elif or_next and parsed.must:
-            parsed.must[-1] = AnyOf((parsed.must[-1], built))
+            parsed.must[-1] = ored(parsed.must[-1], built)
         else:
             parsed.must.append(built)
         or_next = False
     return parsed
+
+
+def ored(last: Node, built: Node) -> AnyOf:
+    """`last OR built`, one flat OR for a chain of them: nested pairs made the engine
+    estimate every inner OR's size again at each level (a quadratic 40 ms of the 8-word
+    OR of bench's hostile queries at 10k passages) and sum the scores a level at a time."""
+    return AnyOf((*last.parts, built) if isinstance(last, AnyOf) else (last, built))
 
 
 def repeated(built: Node, parsed: Parsed, ored: bool) -> bool:
@@ -365,14 +382,60 @@ def clause(
         word, phrase = m.group().lstrip("-").replace(":", " ").replace('"', " "), None
     if phrase is not None:  # a misspelt quote gets a suggestion too
         parsed.words += suggestible(phrase)
-        return text_query(phrase, lang, True, parsed)
+        return placed(phrase, lambda t: text_query(t, lang, True, parsed), parsed)
     word = word[:MAX_WORD]
     if word.endswith("*") and not name:
         return prefix_query(word, parsed)
     if word.startswith("*"):
         parsed.notes.append(f"Leading wildcards are not supported; searched {word.strip('*')!r}.")
     parsed.words += suggestible(word)
-    return text_query(word.replace("*", " "), lang, False, parsed)
+    return placed(word.replace("*", " "), lambda t: text_query(t, lang, False, parsed), parsed)
+
+
+def placed(text: str, build: Callable[[str], Node | None], parsed: Parsed) -> Node | None:
+    """The clause built from `text`, cut to the query's places left (quoted words, CJK
+    bigrams: at most MAX_PLACES). Each place is a posting list to open and line up: a
+    pasted paragraph of 500 Chinese characters was over a thousand (2 s at 10,000
+    passages); its first few dozen characters find the passage it was copied from."""
+    left = MAX_PLACES - parsed.places
+    marked = set(parsed.terms)
+    built = build(text) if left > 0 else None
+    count = places(built)
+    while count > left:
+        text = shortened(text, len(text) * left // count) if left > 0 else ""
+        parsed.terms = set(marked)  # the longer text's marks go
+        built = build(text) if text.strip() else None
+        count = places(built)
+        if MAX_PLACES_NOTE not in parsed.notes:
+            parsed.notes.append(MAX_PLACES_NOTE)
+    parsed.places += count
+    return built
+
+
+def shortened(text: str, size: int) -> str:
+    """The first `size` characters of a text, without a word of Latin (or other spaced)
+    script cut in two: a quote's last word must stay exact. CJK text may be cut anywhere
+    (its bigrams match any fragment)."""
+    cut = text[:size]
+    if size < len(text) and is_spaced_letter(text[size]):
+        while cut and is_spaced_letter(cut[-1]):
+            cut = cut[:-1]
+    return cut
+
+
+def is_spaced_letter(char: str) -> bool:
+    return char.isalnum() and not CJK_RUN.match(char)
+
+
+def places(node: object) -> int:
+    """Quoted words, phrase words and CJK bigrams of a node (positions to line up)."""
+    if isinstance(node, Sequence):
+        return len(node.slots)
+    if isinstance(node, Phrase):
+        return len(node.words)
+    if isinstance(node, Tiered):
+        return places(node.words) + places(node.grams)
+    return sum(places(p) for p in getattr(node, "parts", ()))
 
 
 def suggestible(text: str) -> list[str]:

@@ -35,7 +35,7 @@ from app.search.budget import (
 from app.search.index import SearchIndex
 from app.search.matchers import AnyOf, Phrase, TopAndAll
 from app.search.query import MAX_QUERY, Node, Parsed, prepare
-from app.search.sequences import Sequence, Slot, Tiered
+from app.search.sequences import Joined, Sequence, Slot, Tiered, Without
 from app.search.snippets import Snippet, Span, Token, marks, snippet, split_terms, text_tokens
 from app.search.suggest import suggest
 from app.search.tantivy_index import TantivySearcher
@@ -198,7 +198,7 @@ def engine_query(node: Node, expansions: Expansions | None = None) -> Q.Query:
     if isinstance(node, parsing.DayRange):
         return Q.NumericRange("day", node.lo, node.hi)
     if isinstance(node, parsing.AllOf):
-        return Q.And([engine_query(p, expansions) for p in node.parts])
+        return conjunction([engine_query(p, expansions) for p in node.parts])
     if isinstance(node, parsing.AnyOf):
         return AnyOf([engine_query(p, expansions) for p in node.parts])
     if isinstance(node, parsing.Sequence):
@@ -206,6 +206,20 @@ def engine_query(node: Node, expansions: Expansions | None = None) -> Q.Query:
     if isinstance(node, parsing.Tiered):
         return Tiered(engine_query(node.words, expansions), engine_query(node.grams, expansions))
     raise TypeError(f"not a query node: {node!r}")
+
+
+def conjunction(parts: list[Q.Query]) -> Q.Query:
+    """AND of engine queries: computed at once when a part is (a Sequence, a Tiered: see
+    app.search.sequences.Joined), whoosh's And otherwise."""
+    if any(computed(p) for p in parts):
+        return Joined(parts)
+    return Q.And(parts)
+
+
+def computed(q: Q.Query) -> bool:
+    if isinstance(q, (Sequence, Tiered, Joined, Without)):
+        return True
+    return isinstance(q, Q.CompoundQuery) and any(computed(p) for p in q.subqueries)
 
 
 def whoosh_query(
@@ -219,10 +233,10 @@ def whoosh_query(
     must_not = parsed.must_not if must_not is None else must_not
     must = [engine_query(n, expansions) for n in parsed.must]
     must += [Q.ConstantScoreQuery(engine_query(f, expansions), 0.0) for f in filters]
-    main = Q.And(must) if len(must) > 1 else must[0] if must else Q.Every()
+    main = conjunction(must) if len(must) > 1 else must[0] if must else Q.Every()
     if not must_not:
         return main
-    return Q.AndNot(main, AnyOf([engine_query(n, expansions) for n in must_not]))
+    return Without(main, AnyOf([engine_query(n, expansions) for n in must_not]))
 
 
 def column_check(node: Node) -> ColumnCheck | None:
@@ -236,7 +250,14 @@ def column_check(node: Node) -> ColumnCheck | None:
     return None
 
 
-def collect(index: SearchIndex, searcher: Searcher, parsed: Parsed, limit: int) -> TopAndAll:
+def collect(
+    index: SearchIndex,
+    searcher: Searcher,
+    parsed: Parsed,
+    limit: int,
+    page: int | None = None,
+    whole: bool = False,
+) -> TopAndAll:
     """Run the query. Filters on a column (speaker and interview slugs, language, kind,
     dates), kept or excluded, are checked against masks of the column values (one byte per
     passage, kept for the next query) instead of intersecting postings: at 100k passages
@@ -258,7 +279,11 @@ def collect(index: SearchIndex, searcher: Searcher, parsed: Parsed, limit: int) 
     collector = TopAndAll(limit=limit, allow=allow, everything=everything)
     expansions = Expansions()
     query = Q.NullQuery() if everything else whoosh_query(parsed, rest, must_not, expansions)
-    clock = start_clock()
+    # the time budget stops a search only once it has its page (`page`: the hits it shows)
+    wanted = limit if page is None else page
+    # `whole`: every match, however long it takes (checks against another engine)
+    seconds = float("inf") if whole else None
+    clock = start_clock(seconds, lambda: len(getattr(collector, "docnums", ())) >= wanted)
     try:
         searcher.search_with_collector(query, collector)
     except TimeUp:  # while whoosh built a matcher: what was collected stays
@@ -292,7 +317,7 @@ def matching_ids(index: SearchIndex, q: str, **filters: Any) -> set[str]:
     parsed = prepare(q, **filters, langs=stemmers(index, searcher))
     if searcher is None or not (parsed.must or parsed.filters):
         return set()
-    docnums = collect(index, searcher, parsed, 1).docnums
+    docnums = collect(index, searcher, parsed, 1, whole=True).docnums
     return {searcher.stored_fields(n)["id"] for n in docnums}
 
 
@@ -310,15 +335,13 @@ def _run(
     start = (result.page - 1) * result.page_size
     by_date = result.sort == "date"
     # newest first needs every match in order, not only the best `limit`
-    collector = collect(index, searcher, parsed, 1 if by_date else limit)
+    collector = collect(index, searcher, parsed, 1 if by_date else limit, limit)
     result.total = len(collector.docnums)
     notes = []
     if collector.expansions_cut:
         notes.append(f"Prefixes stood for more than {MAX_EXPANSIONS:,} words; some were left out.")
     if collector.timed_out:
-        notes.append(
-            f"The search stopped after {SEARCH_SECONDS:g} s; these are the passages found."
-        )
+        notes.append(timed_out(collector, searcher.doc_count_all(), result))
     if notes:
         result.partial = result.total_is_estimate = True
         result.message = " ".join([result.message, *notes]).strip()
@@ -335,6 +358,21 @@ def _run(
         result.facets["year"] = years(index.column(searcher, "day"), collector.docnums)
     if result.total == 0:
         result.did_you_mean = suggest(index, searcher, parsed.words, result.query, parsed.langs)
+
+
+def timed_out(collector: TopAndAll, passages: int, result: SearchResult) -> str:
+    """The note of a search the time budget stopped; its total becomes an estimate: the
+    matches in the segments read, scaled to the whole archive (the facets count those
+    segments only)."""
+    read = collector.searched
+    if not read or read >= passages:
+        return f"The search stopped after {SEARCH_SECONDS:g} s; these are the passages found."
+    result.total = round(len(collector.docnums) * passages / read)
+    return (
+        f"The search stopped after {SEARCH_SECONDS:g} s, having read {read / passages:.0%} "
+        f"of the archive: the best passages there, about {result.total:,} matches in all "
+        "(estimated from that part), and counts of that part."
+    )
 
 
 def _counts(codes: list[int], labels: list[str], docnums: list[int]) -> dict[str, int]:

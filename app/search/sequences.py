@@ -19,16 +19,30 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Sequence as Sequence_
+from itertools import repeat
+from operator import add
 from typing import Any, NamedTuple
 
 from whoosh import matching
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
-from app.search.analysis import MARK
-from app.search.matchers import Only, leaf_scores, scorable, scores, stepped_scores
+from app.search.analysis import MARK, STARTS, fold_chars, indexed_field
+from app.search.matchers import Only, leaf_scores, meet, scorable, scores, stepped_scores
+
+
+def zeros() -> repeat[float]:
+    return repeat(0.0)
+
 
 TIER = 100.0  # above any BM25 sum of a query's words (the seeds' largest is about 30)
+GRAMS = "grams"
+# Places of a run of bigrams read from the index: a pasted run of 500 characters was 1,000
+# posting lists to open (2 s at 10k passages). A longer run reads MAX_PLACES of its places,
+# evenly apart, and the passages they leave are checked for the whole run in their text;
+# their score sums the places read.
+MAX_PLACES = 16
 
 
 class Slot(NamedTuple):
@@ -148,7 +162,8 @@ class Sequence(_Leaf):
 
     def estimate_size(self, ixreader: Any) -> int:
         size: int = min(
-            sum(ixreader.doc_frequency(f, t) for f, t, _ in slot.options) for slot in self.slots
+            sum(ixreader.doc_frequency(indexed_field(f), t) for f, t, _ in slot.options)
+            for slot in self.slots
         )
         return size
 
@@ -174,9 +189,72 @@ class Tiered(_Leaf):
         def compute(only: Only) -> dict[int, float]:
             words = any_scores(self.words.matcher(searcher, context), only)
             found = any_scores(self.grams.matcher(searcher, context), only)
-            for d, score in words.items():
-                found[d] = TIER + score + found.get(d, 0.0)
+            # TIER + word score + bigram score (0.0 where none), summed in C
+            tiered = map(add, map(TIER.__add__, words.values()), map(found.get, words, zeros()))
+            found.update(zip(words, tiered))
             return found
+
+        return Computed(compute)
+
+
+class Joined(_Leaf):
+    """AND of parts, computed at once: the rarest part first, each next one only where the
+    parts before it matched. whoosh's IntersectionMatcher asks each part for its first
+    match as it is built, which made every Sequence and Tiered part of an AND compute its
+    matches in the whole segment (a quoted paste of 500 Chinese characters is dozens)."""
+
+    def __init__(self, parts: Iterable[Q.Query]) -> None:
+        self.parts = tuple(parts)
+
+    def _key(self) -> Any:
+        return self.parts
+
+    def __repr__(self) -> str:
+        return f"Joined({self.parts!r})"
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return min(int(p.estimate_size(ixreader)) for p in self.parts)
+
+    def matcher(self, searcher: Any, context: Any = None) -> Computed:
+        def compute(only: Only) -> dict[int, float]:
+            reader = searcher.reader()
+            parts = sorted(self.parts, key=lambda p: p.estimate_size(reader))
+            found = any_scores(parts[0].matcher(searcher, context), only)
+            for part in parts[1:]:
+                if not found:
+                    break
+                found = meet(found, any_scores(part.matcher(searcher, context), found))
+            return found
+
+        return Computed(compute)
+
+
+class Without(_Leaf):
+    """`positive` minus the passages `negative` matches, computed at once: the negative side
+    is read only where the positive one matched. whoosh's AndNotMatcher steps both sides
+    posting by posting as it is built, to stand on a first match that is not excluded
+    (`KI -die -der …` walked most of a segment before any scoring)."""
+
+    def __init__(self, positive: Q.Query, negative: Q.Query) -> None:
+        self.positive, self.negative = positive, negative
+
+    def _key(self) -> Any:
+        return self.positive, self.negative
+
+    def __repr__(self) -> str:
+        return f"Without({self.positive!r}, {self.negative!r})"
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return int(self.positive.estimate_size(ixreader))
+
+    def matcher(self, searcher: Any, context: Any = None) -> Computed:
+        def compute(only: Only) -> dict[int, float]:
+            found = any_scores(self.positive.matcher(searcher, context), only)
+            if not found:
+                return found
+            excluded = any_scores(self.negative.matcher(searcher, context), found)
+            kept = found.keys() - excluded.keys()
+            return dict(zip(kept, map(found.__getitem__, kept)))
 
         return Computed(compute)
 
@@ -186,19 +264,25 @@ def any_scores(m: matching.Matcher, only: Only) -> dict[int, float]:
 
 
 def postings(
-    m: matching.Matcher, only: Only
+    m: matching.Matcher, only: Only, starts: bool = False
 ) -> tuple[dict[int, float], dict[int, Any], Callable[[Any], Iterable[int]]]:
     """Score and encoded positions per sub docnum of one term's matcher, and the decoder
-    (positions are decoded only for the passages that stay candidates)."""
+    (positions are decoded only for the passages that stay candidates). With `starts`, a
+    word's places are its first characters' offsets (the STARTS option)."""
     if type(m) is W3LeafMatcher and hasattr(m.scorer, "lengths"):
         values: dict[int, bytes] = {}
-        return leaf_scores(m, only, values), values, m.format.decode_positions
+        decode = m.format.decode_starts if starts else m.format.decode_positions
+        return leaf_scores(m, only, values), values, decode
     found: dict[int, float] = {}
     places: dict[int, list[int]] = {}
     while m.is_active():  # an inlined posting list: positions come decoded
         d = m.id()
         if only is None or d in only:
-            found[d], places[d] = m.score(), list(m.value_as("positions"))
+            found[d] = m.score()
+            if starts:
+                places[d] = [start for _, start, _ in m.value_as("characters")]
+            else:
+                places[d] = list(m.value_as("positions"))
         m.next()
     return found, places, list
 
@@ -217,18 +301,18 @@ class Terms:
         self.made: dict[tuple[str, str], matching.Matcher] = {}
 
     def matcher(self, field: str, term: str) -> matching.Matcher | None:
-        key = (field, term)
+        key = (indexed_field(field), term)
         m = self.made.get(key)
         if m is None:
             if key not in self.reader:
                 return None
-            m = self.made[key] = Q.Term(field, term).matcher(self.searcher)
+            m = self.made[key] = Q.Term(*key).matcher(self.searcher)
         else:
             m.reset()
         return m
 
     def frequency(self, slot: Slot) -> int:
-        return sum(self.reader.doc_frequency(f, t) for f, t, _ in slot.options)
+        return sum(self.reader.doc_frequency(indexed_field(f), t) for f, t, _ in slot.options)
 
 
 def sequence_scores(
@@ -243,7 +327,8 @@ def sequence_scores(
     if len(slots) == 1 and not any(unmarked for _, _, unmarked in slots[0].options):
         return alone(searcher, slots[0], only, boost)
     terms = Terms(searcher)
-    order = sorted(slots, key=terms.frequency)
+    run = gram_run(slots) if len(slots) > MAX_PLACES else ""
+    order = sorted(spread(slots, MAX_PLACES) if run else slots, key=terms.frequency)
     read: list[dict[int, list[Entry]]] = []
     starts: dict[int, set[int]] | None = None
     candidates: Only = only
@@ -262,6 +347,8 @@ def sequence_scores(
         if not starts:
             return {}
     docs = dict.fromkeys(candidates or ())
+    if run:  # the places not read from the index are checked in the passages' text
+        docs = dict.fromkeys(d for d in docs if run in fold_chars(stored_text(terms, d)))
     marks = read_marks(terms, docs, [t for s in slots for _, t, unmarked in s.options if unmarked])
     found: dict[int, float] = {}
     for d in docs:
@@ -269,6 +356,28 @@ def sequence_scores(
         if score is not None:
             found[d] = score * boost
     return found
+
+
+def gram_run(slots: Sequence_[Slot]) -> str:
+    """The folded text of a sequence of bigrams at consecutive offsets ("" for any other
+    sequence)."""
+    texts = []
+    for k, (offset, options) in enumerate(slots):
+        if offset != k or any(f not in (GRAMS, STARTS) for f, _, _ in options):
+            return ""
+        texts.append(options[0][1])
+    return texts[0] + "".join(t[-1] for t in texts[1:])
+
+
+def spread(slots: Sequence_[Slot], n: int) -> list[Slot]:
+    """n of the slots, the first and the last among them, evenly apart."""
+    last = len(slots) - 1
+    return [slots[k] for k in sorted({round(i * last / (n - 1)) for i in range(n)})]
+
+
+def stored_text(terms: Terms, docnum: int) -> str:
+    text: str = terms.reader.stored_fields(docnum).get("text", "")
+    return text
 
 
 def read_slot(terms: Terms, slot: Slot, only: Only) -> dict[int, list[Entry]]:
@@ -279,7 +388,7 @@ def read_slot(terms: Terms, slot: Slot, only: Only) -> dict[int, list[Entry]]:
         m = terms.matcher(field, term)
         if m is None:
             continue
-        found, values, decode = postings(m, only)
+        found, values, decode = postings(m, only, field == STARTS)
         for d, value in values.items():
             here.setdefault(d, []).append(
                 (decode, value, MARK + term if unmarked else None, found[d])

@@ -81,8 +81,8 @@ def marks(tokens: list[Token], terms: Terms, text: str = "") -> list[Span]:
         for phrase, exact in [(p, False) for p in terms.phrases] + [
             (q, True) for q in terms.quotes
         ]:
-            for s, _, _, pos in tokens:
-                if all(
+            for s, _, forms, pos in tokens:
+                if holds(forms, phrase[0], exact) and all(  # the first word, then the rest
                     holds(at.get(pos + k, (0, 0, ()))[2], word, exact)
                     for k, word in enumerate(phrase)
                 ):

@@ -91,13 +91,25 @@ class SearchHit(BaseModel):
 
 
 class SearchAnswer(BaseModel):
-    """A page of search hits with exact totals and facets."""
+    """A page of search hits with totals and facets (exact unless `partial`)."""
 
     model_config = ConfigDict(extra="allow")
     query: str = Field(description="The query as searched.", examples=["Talentdichte"])
     hits: list[SearchHit] = Field(description="This page's hits.", examples=[[]])
-    total: int = Field(description="Every match, counted exactly.", examples=[17])
-    total_is_estimate: bool = Field(description="Always false: totals are exact.", examples=[0])
+    total: int = Field(
+        description="Every match, counted exactly; an estimate when `total_is_estimate`.",
+        examples=[17],
+    )
+    total_is_estimate: bool = Field(
+        description="True when a budget stopped the search (`partial`): the total is then "
+        "estimated from the share of the archive read, and the facets count that share.",
+        examples=[False],
+    )
+    partial: bool = Field(
+        description="True when the time or prefix budget stopped the search early; "
+        "`message` says which.",
+        examples=[False],
+    )
     page: int = Field(description="This page, from 1.", examples=[1])
     page_size: int = Field(description="Hits per page (at most 100).", examples=[20])
     pages: int = Field(description="How many pages.", examples=[1])

@@ -81,7 +81,7 @@ class PassageView:
         str,
         doc(
             "How the speaker was known: label, surname, initials, alternation, continuation, "
-            "diarisation, byline; empty when nobody is named.",
+            "diarisation, byline, introduction; empty when nobody is named.",
             "label",
         ),
     ] = ""
