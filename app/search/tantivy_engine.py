@@ -32,7 +32,7 @@ from tantivy import Query as TQ
 
 from app.search import budget as budgets
 from app.search import query as parsing
-from app.search.analysis import CJK_RUN, stem_languages
+from app.search.analysis import CJK_RUN, STARTS, stem_languages
 from app.search.budget import TimeUp, check_clock, start_clock, stop_clock
 from app.search.query import EXACT, GRAMS, TEXT, Parsed, prepare
 from app.search.sequences import TIER
@@ -118,8 +118,12 @@ def place(options: tuple[Any, ...]) -> tuple[str, str]:
     gram_query for the shapes)."""
     fields = {field for field, _, _ in options}
     words = {word for _, word, _ in options}
-    if len(words) == 1 and fields in ({GRAMS}, {TEXT}, {EXACT, TEXT}):
-        return ("grams" if fields == {GRAMS} else "forms"), words.pop()
+    # a bigram: whoosh's `grams` leaves out those `text` holds as a word at the same
+    # character (STARTS reads them there); tantivy's `grams` holds every bigram
+    if len(words) == 1 and fields in ({GRAMS}, {GRAMS, STARTS}):
+        return "grams", words.pop()
+    if len(words) == 1 and fields in ({TEXT}, {EXACT, TEXT}):
+        return "forms", words.pop()
     raise Unsupported(f"a place of a sequence: {options!r}")
 
 
