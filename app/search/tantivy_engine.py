@@ -16,14 +16,15 @@ Filters add nothing to a score (constant 0). Totals are tantivy's exact count; f
 terms aggregations over the fast keyword columns and years a histogram of `day`, all over
 every match. The per-segment terms lists hold up to FACET_SEGMENT_SIZE values, so counts
 are exact below that many distinct values; beyond, tantivy's error bound is shown.
-Tantivy runs a query to its end: the time budget (app.search.budget) is looked at between
-the steps (query, hits, facets), and past it the facets are left out, marked partial.
+Tantivy runs a query to its end, with its whole first page and exact total: only the hard
+time budget (app.search.budget) is looked at, before the facets, which it leaves out.
 Scores are tantivy's BM25, so ties and close scores may order differently from whoosh.
 """
 
 from __future__ import annotations
 
 import heapq
+import time
 from typing import Any
 
 import tantivy
@@ -33,7 +34,6 @@ from tantivy import Query as TQ
 from app.search import budget as budgets
 from app.search import query as parsing
 from app.search.analysis import CJK_RUN, STARTS, stem_languages
-from app.search.budget import TimeUp, check_clock, start_clock, stop_clock
 from app.search.query import EXACT, GRAMS, TEXT, Parsed, prepare
 from app.search.sequences import TIER
 from app.search.snippets import marks, split_terms, text_tokens
@@ -184,20 +184,18 @@ def facet_aggregations() -> dict[str, Any]:
 
 def run(index: Any, s: TantivySearcher, parsed: Parsed, result: Any, facets: bool) -> None:
     """Fill `result` (an app.search.run.SearchResult) for a parsed query."""
-    clock = start_clock()
-    try:
-        q = find(s, parsed, result)
-        check_clock()
-        if facets:
-            result.facets = facet_counts(s, q, result)
-    except TimeUp:
+    # tantivy has the whole page and the exact total after one query, so only the hard
+    # budget (app.search.budget.HARD_SECONDS) can stop it, and only before the facets
+    deadline = time.monotonic() + max(budgets.SEARCH_SECONDS, budgets.HARD_SECONDS)
+    q = find(s, parsed, result)
+    if time.monotonic() > deadline:
         note = (
             f"The search stopped after {budgets.SEARCH_SECONDS:g} s; these are the passages found."
         )
         result.partial = True
         result.message = " ".join([result.message, note]).strip()
-    finally:
-        stop_clock(clock)
+    elif facets:
+        result.facets = facet_counts(s, q, result)
     if result.total == 0 and not result.partial:
         from app.search.suggest import suggest
 
