@@ -269,16 +269,19 @@ def serve(
         with one_line_errors():
             write_engine(s.db_path).dispose()  # brings an older archive to this code's schema
     from app.web.app import create_app
+    from app.web.serving import HTTP  # TCP_NODELAY: see app/web/serving.py
 
     console.print(f"serving {s.db_path} on http://{host}:{port} ({workers} worker(s))")
     if workers == 1:
-        uvicorn.run(create_app(s), host=host, port=port)
+        uvicorn.run(create_app(s), host=host, port=port, http=HTTP)
         return
     # Worker processes import the app by name and make their own Settings: they read the
     # archive and index this process resolved through the environment.
     os.environ["ARCHIVE_DB"] = str(s.db_path)
     os.environ["ARCHIVE_INDEX"] = str(s.index_root)
-    uvicorn.run("app.web.app:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "app.web.app:create_app", factory=True, host=host, port=port, workers=workers, http=HTTP
+    )
 
 
 @app.command("parse")

@@ -24,6 +24,7 @@ from sqlmodel import Session
 from app import links, store
 from app.config import Settings
 from app.parse.decode import DecodeError
+from app.parse.documents import ParsedDocument
 from app.parse.pipeline import PARSER_VERSION, ParseError, parse_bytes
 from app.parse.speakers import Registry
 from app.passage_ids import passage_ids
@@ -225,12 +226,16 @@ def ingest(
         gone = set(hashes) - kept if sync else set()
         report.files += [FileReport(name, "removed") for name in sorted(gone)]
         if parsed or gone or reparse or relink:
+            # each new passage's id is hashed here once, and carried to the redirect plan
+            # and the store (hashing a passage's normalised text is most of an unchanged
+            # re-parse's store time; it was done three times)
+            new = new_passages(parsed)
             stage("finding where edited passages went")
             with Session(engine) as session:
-                moved = plan_redirects(session, parsed, gone)
+                moved = plan_redirects(session, new, gone)
             stage("writing the archive")
             with Session(engine) as session:
-                apply(session, parsed, gone, moved, registry)
+                apply(session, parsed, new, gone, moved, registry)
         with Session(engine) as session:
             report.totals = store.counts(session)
         try:
@@ -241,31 +246,44 @@ def ingest(
     return report
 
 
-def plan_redirects(session: Session, parsed: dict, gone: set[str]) -> list[Redirect]:
+# file name -> (document key -> [(passage id, text)] in reading order)
+NewPassages = dict[str, dict[str, list[tuple[str, str]]]]
+
+
+def plan_redirects(session: Session, new: NewPassages, gone: set[str]) -> list[Redirect]:
     """Outside the write transaction: readers and the lock wait only for the writing."""
-    old = store.old_passages(session, sorted(set(parsed) | gone))
-    return plan(old, new_passages(parsed))
+    old = store.old_passages(session, sorted(set(new) | gone))
+    return plan(old, {key: passages for docs in new.values() for key, passages in docs.items()})
 
 
-def new_passages(parsed: dict) -> dict[str, list[tuple[str, str]]]:
-    new = {}
-    for docs in parsed.values():
+def new_passages(parsed: dict[str, list[ParsedDocument]]) -> NewPassages:
+    """The id of every passage of the parsed files, hashed once per ingest."""
+    new: NewPassages = {}
+    for name, docs in parsed.items():
+        new[name] = {}
         for doc in docs:
             texts = [p.text for p in doc.passages]
-            new[doc.key] = list(zip(passage_ids(doc.key, texts), texts))
+            new[name][doc.key] = list(zip(passage_ids(doc.key, texts), texts))
     return new
 
 
 def apply(
-    session: Session, parsed: dict, gone: set[str], moved: list[Redirect], registry: Registry
+    session: Session,
+    parsed: dict[str, list[ParsedDocument]],
+    new: NewPassages,
+    gone: set[str],
+    moved: list[Redirect],
+    registry: Registry,
 ) -> None:
-    """All changes in one transaction: readers see the old archive or the new, never half."""
+    """All changes in one transaction: readers see the old archive or the new, never half.
+    `new` holds the ids of `parsed`'s passages (new_passages)."""
     touched = links.interviews_of(session, [*parsed, *gone])
     for name, docs in parsed.items():
-        store.replace_file(session, name, docs)
+        ids = {key: [pid for pid, _ in passages] for key, passages in new[name].items()}
+        store.replace_file(session, name, docs, ids)
     for name in gone:
-        store.replace_file(session, name, [])
-    new_ids = [pid for passages in new_passages(parsed).values() for pid, _ in passages]
+        store.replace_file(session, name, [], {})
+    new_ids = [pid for docs in new.values() for passages in docs.values() for pid, _ in passages]
     store.save_redirects(session, moved, new_ids)
     store.refresh_interviews(session)
     touched |= links.interviews_of(session, parsed)

@@ -29,7 +29,6 @@ from app.models import (
     loads,
 )
 from app.parse.documents import ParsedDocument, Person
-from app.passage_ids import passage_ids
 from app.redirects import OldPassage, Redirect
 from app.search.entry import IndexEntry
 from app.text import slugify
@@ -58,11 +57,20 @@ def write_engine(db_path: Path):
     return engine
 
 
+READERS = 64  # connections a server process may open beyond the 5 it keeps
+
+
 def read_engine(db_path: Path):
     """Read-only: the server never writes, and cannot create an empty archive by mistake."""
     engine = create_engine(
         f"sqlite:///file:{db_path}?mode=ro&uri=true",
         connect_args={"timeout": 30, "check_same_thread": False},
+        # a connection for every thread that may ask for one: routes run in a pool of 40
+        # threads (anyio's default), and each request's session holds its connection
+        # until the answer is sent; with SQLAlchemy's 5 + 10 the 16th reader waited up to
+        # 30 s and then failed. Read-only SQLite connections are cheap; 5 stay open.
+        pool_size=5,
+        max_overflow=READERS,
     )
 
     @event.listens_for(engine, "connect")
@@ -171,7 +179,9 @@ def upsert_interview(session: Session, doc: ParsedDocument) -> Interview:
     return row
 
 
-def save_document(session: Session, doc: ParsedDocument) -> Document:
+def save_document(session: Session, doc: ParsedDocument, ids: list[str]) -> Document:
+    """The document and its passages; `ids` are its passages' ids (app.passage_ids, hashed
+    once by the ingest for its redirect plan and carried here)."""
     interview = upsert_interview(session, doc)
     speakers = {p.slug: upsert_speaker(session, p) for _, p in doc.participants}
     for pas in doc.passages:
@@ -200,7 +210,8 @@ def save_document(session: Session, doc: ParsedDocument) -> Document:
     session.add(row)
     session.flush()
     assert row.id is not None  # the flush gave the row its id
-    ids = passage_ids(doc.key, [p.text for p in doc.passages])
+    if len(ids) != len(doc.passages):
+        raise ValueError(f"{doc.key}: {len(ids)} ids for {len(doc.passages)} passages")
     for n, (pid, pas) in enumerate(zip(ids, doc.passages)):
         session.add(
             Passage(
@@ -272,10 +283,13 @@ def save_redirects(session: Session, redirects: list[Redirect], new_ids: list[st
     session.flush()
 
 
-def replace_file(session: Session, source_file: str, docs: list[ParsedDocument]) -> None:
+def replace_file(
+    session: Session, source_file: str, docs: list[ParsedDocument], ids: dict[str, list[str]]
+) -> None:
+    """The file's documents in place of its old ones; `ids`: document key -> passage ids."""
     remove_file(session, source_file)
     for doc in docs:
-        save_document(session, doc)
+        save_document(session, doc, ids[doc.key])
     session.flush()
 
 

@@ -4,11 +4,12 @@ Starts `archive serve --workers N` on 127.0.0.1 over a synthesized archive (benc
 ingested by the real `archive ingest`) or an existing one (`--db`), then sends a fixed
 number of requests per page kind (home, search with the benchmark's query mix, interview,
 passage, API) at each concurrency (1, 8, 32) from an httpx async client, and prints
-requests/s, p50/p99 and errors. Every answer is checked: 200, and not empty (a search
-that found passages before the load must find them during it). With `--during-ingest`
-the same load runs while `archive ingest` rewrites pages of the archive and switches the
-index, again and again, until the ingests asked for have finished. Exit status 1 when
-any request failed a check. Speed figures are printed, never asserted.
+requests/s, p50/p99, errors (a status other than 200, a failed connection) and empty
+pages (a 200 without its content: a search that found passages before the load must find
+them during it). With `--during-ingest` the same load runs while `archive ingest`
+rewrites pages of the archive and switches the index, again and again, until the ingests
+asked for have finished; each round is labelled. Exit status 1 when any request failed a
+check. Speed figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -51,23 +52,31 @@ class Target:
 
 @dataclass
 class Cell:
-    """One page kind at one concurrency: latencies and failures."""
+    """One page kind at one concurrency in one round: latencies, errors, empty pages."""
 
     kind: str
     concurrency: int
+    phase: str = ""  # which round: "" alone, "during ingest 2", "after the last switch"
     seconds: float = 0.0
     ms: list[float] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # not a 200, or no answer at all
+    empty: list[str] = field(default_factory=list)  # a 200 without what it must show
+
+    @property
+    def failures(self) -> list[str]:
+        return self.errors + self.empty
 
     def figures(self) -> dict:
         return {
             "kind": self.kind,
             "concurrency": self.concurrency,
+            "phase": self.phase,
             "requests": len(self.ms),
             "rps": len(self.ms) / self.seconds if self.seconds else 0.0,
             "p50_ms": statistics.median(self.ms) if self.ms else 0.0,
             "p99_ms": pct(self.ms, 0.99),
-            "errors": len(self.failures),
+            "errors": len(self.errors),
+            "empty": len(self.empty),
         }
 
 
@@ -168,22 +177,25 @@ async def run_cell(base: str, cell: Cell, plan: list[Target], count: int) -> Non
                 try:
                     response = await client.get(target.url)
                     problem = target.check(response)
+                    answered = response.status_code == 200
                 except httpx.HTTPError as exc:
-                    problem = f"{type(exc).__name__}: {exc}"
+                    problem, answered = f"{type(exc).__name__}: {exc}", False
                 cell.ms.append((time.perf_counter() - start) * 1000)
                 if problem:
-                    cell.failures.append(f"{target.url}: {problem}")
+                    (cell.empty if answered else cell.errors).append(f"{target.url}: {problem}")
 
         start = time.perf_counter()
         await asyncio.gather(*(reader() for _ in range(cell.concurrency)))
         cell.seconds = time.perf_counter() - start
 
 
-def run_round(base: str, plans: dict, concurrencies: list[int], count: int) -> list[Cell]:
+def run_round(
+    base: str, plans: dict, concurrencies: list[int], count: int, phase: str = ""
+) -> list[Cell]:
     cells = []
     for concurrency in concurrencies:
         for kind in KINDS:
-            cell = Cell(kind, concurrency)
+            cell = Cell(kind, concurrency, phase)
             asyncio.run(run_cell(base, cell, plans[kind], count))
             cells.append(cell)
     return cells
@@ -301,17 +313,24 @@ class Reingest(threading.Thread):
 
 
 def print_cells(cells: list[Cell]) -> None:
-    print(f"{'concurrency':>11} {'page':10} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    head = f"{'concurrency':>11} {'page':10} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8}"
+    print(f"{head} {'errors':>6} {'empty':>6}")
+    phase = None
     for cell in cells:
         f = cell.figures()
+        if f["phase"] != phase and f["phase"]:
+            print(f"-- {f['phase']}")
+        phase = f["phase"]
         print(
             f"{f['concurrency']:>11} {f['kind']:10} {f['rps']:7.1f} {f['p50_ms']:8.1f} "
-            f"{f['p99_ms']:8.1f} {f['errors']:>6}"
+            f"{f['p99_ms']:8.1f} {f['errors']:>6} {f['empty']:>6}"
         )
-    failures = [x for cell in cells for x in cell.failures]
-    for failure in failures[:20]:
+    for failure in [x for cell in cells for x in cell.failures][:20]:
         print(f"  failed: {failure}")
-    print(f"errors: {len(failures)} of {sum(len(c.ms) for c in cells)} requests")
+    errors = sum(len(c.errors) for c in cells)
+    empty = sum(len(c.empty) for c in cells)
+    requests = sum(len(c.ms) for c in cells)
+    print(f"errors: {errors} of {requests} requests; empty pages: {empty}")
 
 
 def during_ingest(base, plans, args, pages: Path, db: Path) -> tuple[list[Cell], list[dict]]:
@@ -321,14 +340,16 @@ def during_ingest(base, plans, args, pages: Path, db: Path) -> tuple[list[Cell],
     ingests.start()
     cells: list[Cell] = []
     try:
-        for _ in range(args.max_rounds):
-            cells += run_round(base, plans, args.concurrency, args.requests)
+        for n in range(1, args.max_rounds + 1):
+            phase = f"during ingest, round {n} ({len(ingests.runs)} ingests done)"
+            cells += run_round(base, plans, args.concurrency, args.requests, phase)
             if len(ingests.runs) >= args.ingests:
                 break
     finally:
         ingests.stop.set()
         ingests.join()
-    cells += run_round(base, plans, args.concurrency, args.requests)
+    last = "after the last switch"
+    cells += run_round(base, plans, args.concurrency, args.requests, last)
     return cells, ingests.runs
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import signal
@@ -463,3 +464,35 @@ def test_the_server_tells_an_index_behind_or_missing_and_never_fails(
         assert ingest(settings, [sources]).reindexed  # nothing changed, but no index: rebuilt
         assert client.get("/healthz").json()["index"] == "ok"
         assert client.get("/api/search?q=gewiss").json()["hits"]
+
+
+@pytest.mark.slow
+def test_each_new_passage_is_hashed_once_per_ingest(tmp_path, monkeypatch):
+    """The redirect plan, the redirects and the store share one hashing of the ids (it was
+    done three times). Counted by wrapping hashlib as app.passage_ids sees it."""
+    from generated import transcript
+
+    import app.passage_ids
+
+    hashed = []
+
+    class CountingHashlib:
+        def sha256(self, data: bytes):
+            hashed.append(data)
+            return hashlib.sha256(data)
+
+    monkeypatch.setattr(app.passage_ids, "hashlib", CountingHashlib())
+    src = tmp_path / "src"
+    src.mkdir()
+    for n in range(2):
+        (src / f"t{n}.txt").write_text(transcript(12, words=10, seed=n), "utf-8")
+    settings = settings_for(tmp_path / "archive.db")
+    ingest(settings, [src])
+    assert len(hashed) == len(passage_rows(settings.db_path)) == 24
+    hashed.clear()
+    (src / "t1.txt").write_text(transcript(14, words=10, seed=5), "utf-8")  # one file changed
+    ingest(settings, [src])
+    assert len(hashed) == 14
+    hashed.clear()
+    ingest(settings, [src])  # nothing changed: nothing parsed, nothing hashed
+    assert hashed == []

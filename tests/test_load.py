@@ -37,7 +37,10 @@ def test_no_error_and_no_empty_page_during_ingests(tmp_path):
         timeout=900,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert "errors: 0 of" in run.stdout
+    assert "errors: 0 of" in run.stdout and "empty pages: 0" in run.stdout
+    assert "-- during ingest, round 1" in run.stdout and "-- after the last switch" in run.stdout
+    for concurrency in (1, 8, 32):
+        assert f"\n{concurrency:>11} search " in run.stdout
     for kind in ("home", "search", "interview", "passage", "api"):
         assert f" {kind} " in run.stdout, kind
     ingests = [line for line in run.stdout.splitlines() if line.startswith("ingest ")]

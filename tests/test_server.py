@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import time
@@ -103,3 +104,48 @@ def alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+@pytest.mark.slow
+def test_workers_answer_a_kept_alive_connection_without_waiting_for_acks(archive):
+    """With --workers, uvicorn's own socket left Nagle's algorithm on: each answer's body
+    waited for the client's delayed ACK, 40 ms or more per request on a kept-alive
+    connection (app/web/serving.py). The floor is the kernel's: no request can beat it
+    while the bug is there, so one fast request proves it gone, however busy the machine."""
+    with running_server(archive, workers=2) as base, httpx.Client(base_url=base) as http:
+        took = []
+        for _ in range(20):
+            start = time.perf_counter()
+            assert http.get("/healthz").status_code == 200
+            took.append(time.perf_counter() - start)
+    # the first requests of a connection are acknowledged at once (TCP quick-ack)
+    assert min(took[3:]) < 0.030, [round(t * 1000) for t in took]
+
+
+@pytest.mark.slow
+def test_sixty_four_readers_at_once_are_all_answered(archive):
+    """64 readers at once against one worker: its 40 route threads held every pooled
+    connection while the ETag middleware waited for one on the event loop, which those
+    threads needed to close their sessions: the server stood still for the pool's 30 s
+    timeout and answered 500 (328 of 400 requests unanswered after 100 s). Now every
+    answer is a 200, each well under that timeout."""
+
+    async def read_all(base: str) -> list[tuple[int | str, float]]:
+        limits = httpx.Limits(max_connections=64)
+        async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
+
+            async def one(url: str) -> tuple[int | str, float]:
+                start = time.perf_counter()
+                try:
+                    status: int | str = (await http.get(url)).status_code
+                except httpx.HTTPError as exc:
+                    status = type(exc).__name__
+                return status, time.perf_counter() - start
+
+            urls = ["/", "/search?q=AI", "/api/stats", "/speakers"] * 32
+            return await asyncio.gather(*(one(url) for url in urls))
+
+    with running_server(archive, workers=1) as base:
+        answers = asyncio.run(read_all(base))
+    assert [status for status, _ in answers] == [200] * 128, answers
+    assert max(seconds for _, seconds in answers) < 25, answers

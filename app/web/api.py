@@ -300,12 +300,17 @@ def interview(
     summary="Two versions side by side: rows of passages that say the same",
     description="`a` and `b` are version keys (document keys); unknown or missing keys "
     "fall back to the first versions. A row with one side empty is a gap: that version "
-    "has nothing there. `score` (0..1) is how sure the alignment is.",
+    "has nothing there. `score` (0..1) is how sure the alignment is. Long versions come "
+    "a window of 400 rows at a time (`part` of `parts`): `page` picks it, or `at`, a "
+    "passage id of either version, the window holding that passage. A row is never "
+    "cut: every passage stands in one window, beside its counterparts.",
     response_model=views.ComparePage,
     responses={404: ERRORS[404]},
 )
-def compare_versions(session: SessionDep, slug: str, a: str = "", b: str = ""):
-    found = compare.get_compare(session, slug=slug, a=a, b=b)
+def compare_versions(
+    session: SessionDep, slug: str, a: str = "", b: str = "", page: str = "1", at: str = ""
+):
+    found = compare.get_compare(session, slug=slug, a=a[:500], b=b[:500], part=page, at=at[:64])
     if found is None:
         raise HTTPException(404, "No such interview.")
     return found

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
 from app.config import ROOT
@@ -70,7 +71,10 @@ class ConditionalGet:
             or scope["path"].startswith(UNCACHED)
         ):
             return await self.app(scope, receive, send)
-        versions = self.versions()
+        # in a worker thread: a database read here used to block the event loop, and with
+        # every pooled connection held by routes whose sessions close only through that
+        # loop, the server stood still until the pool's 30 s timeout (500s under load)
+        versions = await run_in_threadpool(self.versions)
         if versions is None:
             return await self.app(scope, receive, send)
         etag = etag_for(versions, self.code, scope)

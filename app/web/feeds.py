@@ -120,7 +120,7 @@ def answer(body: bytes) -> Response:
 @router.get("/interviews.atom")
 def interviews_feed(session: SessionDep, base: BaseDep):
     updated = read.archive_updated(session)
-    cards = read.list_interviews(session)[:ENTRIES]
+    cards = read.latest_interviews(session, limit=ENTRIES)
     return answer(
         atom(
             title=f"New interviews · {SITE}",

@@ -23,6 +23,7 @@ from app.web.params import FiltersDep
 from app.web.views import Moved
 
 router = APIRouter(include_in_schema=False)
+LATEST = 6  # interviews the home page shows
 # Parameters are repeated in every link of a page: a 100 KB query made an 11 MB search
 # page. They are cut as the search cuts its query (its MAX_QUERY).
 MAX_PARAM = 500
@@ -112,7 +113,7 @@ def home(request: Request, session: SessionDep):
         request,
         "home.html",
         stats=read.home_stats(session),
-        latest=read.list_interviews(session)[:6],
+        latest=read.latest_interviews(session, limit=LATEST),
         speakers=read.list_speakers(session),
     )
 
@@ -213,8 +214,18 @@ def interview(
 
 
 @router.get("/interviews/{slug}/compare", response_class=HTMLResponse)
-def compare_versions(request: Request, session: SessionDep, slug: str, a: str = "", b: str = ""):
-    found = compare.get_compare(session, slug=slug, a=a, b=b)
+def compare_versions(
+    request: Request,
+    session: SessionDep,
+    slug: str,
+    a: str = "",
+    b: str = "",
+    page: str = "1",
+    at: str = "",
+):
+    found = compare.get_compare(
+        session, slug=slug, a=capped(a), b=capped(b), part=capped(page), at=capped(at)
+    )
     if found is None:
         return not_found(request)
     return render(request, "compare.html", page=found)

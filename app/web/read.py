@@ -8,7 +8,6 @@ Session first and keyword-only arguments after it.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from typing import cast
 
 from sqlalchemy.orm import QueryableAttribute, defer
@@ -30,7 +29,8 @@ from app.search import run as engine
 from app.search.index import SearchIndex
 from app.search.query import prepare
 from app.web import citations, explain, labels, moments
-from app.web.labels import KINDS, LANGUAGES, ROLES
+from app.web.catalog import catalog, to_card
+from app.web.labels import ROLES
 from app.web.views import (
     Appearance,
     Counterpart,
@@ -98,18 +98,6 @@ def to_version(doc: Document, original: str = "") -> Version:
     )
 
 
-def to_card(speaker: Speaker, interviews: int = 0) -> SpeakerCard:
-    return SpeakerCard(
-        slug=speaker.slug,
-        name=speaker.name,
-        aliases=loads(speaker.aliases),
-        affiliation=speaker.affiliation,
-        role=speaker.role,
-        is_organization=speaker.is_organization,
-        interviews=interviews,
-    )
-
-
 def to_passage(
     p: Passage,
     doc: Document,
@@ -140,27 +128,29 @@ def to_passage(
 
 
 def _documents_by_interview(
-    session: Session, *, only: int | None = None
+    session: Session, *, only: list[int] | None = None
 ) -> dict[int | None, list[tuple[str, str]]]:
-    """interview id -> [(language, title)] of its versions, in document order (no text)."""
+    """interview id -> [(language, title)] of its versions, in document order (no text);
+    of the interviews `only` names, or of all."""
     out: dict[int | None, list[tuple[str, str]]] = {}
     stmt = select(Document.interview_id, Document.language, Document.title)
     if only is not None:
-        stmt = stmt.where(Document.interview_id == only)
+        stmt = stmt.where(col(Document.interview_id).in_(only))
     for interview_id, language, title in session.exec(stmt.order_by(col(Document.id))):
         out.setdefault(interview_id, []).append((language, title))
     return out
 
 
 def _participants(
-    session: Session, *, only: int | None = None
+    session: Session, *, only: list[int] | None = None
 ) -> dict[int | None, list[Participant]]:
+    """interview id -> its people, by role; of the interviews `only` names, or of all."""
     out: dict[int | None, list[Participant]] = {}
     stmt = select(
         InterviewSpeaker.interview_id, InterviewSpeaker.role, Speaker.slug, Speaker.name
     ).join(Speaker, col(InterviewSpeaker.speaker_id) == Speaker.id)
     if only is not None:
-        stmt = stmt.where(InterviewSpeaker.interview_id == only)
+        stmt = stmt.where(col(InterviewSpeaker.interview_id).in_(only))
     for interview_id, role, slug, name in session.exec(stmt):
         out.setdefault(interview_id, []).append(Participant(role, SpeakerRef(slug, name)))
     for people in out.values():
@@ -211,11 +201,32 @@ def list_interviews(
     return _newest_first(cards)
 
 
+def latest_interviews(session: Session, *, limit: int) -> list[InterviewCard]:
+    """The first `limit` of list_interviews() (newest first, undated last), reading only
+    those interviews: the home page showed six and read every interview, version and
+    participant of the archive to do so."""
+    rows = session.exec(
+        select(Interview)
+        # list_interviews' order in SQL: dated first, newest first, then by title; ties
+        # in the order rows were written, as Python's stable sort leaves them
+        .order_by(
+            (col(Interview.date) != "").desc(),
+            col(Interview.date).desc(),
+            col(Interview.title).desc(),
+            col(Interview.id),
+        )
+        .limit(limit)
+    ).all()
+    ids = [row.id for row in rows if row.id is not None]  # stored rows all have one
+    docs, people = _documents_by_interview(session, only=ids), _participants(session, only=ids)
+    return [_card(row, docs.get(row.id, []), people.get(row.id, [])) for row in rows]
+
+
 def interview_card(session: Session, *, interview_id: int) -> InterviewCard:
     row = session.get(Interview, interview_id)
     assert row is not None  # callers pass the id of an interview they read
-    docs = _documents_by_interview(session, only=interview_id).get(interview_id, [])
-    return _card(row, docs, _participants(session, only=interview_id).get(interview_id, []))
+    docs = _documents_by_interview(session, only=[interview_id]).get(interview_id, [])
+    return _card(row, docs, _participants(session, only=[interview_id]).get(interview_id, []))
 
 
 def _passages(
@@ -439,17 +450,9 @@ def window_of(session: Session, document_id: int, part: int | str, at: str) -> t
 
 
 def list_speakers(session: Session) -> list[SpeakerCard]:
-    counts: dict[int | None, int] = dict(
-        session.exec(
-            select(
-                InterviewSpeaker.speaker_id,
-                func.count(func.distinct(InterviewSpeaker.interview_id)),
-            ).group_by(col(InterviewSpeaker.speaker_id))
-        ).all()
-    )
-    cards = [to_card(s, counts.get(s.id, 0)) for s in session.exec(select(Speaker)).all()]
-    # people before the outlets that speak as interviewer, the busiest first
-    return sorted(cards, key=lambda c: (c.is_organization, -c.interviews, c.name))
+    """Every speaker, people before the outlets that speak as interviewer, the busiest
+    first (read once per content version: app/web/catalog.py)."""
+    return list(catalog(session).speakers)
 
 
 def get_speaker(
@@ -560,30 +563,13 @@ def moved(session: Session, *, passage_id: str) -> Moved | None:
 
 
 def home_stats(session: Session) -> HomeStats:
-    languages = Counter(
-        dict(
-            session.exec(
-                select(Document.language, func.count(col(Passage.id)))
-                .join(Passage, col(Passage.document_id) == Document.id)
-                .group_by(Document.language)
-            ).all()
-        )
-    )
-    return HomeStats(**store.counts(session), languages=dict(languages.most_common()))
+    """Records of each kind and passages per language (once per content version)."""
+    return catalog(session).stats
 
 
 def filter_options(session: Session) -> dict[str, list[tuple[str, str]]]:
     """(value, label) choices for the filter forms: only values the archive holds."""
-    languages = sorted(set(session.exec(select(Document.language).distinct()).all()) - {""})
-    kinds = sorted(set(session.exec(select(Interview.kind).distinct()).all()) - {""})
-    return {
-        "speaker": [(s.slug, s.name) for s in list_speakers(session)],
-        "interview": sorted(
-            session.exec(select(Interview.slug, Interview.title)).all(), key=lambda row: row[1]
-        ),
-        "lang": [(code, LANGUAGES.get(code, code)) for code in languages],
-        "kind": [(code, KINDS.get(code, code)) for code in kinds],
-    }
+    return catalog(session).options
 
 
 def sitemap_paths(session: Session) -> list[str]:
@@ -642,8 +628,7 @@ def run_search(
         speakers=known.speakers,
     )
     drop_gone_hits(session, result)
-    speakers = dict(session.exec(select(Speaker.slug, Speaker.name)).all())
-    interviews = dict(session.exec(select(Interview.slug, Interview.title)).all())
+    names = catalog(session)
     keyword = [
         (name, value, False)
         for name, value in [
@@ -657,26 +642,18 @@ def run_search(
     ]
     # a filter that matched passages needs no excuse (a speaker found by a printed label)
     notes = explain.notes(result.filters + keyword, known) if result.total == 0 else []
-    return SearchPage(result=result, speakers=speakers, interviews=interviews, notes=notes)
+    return SearchPage(
+        result=result,
+        speakers=names.speaker_names,
+        interviews=names.interview_titles,
+        notes=notes,
+    )
 
 
 def known_values(session: Session) -> explain.Known:
     """What filter values can match: speakers' names and aliases, slugs, languages, kinds,
     the span of dates."""
-    rows = [
-        (slug, name, loads(aliases))
-        for slug, name, aliases in session.exec(select(Speaker.slug, Speaker.name, Speaker.aliases))
-    ]
-    dates = [d for d in session.exec(select(Interview.date)).all() if d]
-    options = filter_options(session)
-    return explain.Known(
-        speakers=explain.speaker_keys(rows),
-        interviews=set(session.exec(select(Interview.slug)).all()),
-        languages=[code for code, _ in options["lang"]],
-        kinds=[code for code, _ in options["kind"]],
-        first_date=min(dates, default=""),
-        last_date=max(dates, default=""),
-    )
+    return catalog(session).known
 
 
 def drop_gone_hits(session: Session, result) -> None:

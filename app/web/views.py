@@ -184,7 +184,11 @@ class ComparePage:
     versions: Annotated[list[Version], doc("Every version of the interview.", [])]
     a: Annotated[Version, doc("The version in the left column.", None)]
     b: Annotated[Version, doc("The version in the right column.", None)]
-    rows: Annotated[list[CompareRow], doc("Both versions in reading order, aligned.", [])]
+    rows: Annotated[
+        list[CompareRow], doc("Both versions in reading order, aligned: one window.", [])
+    ]
+    part: Annotated[int, doc("The window of rows shown (400 rows each).", 1)] = 1
+    parts: Annotated[int, doc("How many windows the pair has.", 1)] = 1
 
 
 @dataclass
