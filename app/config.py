@@ -7,6 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+ENGINES = ("whoosh", "tantivy")
+
+
+def search_engine() -> str:
+    """The engine new indexes are built with: ARCHIVE_ENGINE=whoosh (the default, pure
+    Python) or tantivy (for archives of a million passages; README, Engines). A reader
+    reads whichever engine built the live index folder."""
+    engine = os.environ.get("ARCHIVE_ENGINE", "whoosh").strip().lower() or "whoosh"
+    if engine not in ENGINES:
+        raise ValueError(f"ARCHIVE_ENGINE must be one of {', '.join(ENGINES)}, not {engine!r}")
+    return engine
 
 
 @dataclass(frozen=True)

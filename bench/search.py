@@ -7,8 +7,9 @@ search() with one long-lived SearchIndex, snippet cost, and a comparison with SQ
 the same analysed tokens (same hit sets? how much faster?). Builds and searches run in child
 processes so that each one's peak memory is its own. Each size ends with the wall time of
 each step (what a larger run is estimated from), and the run with a table of one column
-per size. `--zh-quotes` compares jieba with character bigrams on Chinese quotes taken from
-the seeds.
+per size. `--engine whoosh,tantivy` runs the build and the searches with each engine, side
+by side (one column per size and engine; FTS5 is loaded once per size). `--zh-quotes`
+compares jieba with character bigrams on Chinese quotes taken from the seeds.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import random
 import re
 import resource
@@ -32,6 +34,7 @@ from typing import Any
 from app.config import ROOT
 from app.search.analysis import CJK_RUN, grams, han_bigrams, han_words, split, terms
 from app.search.entry import IndexEntry
+from bench.engines import matcher, snippet_times
 
 SYLLABLES = ["zor", "bla", "vek", "tin", "qua", "mur", "del", "fip", "ox", "ryn"]
 COMMON = ["KI", "Anthropic", "我们", "公司"]
@@ -195,8 +198,7 @@ def child_build(size: int, root: Path, db: Path) -> dict:
 
 def child_search(size: int, root: Path, db: Path) -> dict:
     from app.search.index import SearchIndex
-    from app.search.query import prepare
-    from app.search.run import collect, matching_ids, page_hits, search
+    from app.search.run import matching_ids, search
     from app.web.marks import snippet_html
 
     index = SearchIndex(root)
@@ -223,13 +225,7 @@ def child_search(size: int, root: Path, db: Path) -> dict:
                 search(index, q, page_size=10, facets=False)
                 out["no_facets"].append((time.perf_counter() - start) * 1000)
         out["latency"][kind] = times
-    searcher = index.searcher()
-    for q in [q for items in qs.values() for q in items]:
-        parsed = prepare(q)
-        results = collect(index, searcher, parsed, 10).results()
-        start = time.perf_counter()
-        page_hits(searcher, results, 0, 10, parsed.terms)
-        out["snippet_ms"].append((time.perf_counter() - start) * 1000)
+    out["snippet_ms"] = snippet_times(index, [q for items in qs.values() for q in items])
     out["rss_mb"] = max_rss_mb()
     out["rss_now"] = rss_now()
     return out
@@ -264,7 +260,7 @@ def max_rss_mb() -> float:
     return max(own, kids)
 
 
-def run_child(step: str, size: int, root: Path, db: Path | None) -> dict:
+def run_child(step: str, size: int, root: Path, db: Path | None, engine: str) -> dict:
     cmd = [
         sys.executable,
         "-m",
@@ -276,7 +272,8 @@ def run_child(step: str, size: int, root: Path, db: Path | None) -> dict:
         "--root",
         str(root),
     ] + (["--db", str(db)] if db else [])
-    done = subprocess.run(cmd, capture_output=True, text=True)
+    env = {**os.environ, "ARCHIVE_ENGINE": engine}  # the build's engine; search reads any
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if done.returncode:
         sys.exit(f"bench {step} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -285,8 +282,9 @@ def run_child(step: str, size: int, root: Path, db: Path | None) -> dict:
 # ---------------------------------------------------------------- FTS5
 
 
-def fts5_compare(size: int, root: Path, db: Path) -> dict:
-    """FTS5 over the same tokens: same hit sets (non-phrase and phrase) and latency ratio."""
+def fts5_compare(size: int, root: Path, db: Path, engines: list[str]) -> dict:
+    """FTS5 over the same tokens: same hit sets (non-phrase and phrase) as each engine's
+    index (root/<engine>) and latency ratio."""
     from app.search.index import SearchIndex
     from app.search.query import prepare
 
@@ -313,11 +311,10 @@ def fts5_compare(size: int, root: Path, db: Path) -> dict:
         ),
     )
     con.commit()
-    start = time.perf_counter()
-    index = SearchIndex(root)
-    report: dict[str, Any] = {"mismatches": [], "latency": {}, "checked": 0}
-    ids = id_table(index)
-    report["load_seconds"] = start - loading
+    started = time.perf_counter()
+    report: dict[str, Any] = {"latency": {}, "checked": 0, "load_seconds": started - loading}
+    report["engines"] = {e: {"mismatches": []} for e in engines}
+    matchers = {e: matcher(SearchIndex(root / e)) for e in engines}
     for kind, items in queries(base, size).items():
         times = []
         for q in items:
@@ -327,32 +324,17 @@ def fts5_compare(size: int, root: Path, db: Path) -> dict:
             con.execute(sql + " ORDER BY rank LIMIT 10", [match, *args]).fetchall()
             times.append((time.perf_counter() - start) * 1000)
             theirs = {r[0] for r in con.execute(sql, [match, *args])}
-            ours = {ids[n] for n in matching_docnums(index, q)}
             report["checked"] += 1
-            if ours != theirs:
-                report["mismatches"].append((kind, q, len(ours), len(theirs)))
+            for engine, find in matchers.items():
+                ours = find(q)
+                if ours != theirs:
+                    report["engines"][engine]["mismatches"].append(
+                        (kind, q, len(ours), len(theirs))
+                    )
         report["latency"][kind] = times
     con.close()
-    report["compare_seconds"] = time.perf_counter() - start
+    report["compare_seconds"] = time.perf_counter() - started
     return report
-
-
-def id_table(index) -> list[str]:
-    """Passage id by docnum, read once: reading the stored fields of every hit of every query
-    (as app.search.run.matching_ids does) would cost minutes at 1M passages, where one
-    common word matches several hundred thousand."""
-    searcher = index.searcher()
-    return [searcher.stored_fields(n)["id"] for n in range(searcher.doc_count_all())]
-
-
-def matching_docnums(index, q: str) -> list[int]:
-    from app.search.query import prepare
-    from app.search.run import collect
-
-    parsed = prepare(q)
-    if not (parsed.must or parsed.filters):
-        return []
-    return collect(index, index.searcher(), parsed, 1, whole=True).docnums
 
 
 def fts_query(parsed) -> tuple[str, str, list]:
@@ -447,8 +429,8 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))] if values else 0.0
 
 
-def report(size: int, build: dict, found: dict, fts: dict) -> dict:
-    print(f"\n=== {size:,} passages")
+def report(size: int, engine: str, build: dict, found: dict, fts: dict) -> dict:
+    print(f"\n=== {size:,} passages, {engine}")
     print(
         f"build {build['rate']:.0f} passages/s ({build['seconds']:.1f} s), index "
         f"{build['size_mb']:.1f} MB, build peak RSS {build['rss_mb']:.0f} MB, "
@@ -476,13 +458,15 @@ def report(size: int, build: dict, found: dict, fts: dict) -> dict:
     print(f"slowest query: {worst:.0f} ms, {q!r}" + (" (stopped by the time budget)" * partial))
     found_, cut = found["fragments_found"]
     print(f"fragments of 2-6 CJK characters that find their passage: {found_}/{cut}")
-    print(f"FTS5 hit sets: {fts['checked'] - len(fts['mismatches'])}/{fts['checked']} equal")
-    for kind, q, ours, theirs in fts["mismatches"]:
-        print(f"  mismatch {kind} {q!r}: whoosh {ours}, fts5 {theirs}")
+    mismatches = fts["engines"][engine]["mismatches"]
+    print(f"FTS5 hit sets: {fts['checked'] - len(mismatches)}/{fts['checked']} equal")
+    for kind, q, ours, theirs in mismatches:
+        print(f"  mismatch {kind} {q!r}: {engine} {ours}, fts5 {theirs}")
     for kind, (q, total, snippets) in found["top"].items():
         print(f"  {kind:8} {q[:40]!r}: {total} hits; {snippets[:1]}")
     return {
         "size": size,
+        "engine": engine,
         "build": build,
         "search": {k: v for k, v in found.items() if k != "top"},
         "fts5": fts,
@@ -491,12 +475,12 @@ def report(size: int, build: dict, found: dict, fts: dict) -> dict:
 
 def phases(took: dict, fts: dict) -> dict[str, float]:
     """Wall seconds of each step of one size: what a run at a larger size is estimated from."""
+    steps = {k: v for k, v in took.items() if k not in ("start", "end")}
     return {
-        "build (child)": took["build"] - took["start"],
-        "search (child)": took["search"] - took["build"],
+        **steps,
         "FTS5 load": fts["load_seconds"],
         "FTS5 compare": fts["compare_seconds"],
-        "total": took["fts5"] - took["start"],
+        "total": took["end"] - took["start"],
     }
 
 
@@ -511,6 +495,7 @@ def summary(figures: list[dict]) -> None:
     rows: dict[str, list[str]] = {}
     for f in figures:
         build, found, fts = f["build"], f["search"], f["fts5"]
+        mismatches = fts["engines"][f["engine"]]["mismatches"]
         every = [t for times in found["latency"].values() for t in times]
 
         def p50(kind, source=found):
@@ -526,16 +511,24 @@ def summary(figures: list[dict]) -> None:
             "exact phrase, p50": f"{p50('phrase'):.1f} ms (FTS5: {p50('phrase', fts):.1f} ms)",
             "very common word, p50": f"{p50('common'):.1f} ms (FTS5: {p50('common', fts):.1f} ms)",
             "snippets for a 10-hit page, p50": f"{statistics.median(found['snippet_ms']):.1f} ms",
-            "FTS5 hit sets equal": f"{fts['checked'] - len(fts['mismatches'])} of "
+            "FTS5 hit sets equal": f"{fts['checked'] - len(mismatches)} of "
             f"{fts['checked']} queries",
             "bench time for this size": f"{f['took']['total'] / 60:,.1f} min",
         }
         for name, cell in cells.items():
             rows.setdefault(name, []).append(cell)
-    print("\n| measure | " + " | ".join(f"{f['size']:,} passages" for f in figures) + " |")
+    heads = [f"{f['size']:,} passages, {f['engine']}" for f in figures]
+    print("\n| measure | " + " | ".join(heads) + " |")
     print("| --- |" + " --- |" * len(figures))
     for name, row in rows.items():
         print(f"| {name} | " + " | ".join(row) + " |")
+
+
+def done(size: int, what: str, since: float) -> float:
+    """Print a step's wall time as it ends (a run at 1M takes hours) and return it."""
+    seconds = time.perf_counter() - since
+    print(f"{size:,} passages, {what} in {seconds:.0f} s", flush=True)
+    return seconds
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -551,8 +544,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--child", choices=["build", "search"], help=argparse.SUPPRESS)
     parser.add_argument("--zh-quotes", action="store_true", help="jieba vs bigrams only")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--engine", default="whoosh", help="whoosh, tantivy or both: whoosh,tantivy"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    engines = [e.strip() for e in args.engine.split(",") if e.strip()]
+    if not engines or set(engines) - {"whoosh", "tantivy"}:
+        parser.error("--engine takes whoosh, tantivy or whoosh,tantivy")
     if args.child:
         step = child_build if args.child == "build" else child_search
         print(json.dumps(step(sizes[0], args.root, args.db)))
@@ -576,19 +575,24 @@ def main(argv: list[str] | None = None) -> None:
     for size in sizes:
         root = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
         try:
-            took = {"start": time.perf_counter()}
-            build = run_child("build", size, root, args.db)
-            took["build"] = time.perf_counter()
-            found = run_child("search", size, root, args.db)
-            took["search"] = time.perf_counter()
-            fts = fts5_compare(size, root, args.db)
-            took["fts5"] = time.perf_counter()
-            figures.append(report(size, build, found, fts))
-            figures[-1]["took"] = phases(took, fts)
+            took, runs = {"start": time.perf_counter()}, {}
+            for engine in engines:
+                at = time.perf_counter()
+                build = run_child("build", size, root / engine, args.db, engine)
+                took[f"{engine} build (child)"] = done(size, f"{engine}: built", at)
+                at = time.perf_counter()
+                runs[engine] = build, run_child("search", size, root / engine, args.db, engine)
+                took[f"{engine} search (child)"] = done(size, f"{engine}: searched", at)
+            fts = fts5_compare(size, root, args.db, engines)
+            print(f"{size:,} passages: FTS5 loaded and compared", flush=True)
+            took["end"] = time.perf_counter()
+            for engine, (build, found) in runs.items():
+                figures.append(report(size, engine, build, found, fts))
+                figures[-1]["took"] = phases(took, fts)
             print(
                 "took: "
                 + ", ".join(f"{k} {v:.0f} s" for k, v in figures[-1]["took"].items())
-                + f" (index folder and FTS5 file: {disk_mb(root):.0f} MB)"
+                + f" (index folders and FTS5 file: {disk_mb(root):.0f} MB)"
             )
         finally:
             shutil.rmtree(root, ignore_errors=True)

@@ -20,4 +20,17 @@ fi
 .venv/bin/ruff format --check app bench tests
 .venv/bin/mypy  # [tool.mypy] in pyproject.toml: app and bench, strict on parse and search
 
-exec .venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest "$@"
+
+# The search tests again with the second engine (README, Engines), unless the arguments
+# name test files or folders of their own. 5 is pytest's "no test selected" (e.g. -k parse).
+for arg in "$@"; do
+  [ -e "${arg%%::*}" ] && exit 0
+done
+engine_tests=(tests/test_search.py tests/test_languages.py tests/test_search_page.py
+  tests/test_api.py tests/test_index.py tests/test_index_copy.py tests/test_budget.py
+  tests/test_ingest.py tests/test_budgets.py tests/test_who_said_it.py tests/test_properties.py)
+echo "the search tests with ARCHIVE_ENGINE=tantivy"
+status=0
+ARCHIVE_ENGINE=tantivy .venv/bin/python -m pytest "${engine_tests[@]}" "$@" || status=$?
+[ "$status" = 0 ] || [ "$status" = 5 ] || exit "$status"

@@ -14,7 +14,10 @@ from app.config import ROOT
 @pytest.mark.slow
 def test_bench_runs_at_a_tiny_size(tmp_path):
     run = subprocess.run(
-        [sys.executable, "-m", "bench", "--sizes", "300", "--json", str(tmp_path / "figures.json")],
+        [
+            *(sys.executable, "-m", "bench", "--sizes", "300", "--engine", "whoosh,tantivy"),
+            *("--json", str(tmp_path / "figures.json")),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -23,7 +26,9 @@ def test_bench_runs_at_a_tiny_size(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     for line in ("passages/s", "p50", "phrase", "common", "FTS5 hit sets"):
         assert line in run.stdout, line
-    assert "0/" not in run.stdout.split("FTS5 hit sets:")[1].split("\n")[0]
+    for engine in (1, 2):  # whoosh's and tantivy's report
+        assert "0/" not in run.stdout.split("FTS5 hit sets:")[engine].split("\n")[0]
+    assert "300 passages, whoosh | 300 passages, tantivy" in run.stdout
     assert (tmp_path / "figures.json").stat().st_size > 0
 
 

@@ -22,12 +22,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
+from app.config import search_engine
 from app.search import whoosh_patches
 from app.search.analysis import CJK_RUN, LangText
 from app.search.entry import IndexEntry
@@ -35,6 +36,9 @@ from app.search.matchers import BM25
 from app.search.query import day_number
 from app.search.stored import ArchiveAnalyzer, ExactAnalyzer, GramAnalyzer, Offsets, Places
 from app.text import HAN, match_form
+
+if TYPE_CHECKING:  # tantivy itself loads where a tantivy index is opened (open_folder)
+    from app.search.tantivy_index import TantivySearcher
 
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 POINTER = "CURRENT"
@@ -147,11 +151,9 @@ def install_folder(index_root: Path, source: Path) -> Path:
     incoming = index_root / f".incoming-{name}"  # not build-*: prune leaves it alone
     try:
         shutil.copytree(source, incoming, ignore=shutil.ignore_patterns(LEASES))
-        with whoosh_index.open_dir(str(incoming)).searcher() as searcher:  # a bad copy fails here
-            copied = searcher.doc_count()
-        with whoosh_index.open_dir(str(source)).searcher() as searcher:
-            if copied != searcher.doc_count():
-                raise OSError(f"the copy of {source} holds {copied} passages, not all")
+        copied = doc_count(incoming)  # a bad copy fails here
+        if copied != doc_count(source):
+            raise OSError(f"the copy of {source} holds {copied} passages, not all")
         lease = incoming / LEASES / f"{os.getpid()}-build"
         lease.parent.mkdir()
         lease.touch()
@@ -174,7 +176,15 @@ def write_folder(
     folder: Path, entries: Iterable[IndexEntry], *, processes_from: int, built_from: str = ""
 ) -> None:
     """Write a complete index into `folder` (no pointer, no switch), with the archive
-    version it was built from (BUILT_FROM), so a server can tell an index behind its archive."""
+    version it was built from (BUILT_FROM), so a server can tell an index behind its archive.
+    ARCHIVE_ENGINE=tantivy writes a tantivy index instead (app.search.tantivy_index)."""
+    if search_engine() == "tantivy":
+        from app.search import tantivy_index
+
+        tantivy_index.write_folder(
+            folder, entries, processes_from=processes_from, built_from=built_from
+        )
+        return
     whoosh_patches.apply()
     entries = iter(entries)
     Path(folder).mkdir(parents=True, exist_ok=True)
@@ -201,6 +211,28 @@ def write_folder(
     spelling = sorted({match_form(w) for w in words if len(w) >= 3} | cjk_words(folder))
     (folder / SPELLING).write_text("\n".join(spelling), encoding="utf-8")
     (folder / BUILT_FROM).write_text(built_from, encoding="utf-8")
+
+
+def open_folder(folder: Path) -> Any:
+    """The index in a folder, opened by the engine that wrote it (a whoosh Index or an
+    app.search.tantivy_index.TantivyFolder: both have searcher(), doc_count(), close())."""
+    if is_tantivy(folder):
+        from app.search.tantivy_index import TantivyFolder
+
+        return TantivyFolder(folder)
+    return whoosh_index.open_dir(str(folder))
+
+
+def doc_count(folder: Path) -> int:
+    ix = open_folder(folder)
+    try:
+        return int(ix.doc_count())
+    finally:
+        ix.close()
+
+
+def is_tantivy(folder: Path) -> bool:
+    return (Path(folder) / "meta.json").exists()  # tantivy's own file (whoosh: *.toc)
 
 
 def cjk_words(folder: Path) -> set[str]:
@@ -289,12 +321,15 @@ class UnreadableIndex(RuntimeError):
 
 
 def readable(index_root: Path) -> bool:
-    """Whether the live index folder exists and opens (its schema unpickles)."""
+    """Whether the live index folder exists, opens (its schema unpickles) and was built
+    by the engine ARCHIVE_ENGINE names (a changed engine rebuilds the index)."""
     folder = current_folder(index_root)
     if folder is None:
         return False
-    try:
-        whoosh_index.open_dir(str(folder)).close()
+    try:  # a misspelt ARCHIVE_ENGINE fails here too, and again, with its message, at the build
+        if is_tantivy(folder) != (search_engine() == "tantivy"):
+            return False
+        open_folder(folder).close()
     except Exception:
         return False
     return True
@@ -335,7 +370,7 @@ class SearchIndex:
         self.root = Path(index_root)
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._indexes: dict[str, Any] = {}  # folder name -> whoosh Index, shared
+        self._indexes: dict[str, Any] = {}  # folder name -> its index (open_folder), shared
         self._users: dict[str, int] = {}  # folder name -> threads using it
         # (folder name, field) -> value per docnum; (folder name, what) -> a cached value
         self._columns: dict[tuple[str, object], Any] = {}
@@ -343,8 +378,9 @@ class SearchIndex:
         self._name = ""
         self.problem = ""  # why the live folder cannot be opened, if it cannot
 
-    def searcher(self) -> Searcher | None:
-        """This thread's Searcher on the live folder, or None when no index exists; raises
+    def searcher(self) -> Searcher | TantivySearcher | None:
+        """This thread's Searcher on the live folder (a TantivySearcher on a tantivy
+        index: app.search.tantivy_index), or None when no index exists; raises
         UnreadableIndex when the folder cannot be opened (the next ingest rebuilds it)."""
         name = self._live_name()
         local = self._local
@@ -361,7 +397,7 @@ class SearchIndex:
                 try:  # a pointer to a deleted folder fails here already
                     (folder / LEASES).mkdir(exist_ok=True)
                     (folder / LEASES / str(os.getpid())).touch()
-                    ix = self._indexes[name] = whoosh_index.open_dir(str(folder))
+                    ix = self._indexes[name] = open_folder(folder)
                 except Exception as exc:
                     (folder / LEASES / str(os.getpid())).unlink(missing_ok=True)
                     raise UnreadableIndex(f"cannot open the index {folder}: {exc!r}") from exc

@@ -21,6 +21,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Results, Searcher
 
 from app.search import query as parsing
+from app.search import tantivy_engine
 from app.search.analysis import CJK_RUN, QUERY_LANGUAGES, stem_languages
 from app.search.budget import (
     MAX_EXPANSIONS,
@@ -37,6 +38,7 @@ from app.search.query import MAX_QUERY, Node, Parsed, prepare
 from app.search.sequences import Joined, Sequence, Slot, Tiered, Without
 from app.search.snippets import Snippet, Span, Token, marks, snippet, split_terms, text_tokens
 from app.search.suggest import suggest
+from app.search.tantivy_index import TantivySearcher
 
 log = logging.getLogger(__name__)
 MAX_RESULTS = 10_000  # deepest hit a page can reach (like Elasticsearch's result window)
@@ -161,7 +163,9 @@ def search(
         result.message = "The archive has no search index yet."
         return result
     try:
-        _run(index, searcher, parsed, result, facets)
+        # the same SearchResult from either engine (README, Engines)
+        tantivy = isinstance(searcher, TantivySearcher)
+        (tantivy_engine.run if tantivy else _run)(index, searcher, parsed, result, facets)
     except Exception:  # an engine failure must not become a 500 either; it is logged
         log.exception("search failed for %r", q)
         result.message = "The search failed; please try again or simplify the query."
@@ -175,6 +179,8 @@ def stemmers(index: SearchIndex, searcher: Searcher | None) -> tuple[str, ...]:
     """The stemmers the archive's passages were indexed with (query words get each)."""
     if searcher is None:
         return QUERY_LANGUAGES
+    if isinstance(searcher, TantivySearcher):
+        return tantivy_engine.stemmers(index, searcher)
     return index.cached("stemmers", lambda: stem_languages(index.codes(searcher, "language")[1]))
 
 
@@ -306,6 +312,8 @@ def both(a: bytearray, b: bytearray) -> bytearray:
 def matching_ids(index: SearchIndex, q: str, **filters: Any) -> set[str]:
     """Every matching passage id, unranked (for checks against another engine)."""
     searcher = index.searcher()
+    if isinstance(searcher, TantivySearcher):
+        return tantivy_engine.matching_ids(index, q, **filters)
     parsed = prepare(q, **filters, langs=stemmers(index, searcher))
     if searcher is None or not (parsed.must or parsed.filters):
         return set()
