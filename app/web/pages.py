@@ -159,12 +159,28 @@ def search(
 
 @router.get("/interviews", response_class=HTMLResponse)
 def interviews(
-    request: Request, session: SessionDep, lang: str = "", speaker: str = "", kind: str = ""
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    lang: str = "",
+    speaker: str = "",
+    kind: str = "",
+    page: str = "1",
 ):
+    # a page at a time: the whole list read every interview of the archive
+    found = read.interview_page(
+        session,
+        page=capped(page),
+        page_size=settings.page_size,
+        lang=lang,
+        speaker=speaker,
+        kind=kind,
+    )
     return render(
         request,
         "interviews.html",
-        interviews=read.list_interviews(session, lang=lang, speaker=speaker, kind=kind),
+        found=found,
+        pages=max(1, -(-found.total // found.page_size)),
         filters=dict(lang=lang, speaker=speaker, kind=kind),
         options=read.filter_options(session),
     )

@@ -517,6 +517,16 @@ def interview_list(session: Session, *, page: int, page_size: int, **filters) ->
     return InterviewList(cards, page, page_size, total, None, None)
 
 
+def interview_page(
+    session: Session, *, page: int | str, page_size: int, **filters
+) -> InterviewList:
+    """One page of the interviews page: a page number past the last shows the last."""
+    total = count_interviews(session, **filters)
+    page = page_number(page, max(1, -(-total // page_size)))
+    cards = list_interviews(session, offset=(page - 1) * page_size, limit=page_size, **filters)
+    return InterviewList(cards, page, page_size, total, None, None)
+
+
 def speaker_list(session: Session, *, page: int, page_size: int) -> SpeakerList:
     cards = list_speakers(session)
     start = (page - 1) * page_size
