@@ -306,7 +306,7 @@ def sitemap(request: Request, session: SessionDep, base: BaseDep):
     """The archive's pages, or, past one file's 50,000 URLs, an index of the files."""
     files = read.sitemap_files(session)
     if files == 1:
-        return sitemap_file(request, session, base, 1)
+        return urlset(session, base, 1)
     body = templates.get_template("sitemap-index.xml").render(base_url=base, files=files)
     return Response(body, media_type="application/xml")
 
@@ -315,6 +315,10 @@ def sitemap(request: Request, session: SessionDep, base: BaseDep):
 def sitemap_file(request: Request, session: SessionDep, base: BaseDep, part: int):
     if not 1 <= part <= read.sitemap_files(session):
         return not_found(request)
+    return urlset(session, base, part)
+
+
+def urlset(session: SessionDep, base: str, part: int) -> Response:
     body = templates.get_template("sitemap.xml").render(
         base_url=base, paths=read.sitemap_paths(session, part=part)
     )
