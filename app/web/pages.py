@@ -159,12 +159,28 @@ def search(
 
 @router.get("/interviews", response_class=HTMLResponse)
 def interviews(
-    request: Request, session: SessionDep, lang: str = "", speaker: str = "", kind: str = ""
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    lang: str = "",
+    speaker: str = "",
+    kind: str = "",
+    page: str = "1",
 ):
+    # a page at a time: the whole list read every interview of the archive
+    found = read.interview_page(
+        session,
+        page=capped(page),
+        page_size=settings.page_size,
+        lang=lang,
+        speaker=speaker,
+        kind=kind,
+    )
     return render(
         request,
         "interviews.html",
-        interviews=read.list_interviews(session, lang=lang, speaker=speaker, kind=kind),
+        found=found,
+        pages=max(1, -(-found.total // found.page_size)),
         filters=dict(lang=lang, speaker=speaker, kind=kind),
         options=read.filter_options(session),
     )
@@ -287,7 +303,23 @@ def api_index(request: Request):
 
 @router.get("/sitemap.xml")
 def sitemap(request: Request, session: SessionDep, base: BaseDep):
+    """The archive's pages, or, past one file's 50,000 URLs, an index of the files."""
+    files = read.sitemap_files(session)
+    if files == 1:
+        return urlset(session, base, 1)
+    body = templates.get_template("sitemap-index.xml").render(base_url=base, files=files)
+    return Response(body, media_type="application/xml")
+
+
+@router.get("/sitemap-{part}.xml")
+def sitemap_file(request: Request, session: SessionDep, base: BaseDep, part: int):
+    if not 1 <= part <= read.sitemap_files(session):
+        return not_found(request)
+    return urlset(session, base, part)
+
+
+def urlset(session: SessionDep, base: str, part: int) -> Response:
     body = templates.get_template("sitemap.xml").render(
-        base_url=base, paths=read.sitemap_paths(session)
+        base_url=base, paths=read.sitemap_paths(session, part=part)
     )
     return Response(body, media_type="application/xml")

@@ -8,7 +8,7 @@ Session first and keyword-only arguments after it.
 from __future__ import annotations
 
 import json
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, func, select
@@ -53,7 +53,7 @@ from app.web.views import (
     Version,
 )
 
-SITEMAP_LIMIT = 50_000
+SITEMAP_LIMIT = 50_000  # URLs in one sitemap file (the protocol's cap)
 # Passages per window of an interview page: one page of a 3,000-turn transcript took 19 s
 # and 5.3 GB; a window costs the same whatever the document's length.
 WINDOW = 400
@@ -175,9 +175,35 @@ def _card(row: Interview, docs: list[tuple[str, str]], people: list[Participant]
     )
 
 
-def _newest_first(cards: list[InterviewCard]) -> list[InterviewCard]:
-    # undated interviews last, not first
-    return sorted(cards, key=lambda c: (c.date != "", c.date, c.title), reverse=True)
+# list_interviews' order: dated first, newest first, then by title; ties in the order
+# rows were written (the order Python's stable sort left them in when it sorted here)
+NEWEST_FIRST = (
+    (col(Interview.date) != "").desc(),
+    col(Interview.date).desc(),
+    col(Interview.title).desc(),
+    col(Interview.id),
+)
+
+
+def _filtered(stmt, *, lang: str | None, speaker: str | None, kind: str | None):
+    """The interviews with a version in `lang`, with `speaker` among their people, of
+    `kind` (each only when given), in SQL: the filters read no interview they drop."""
+    if lang:
+        stmt = stmt.where(
+            select(Document.id)
+            .where(Document.interview_id == Interview.id, Document.language == lang)
+            .exists()
+        )
+    if speaker:
+        stmt = stmt.where(
+            select(InterviewSpeaker.interview_id)
+            .join(Speaker, col(InterviewSpeaker.speaker_id) == Speaker.id)
+            .where(InterviewSpeaker.interview_id == Interview.id, Speaker.slug == speaker)
+            .exists()
+        )
+    if kind:
+        stmt = stmt.where(Interview.kind == kind)
+    return stmt
 
 
 def list_interviews(
@@ -186,40 +212,38 @@ def list_interviews(
     lang: str | None = None,
     speaker: str | None = None,
     kind: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[InterviewCard]:
-    docs, people = _documents_by_interview(session), _participants(session)
-    cards = [
-        _card(row, docs.get(row.id, []), people.get(row.id, []))
-        for row in session.exec(select(Interview)).all()
-    ]
-    if lang:
-        cards = [c for c in cards if lang in c.languages]
-    if speaker:
-        cards = [c for c in cards if speaker in {p.speaker.slug for p in c.participants}]
-    if kind:
-        cards = [c for c in cards if c.kind == kind]
-    return _newest_first(cards)
-
-
-def latest_interviews(session: Session, *, limit: int) -> list[InterviewCard]:
-    """The first `limit` of list_interviews() (newest first, undated last), reading only
-    those interviews: the home page showed six and read every interview, version and
-    participant of the archive to do so."""
+    """The interviews the filters keep, newest first (undated last), `limit` of them from
+    `offset`: only those are read, with their versions and people."""
     rows = session.exec(
-        select(Interview)
-        # list_interviews' order in SQL: dated first, newest first, then by title; ties
-        # in the order rows were written, as Python's stable sort leaves them
-        .order_by(
-            (col(Interview.date) != "").desc(),
-            col(Interview.date).desc(),
-            col(Interview.title).desc(),
-            col(Interview.id),
-        )
+        _filtered(select(Interview), lang=lang, speaker=speaker, kind=kind)
+        .order_by(*NEWEST_FIRST)
+        .offset(offset)
         .limit(limit)
     ).all()
     ids = [row.id for row in rows if row.id is not None]  # stored rows all have one
     docs, people = _documents_by_interview(session, only=ids), _participants(session, only=ids)
     return [_card(row, docs.get(row.id, []), people.get(row.id, [])) for row in rows]
+
+
+def count_interviews(
+    session: Session,
+    *,
+    lang: str | None = None,
+    speaker: str | None = None,
+    kind: str | None = None,
+) -> int:
+    """How many interviews list_interviews() would give, counted, not read."""
+    stmt = select(func.count()).select_from(Interview)
+    return session.exec(_filtered(stmt, lang=lang, speaker=speaker, kind=kind)).one()
+
+
+def latest_interviews(session: Session, *, limit: int) -> list[InterviewCard]:
+    """The first `limit` of list_interviews(): the home page showed six and read every
+    interview, version and participant of the archive to do so."""
+    return list_interviews(session, limit=limit)
 
 
 def interview_card(session: Session, *, interview_id: int) -> InterviewCard:
@@ -488,9 +512,19 @@ def get_speaker(
 
 def interview_list(session: Session, *, page: int, page_size: int, **filters) -> InterviewList:
     """One page of list_interviews (next and prev are the caller's URLs to fill in)."""
-    cards = list_interviews(session, **filters)
-    start = (page - 1) * page_size
-    return InterviewList(cards[start : start + page_size], page, page_size, len(cards), None, None)
+    total = count_interviews(session, **filters)
+    cards = list_interviews(session, offset=(page - 1) * page_size, limit=page_size, **filters)
+    return InterviewList(cards, page, page_size, total, None, None)
+
+
+def interview_page(
+    session: Session, *, page: int | str, page_size: int, **filters
+) -> InterviewList:
+    """One page of the interviews page: a page number past the last shows the last."""
+    total = count_interviews(session, **filters)
+    page = page_number(page, max(1, -(-total // page_size)))
+    cards = list_interviews(session, offset=(page - 1) * page_size, limit=page_size, **filters)
+    return InterviewList(cards, page, page_size, total, None, None)
 
 
 def speaker_list(session: Session, *, page: int, page_size: int) -> SpeakerList:
@@ -572,16 +606,43 @@ def filter_options(session: Session) -> dict[str, list[tuple[str, str]]]:
     return catalog(session).options
 
 
-def sitemap_paths(session: Session) -> list[str]:
-    paths = ["/", "/interviews", "/speakers"]
-    paths += [f"/interviews/{slug}" for slug in session.exec(select(Interview.slug)).all()]
-    paths += [f"/speakers/{slug}" for slug in session.exec(select(Speaker.slug)).all()]
-    # a sitemap file holds at most 50,000 URLs; beyond that the passages need an index file
-    room = SITEMAP_LIMIT - len(paths)
-    paths += [
-        f"/p/{pid}"
-        for pid in session.exec(select(Passage.id).order_by(col(Passage.id)).limit(room))
+FIXED_PATHS = ["/", "/interviews", "/speakers"]
+
+
+def _sitemapped(session: Session) -> list[tuple[str, Any, Any, int]]:
+    """(path prefix, the column of the rows' keys, their order, how many rows): the
+    interviews and speakers in the order they were written, the passages by id."""
+    return [
+        (prefix, key, order, session.exec(select(func.count()).select_from(table)).one())
+        for prefix, key, order, table in [
+            ("/interviews/", Interview.slug, Interview.id, Interview),
+            ("/speakers/", Speaker.slug, Speaker.id, Speaker),
+            ("/p/", Passage.id, Passage.id, Passage),
+        ]
     ]
+
+
+def sitemap_files(session: Session) -> int:
+    """How many sitemap files the archive's pages need (SITEMAP_LIMIT URLs each; beyond
+    one file, /sitemap.xml is an index of them), counted, not read."""
+    total = len(FIXED_PATHS) + sum(count for *_, count in _sitemapped(session))
+    return max(1, -(-total // SITEMAP_LIMIT))
+
+
+def sitemap_paths(session: Session, *, part: int = 1) -> list[str]:
+    """The paths of sitemap file `part`: the fixed pages, the interviews, the speakers,
+    then the passages by id, SITEMAP_LIMIT to a file; a file reads only its own rows."""
+    low, high = (part - 1) * SITEMAP_LIMIT, part * SITEMAP_LIMIT
+    paths = FIXED_PATHS[low:high]
+    at = len(FIXED_PATHS)  # where the next table's rows begin in the whole list
+    for prefix, key, order, count in _sitemapped(session):
+        first, last = max(low, at), min(high, at + count)
+        if first < last:
+            rows = session.exec(
+                select(key).order_by(col(order)).offset(first - at).limit(last - first)
+            ).all()
+            paths += [f"{prefix}{value}" for value in rows]
+        at += count
     return paths
 
 
