@@ -65,7 +65,7 @@ STORED = (
 )
 IDS = "ids.jsonl"  # the passage id of each document number `n`, one JSON string a line
 BATCH = 2000  # passages analysed at once by the workers (memory stays bounded at any size)
-WRITER_HEAP = 256_000_000  # bytes: tantivy flushes a segment when its heap is full
+WRITER_HEAP = 128_000_000  # bytes: tantivy flushes a segment when its heap is full; it bounds the ingest's memory (README, Limits)
 
 
 def schema() -> tantivy.Schema:
