@@ -45,7 +45,11 @@ def long_archive(tmp_path_factory):
         "from app.config import settings_for\n"
         "from app.ingest import ingest\n"
         "report = ingest(settings_for(Path(sys.argv[1])), [Path(sys.argv[2])])\n"
-        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024\n"
+        # VmHWM, not ru_maxrss: Linux carries ru_maxrss across fork and exec, so a child
+        # of a test process that had grown past the budget reported the parent's peak
+        "status = Path('/proc/self/status').read_text()\n"
+        "peak = int(next(l for l in status.splitlines() if l.startswith('VmHWM')).split()[1])\n"
+        "peak //= 1024\n"
         "print(json.dumps({'totals': report.totals, 'peak_mb': peak}))\n"
     )
     run = subprocess.run(
