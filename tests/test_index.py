@@ -101,3 +101,32 @@ def test_odd_dates_are_kept_without_a_day(tmp_path):
     assert {h.id for h in search(index, "Kinnlade").hits} == {"odd", "year"}
     assert [h.id for h in search(index, "Kinnlade date:2023").hits] == ["year"]
     index.close()
+
+
+def test_a_tantivy_index_stores_the_passage_text_once(archive, tmp_path):
+    """Marks are made by analysing a hit's text again, so a tantivy document stores what a
+    hit shows and nothing else: no token streams or word spans (storing them took the
+    docstore from 0.8 to 2.1 times the seeds' text in UTF-8)."""
+    import tantivy
+    from sqlmodel import Session
+
+    from app import store
+    from app.search.tantivy_index import TantivyFolder, write_folder
+
+    with Session(store.read_engine(archive.db_path)) as session:
+        entries = list(store.index_entries(session))
+    write_folder(tmp_path / "ix", entries, processes_from=len(entries) + 1)
+    folder = TantivyFolder(tmp_path / "ix")
+    searcher = folder.index.searcher()
+    shown = {"id", "body", "speaker_name", "speaker_slug", "interview_title", "interview_slug"}
+    shown |= {"document_key", "date", "language", "kind", "role", "section", "provenance"}
+    shown |= {"timestamp", "ordinal"}
+    texts = {e.id: e.text for e in entries}
+    found = searcher.search(tantivy.Query.all_query(), len(entries)).hits
+    assert len(found) == len(entries)
+    for _, address in found:
+        stored = searcher.doc(address).to_dict()
+        assert set(stored) <= shown
+        assert stored["body"] == [texts[stored["id"][0]]]
+    docstore = sum(f.stat().st_size for f in (tmp_path / "ix").glob("*.store"))
+    assert docstore < 1.2 * sum(len(e.text.encode()) for e in entries)

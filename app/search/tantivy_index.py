@@ -16,6 +16,10 @@ so tantivy's positions are the streams' ordinal positions:
 Keyword fields are raw terms with fast columns (filters, facet aggregations); `day` is a
 fast unsigned YYYYMMDD (0: undated, which no date range starting at 1 matches). Stored
 values (the passage text, names, titles) go into fields whose analyzer yields no token.
+No token stream is stored: the marks of a hit come from analysing its stored text again
+with its stored language (`indexed_words`, the analysis `streams` indexed), ten passages a
+page, which kept the index about a third smaller than storing each passage's tokens and
+word spans did.
 
 A build analyses in worker processes (one per core, forked inside
 app.search.index.workers_die_with_parent, so a killed ingest leaves none behind) while the
@@ -54,7 +58,6 @@ KEYWORDS = ("speaker_slug", "interview_slug", "language", "kind")
 STORED = (
     "id",
     "body",
-    "spans",
     "speaker_name",
     "interview_title",
     "document_key",
@@ -71,11 +74,7 @@ WRITER_HEAP = 128_000_000  # bytes: tantivy flushes a segment when its heap is f
 def schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in ("text", "forms", "grams", "speaker_words"):
-        # `text` keeps its tokens (with SPANS: the marks of a hit, as whoosh's offsets)
-        stored = name == "text"
-        builder.add_text_field(
-            name, stored=stored, tokenizer_name=WORDS_ANALYZER, index_option="position"
-        )
+        builder.add_text_field(name, tokenizer_name=WORDS_ANALYZER, index_option="position")
     for name in KEYWORDS:
         builder.add_text_field(
             name, stored=True, fast=True, tokenizer_name="raw", index_option="basic"
@@ -123,20 +122,13 @@ folded = functools.lru_cache(maxsize=500_000)(match_form)
 # ---------------------------------------------------------------- analysis (in the workers)
 
 
-def streams(text: str, lang: str) -> tuple[list[str], list[str], list[str], list[int]]:
-    """(text, forms, grams) token lists of a passage, as app.search.analysis makes them, and
-    the start and length of each word in the text (two numbers per position)."""
+def streams(text: str, lang: str) -> tuple[list[str], list[str], list[str]]:
+    """(text, forms, grams) token lists of a passage, as app.search.analysis makes them."""
     indexed: list[str] = []
     forms: list[str] = []
-    spans: list[int] = []
-    for start, end, word, is_han in split(text, lang=lang):
-        if is_han:  # a jieba word: never empty, no spaces
-            indexed.append(word)
-            forms.append(word)
-        else:
-            indexed.append(indexed_token(word, lang))
-            forms.append(form_token(word))
-        spans += (start, end - start)
+    for _, _, word, is_han in split(text, lang=lang):
+        indexed.append(text_token(word, lang, is_han))
+        forms.append(word if is_han else form_token(word))
     bigrams: list[str] = []
     last = -2
     for at, gram in grams(text):
@@ -144,30 +136,31 @@ def streams(text: str, lang: str) -> tuple[list[str], list[str], list[str], list
             bigrams.append(RUN_BREAK)
         bigrams.append(gram)
         last = at
-    return indexed, forms, bigrams, spans
+    return indexed, forms, bigrams
 
 
-def read_spans(stored: str, positions: list[int]) -> list[tuple[int, int]]:
-    """(start, end) of these positions, from the stored spans (only these are decoded: a
-    long passage holds thousands)."""
-    numbers = stored.split(" ")
-    out = []
-    for pos in positions:
-        start, length = int(numbers[2 * pos]), int(numbers[2 * pos + 1])
-        out.append((start, start + length))
-    return out
+def text_token(word: str, lang: str, is_han: bool) -> str:
+    """A word's token in `text` (a jieba word is one already: never empty, no spaces)."""
+    return word if is_han else indexed_token(word, lang)
+
+
+def indexed_words(text: str, lang: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, token in `text`) of each word of a passage, position by position: the
+    analysis `streams` indexed, made again from the stored text and language for the marks
+    of a hit (so the index stores no tokens or spans)."""
+    for start, end, word, is_han in split(text, lang=lang):
+        yield start, end, text_token(word, lang, is_han)
 
 
 def analysed(entry: IndexEntry, n: int) -> tuple[str, set[str]]:
     """The JSON document of passage number `n`, and its words for the did-you-mean list."""
-    indexed, forms, bigrams, spans = streams(entry.text, entry.language)
+    indexed, forms, bigrams = streams(entry.text, entry.language)
     speaker = [token(w if han else index_form(w, "")) for _, _, w, han in split(entry.speaker_name)]
     doc: dict[str, Any] = {
         "body": entry.text,
         "text": " ".join(indexed),
         "forms": " ".join(forms),
         "grams": " ".join(bigrams),
-        "spans": " ".join(map(str, spans)),
         "speaker_words": " ".join(speaker),
         "provenance": ",".join(entry.provenance),
         "day": day_number(entry.date) if ISO_DATE.match(entry.date) else 0,
