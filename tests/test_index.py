@@ -130,3 +130,41 @@ def test_a_tantivy_index_stores_the_passage_text_once(archive, tmp_path):
         assert stored["body"] == [texts[stored["id"][0]]]
     docstore = sum(f.stat().st_size for f in (tmp_path / "ix").glob("*.store"))
     assert docstore < 1.2 * sum(len(e.text.encode()) for e in entries)
+
+
+def test_a_tantivy_hit_is_marked_where_its_words_were_indexed(archive):
+    """The marks of a tantivy hit come from its text analysed again (marked_words): the
+    places of the words looked for are those `streams` indexed, and words standing
+    together there stand together here (phrases), however few words are looked for."""
+    import random
+
+    from sqlmodel import Session
+
+    from app import store
+    from app.search.analysis import split
+    from app.search.tantivy_index import marked_words, streams
+
+    with Session(store.read_engine(archive.db_path)) as session:
+        entries = list(store.index_entries(session)) + ENTRIES
+    entries += [  # kana and (in Japanese and Korean) Han runs take no place in `text`
+        entry("ja", "Claude は 東京 で AI モデル を 作る: Anthropic 研究所", lang="ja"),
+        entry("ko", "앤트로픽은 Claude 를 만든다 (人工知能 연구소)", lang="ko"),
+        entry("zh", "Claude 是 Anthropic 的模型，數據中心 里的 AI 天才", lang="zh"),
+    ]
+    rng = random.Random(5)
+    for e in entries:
+        indexed, _, _ = streams(e.text, e.language)
+        spans = [(start, end) for start, end, _, _ in split(e.text, lang=e.language)]
+        assert len(spans) == len(indexed)
+        every = [(*span, (w,), pos) for pos, (span, w) in enumerate(zip(spans, indexed))]
+        assert marked_words(e.text, e.language, set(indexed)) == every
+        for k in (1, 2, 4):
+            some = set(rng.sample(sorted(set(indexed)), min(k, len(set(indexed)))))
+            found = marked_words(e.text, e.language, some)
+            wanted = [t for t in every if t[2][0] in some]
+            assert [t[:3] for t in found] == [t[:3] for t in wanted]
+            assert together(found) == together(wanted)
+
+
+def together(tokens: list[tuple]) -> list[bool]:
+    return [b[3] == a[3] + 1 for a, b in zip(tokens, tokens[1:])]

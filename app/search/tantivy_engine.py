@@ -37,7 +37,7 @@ from app.search.analysis import CJK_RUN, STARTS, stem_languages
 from app.search.query import EXACT, GRAMS, TEXT, Parsed, prepare
 from app.search.sequences import TIER
 from app.search.snippets import marks, split_terms, text_tokens
-from app.search.tantivy_index import TantivySearcher, indexed_words, token, total
+from app.search.tantivy_index import TantivySearcher, marked_words, token, total
 
 FIELDS = {"speaker_name": "speaker_words"}  # node field -> tantivy field, where they differ
 FACET_SEGMENT_SIZE = 10_000
@@ -258,16 +258,11 @@ def hits_of(s: TantivySearcher, picked: list[tuple[Any, float]], terms: Any) -> 
     for addr, score in picked:
         fields = stored(s.tantivy.doc(addr))
         text = fields["text"]
-        tokens = text_tokens(text) if again else indexed_tokens(fields, read)
+        tokens = (
+            text_tokens(text) if again else marked_words(text, fields.get("language", ""), read)
+        )
         hits.append(to_hit(fields, score, marks(tokens, kinds, text)))
     return hits
-
-
-def indexed_tokens(fields: dict[str, Any], read: set[str]) -> list[tuple[Any, ...]]:
-    """(start, end, (indexed form,), position) of the passage's words that are in `read`,
-    from its text analysed again in its language (the index stores no tokens)."""
-    words = indexed_words(fields["text"], fields.get("language", ""))
-    return [(s, e, (w,), pos) for pos, (s, e, w) in enumerate(words) if w in read]
 
 
 def stored(doc: tantivy.Document) -> dict[str, Any]:

@@ -16,10 +16,10 @@ so tantivy's positions are the streams' ordinal positions:
 Keyword fields are raw terms with fast columns (filters, facet aggregations); `day` is a
 fast unsigned YYYYMMDD (0: undated, which no date range starting at 1 matches). Stored
 values (the passage text, names, titles) go into fields whose analyzer yields no token.
-No token stream is stored: the marks of a hit come from analysing its stored text again
-with its stored language (`indexed_words`, the analysis `streams` indexed), ten passages a
-page, which kept the index about a third smaller than storing each passage's tokens and
-word spans did.
+No token stream is stored: the marks of a hit come from its stored text analysed again
+in its stored language (`marked_words`, the analysis `streams` indexed), ten passages a
+page; storing each passage's tokens and word spans made the index over half as large
+again.
 
 A build analyses in worker processes (one per core, forked inside
 app.search.index.workers_die_with_parent, so a killed ingest leaves none behind) while the
@@ -37,15 +37,25 @@ import multiprocessing
 import os
 import re
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
-from app.search.analysis import CJK_RUN, grams, index_form, split
+from app.search.analysis import (
+    CJK_RUN,
+    NO_JIEBA,
+    RUNS,
+    fold_chars,
+    grams,
+    han_words,
+    index_form,
+    split,
+)
 from app.search.entry import IndexEntry
 from app.search.query import day_number
+from app.search.snippets import Token
 from app.text import HAN, match_form
 
 WORDS_ANALYZER, STORED_ANALYZER = "archive_words", "archive_stored"
@@ -54,6 +64,7 @@ EMPTY = "\u2400"  # a word that folds to nothing still takes its position
 SPACE = re.compile(r"\s")
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
+HAN_CHAR = re.compile(f"[{HAN}]")
 KEYWORDS = ("speaker_slug", "interview_slug", "language", "kind")
 STORED = (
     "id",
@@ -127,7 +138,7 @@ def streams(text: str, lang: str) -> tuple[list[str], list[str], list[str]]:
     indexed: list[str] = []
     forms: list[str] = []
     for _, _, word, is_han in split(text, lang=lang):
-        indexed.append(text_token(word, lang, is_han))
+        indexed.append(word if is_han else indexed_token(word, lang))  # jieba's: a token
         forms.append(word if is_han else form_token(word))
     bigrams: list[str] = []
     last = -2
@@ -139,17 +150,42 @@ def streams(text: str, lang: str) -> tuple[list[str], list[str], list[str]]:
     return indexed, forms, bigrams
 
 
-def text_token(word: str, lang: str, is_han: bool) -> str:
-    """A word's token in `text` (a jieba word is one already: never empty, no spaces)."""
-    return word if is_han else indexed_token(word, lang)
+def marked_words(text: str, lang: str, looked_for: Collection[str]) -> list[Token]:
+    """(start, end, (token,), position) of the words of a passage whose token in `text` is
+    looked for: the analysis `streams` indexed (split's runs, jieba words, indexed_token),
+    made again from the stored text and language for the marks of a hit, so the index
+    stores no tokens or spans (tests/test_index.py holds the two together).
 
-
-def indexed_words(text: str, lang: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, token in `text`) of each word of a passage, position by position: the
-    analysis `streams` indexed, made again from the stored text and language for the marks
-    of a hit (so the index stores no tokens or spans)."""
-    for start, end, word, is_han in split(text, lang=lang):
-        yield start, end, text_token(word, lang, is_han)
+    Only looked-for tokens become tuples, and a Han run is cut by jieba only when it holds
+    a looked-for word, as it stands or folded (the passage is folded once, as grams() does;
+    each of the 3,706 Han runs of the seeds and the test corpus comes out as it does folded
+    alone); jieba, OpenCC and a tuple a word were most of a Chinese passage's time. An
+    uncut run takes one position: the positions after it all move by the same amount, and
+    words that stood together (phrases) still do."""
+    if not looked_for:
+        return []
+    han = [w for w in looked_for if HAN_CHAR.search(w)]
+    folded = fold_chars(text) if han else text
+    out: list[Token] = []
+    pos = -1
+    for m in RUNS.finditer(text):
+        kind, start = m.lastgroup, m.start()
+        if kind == "kana" or (kind == "han" and lang in NO_JIEBA):
+            continue  # no token (split leaves them to the bigrams)
+        if kind != "han":
+            pos += 1
+            if (word := indexed_token(m.group(), lang)) in looked_for:
+                out.append((start, m.end(), (word,), pos))
+            continue
+        run = m.group()
+        if not any(w in run or w in folded[start : m.end()] for w in han):
+            pos += 1
+            continue
+        for at, end, word in han_words(run):
+            pos += 1
+            if word in looked_for:
+                out.append((start + at, start + end, (word,), pos))
+    return out
 
 
 def analysed(entry: IndexEntry, n: int) -> tuple[str, set[str]]:
