@@ -248,19 +248,14 @@ def interviews(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    lang: str = "",
-    speaker: str = "",
-    kind: str = "",
-    page: str = "1",
-    page_size: str = "",
+    asked: params.InterviewFiltersDep,
 ):
     found = read.interview_list(
         session,
-        lang=lang or None,
-        speaker=speaker or None,
-        kind=params.choice("kind", kind, tuple(labels.KINDS)) or None,
-        page=params.page(page),
-        page_size=params.page_size(page_size, settings.page_size),
+        **asked.checked(),
+        page=params.page(asked.page),
+        page_size=params.page_size(asked.page_size, settings.page_size),
+        last=False,
     )
     return page_links(found, request)
 

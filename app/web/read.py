@@ -510,21 +510,18 @@ def get_speaker(
     )
 
 
-def interview_list(session: Session, *, page: int, page_size: int, **filters) -> InterviewList:
-    """One page of list_interviews (next and prev are the caller's URLs to fill in)."""
-    total = count_interviews(session, **filters)
-    cards = list_interviews(session, offset=(page - 1) * page_size, limit=page_size, **filters)
-    return InterviewList(cards, page, page_size, total, None, None)
-
-
-def interview_page(
-    session: Session, *, page: int | str, page_size: int, **filters
+def interview_list(
+    session: Session, *, page: int | str, page_size: int, last: bool = False, **filters
 ) -> InterviewList:
-    """One page of the interviews page: a page number past the last shows the last."""
+    """One page of list_interviews (next and prev are the caller's URLs to fill in). With
+    `last`, as the interviews page wants it, a page past the last (or no number) shows the
+    last; the API's page past the last is empty."""
     total = count_interviews(session, **filters)
-    page = page_number(page, max(1, -(-total // page_size)))
-    cards = list_interviews(session, offset=(page - 1) * page_size, limit=page_size, **filters)
-    return InterviewList(cards, page, page_size, total, None, None)
+    if last:
+        page = page_number(page, max(1, -(-total // page_size)))
+    start = (int(page) - 1) * page_size
+    cards = list_interviews(session, offset=start, limit=page_size, **filters)
+    return InterviewList(cards, int(page), page_size, total, None, None)
 
 
 def speaker_list(session: Session, *, page: int, page_size: int) -> SpeakerList:
