@@ -59,7 +59,7 @@ def test_speakers_and_speaker(client):
     assert {"dario-amodei", "benjamin-mann", "zack-kass"} <= {s["slug"] for s in speakers}
     dario = get(client, "/api/speakers/dario-amodei")
     assert "达里奥·阿莫迪" in dario["speaker"]["aliases"]
-    assert {"guest", "author"} <= {r for a in dario["appearances"] for r in a["roles"]}
+    assert {"guest", "author"} <= {r for a in dario["appearances"]["items"] for r in a["roles"]}
     assert dario["passages"]["items"] and all(
         p["speaker"]["slug"] == "dario-amodei" for p in dario["passages"]["items"]
     )

@@ -169,13 +169,42 @@ def test_a_speakers_page_reads_only_their_interviews(archive):
         client.get("/speakers/gast-nummer-1")
         spent.reset()
         found = client.get("/api/speakers/gast-nummer-1", params={"page_size": "5"}).json()
-        assert [a["interview"]["slug"] for a in found["appearances"]] == whole_listing(
+        assert [a["interview"]["slug"] for a in found["appearances"]["items"]] == whole_listing(
             archive, speaker="gast-nummer-1"
         )
         assert found["passages"]["total"] == 10 and len(found["passages"]["items"]) == 5
         # ten interviews, their versions and people, their roles, five passages: about 60;
         # it read all 60 interviews, their versions and 120 people
         assert spent.rows <= 80, (spent.rows, spent.statements)
+
+
+def test_a_speakers_interviews_come_a_page_at_a_time(archive):
+    """The host of all 60 interviews: three pages of 20, each the slice of the whole
+    listing, each reading only its own interviews: 109 rows a page, where reading all 60
+    interviews, their versions, people and roles fetched 309."""
+    whole = whole_listing(archive, speaker=HOST.slug)
+    app = create_app(archive)
+    with TestClient(app) as client, costs(app.state.engine) as spent:
+        client.get(f"/speakers/{HOST.slug}")  # the catalog: once per content version
+        shown: list[str] = []
+        for page in (1, 2, 3):
+            spent.reset()
+            found = client.get(
+                f"/api/speakers/{HOST.slug}",
+                params={"appearances_page": page, "page_size": "5"},
+            ).json()["appearances"]
+            assert found["total"] == COUNT and found["page"] == page
+            assert (found["next"] is None, found["prev"] is None) == (page == 3, page == 1)
+            shown += [a["interview"]["slug"] for a in found["items"]]
+            assert all(a["roles"] == ["host"] for a in found["items"])
+            assert spent.rows <= 150, (spent.rows, spent.statements)
+        assert shown == whole
+        spent.reset()
+        html = client.get(f"/speakers/{HOST.slug}", params={"appearances_page": "2"}).text
+        assert html.count('<li><a href="/interviews/') == 20
+        assert f'href="/speakers/{HOST.slug}?appearances_page=3"' in html
+        assert f'href="/speakers/{HOST.slug}"' in html  # previous: page 1, no number
+        assert spent.rows <= 150, (spent.rows, spent.statements)
 
 
 def test_the_sitemap_is_split_into_files_each_read_alone(archive, monkeypatch):

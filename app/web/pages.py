@@ -263,9 +263,21 @@ def speakers(request: Request, session: SessionDep):
 
 @router.get("/speakers/{slug}", response_class=HTMLResponse)
 def speaker(
-    request: Request, session: SessionDep, settings: SettingsDep, slug: str, page: str = "1"
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    slug: str,
+    page: str = "1",
+    appearances_page: str = "1",
 ):
-    found = read.get_speaker(session, slug=slug, page=page, page_size=settings.page_size)
+    found = read.get_speaker(
+        session,
+        slug=slug,
+        page=page,
+        page_size=settings.page_size,
+        appearances_page=appearances_page,
+        appearances_size=settings.page_size,
+    )
     if found is None:
         return not_found(request)
     return render(request, "speaker.html", page=found)

@@ -209,6 +209,20 @@ class Appearance:
 
 
 @dataclass
+class AppearanceList:
+    items: Annotated[list[Appearance], doc("Their interviews on this page, newest first.", [])]
+    page: PageNo
+    page_size: PageSize
+    total: Total
+    next: Next
+    prev: Prev
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass
 class InterviewList:
     items: Annotated[list[InterviewCard], doc("The interviews on this page.", [])]
     page: PageNo
@@ -245,7 +259,9 @@ class PassageList:
 @dataclass
 class SpeakerPage:
     speaker: SpeakerCard
-    appearances: Annotated[list[Appearance], doc("Their interviews, newest first.", [])]
+    appearances: Annotated[
+        AppearanceList, doc("Their interviews, newest first, one page of them.", None)
+    ]
     passages: Annotated[PassageList, doc("Their passages, one page of them.", None)]
 
 
