@@ -5,64 +5,24 @@ listing sorted and filtered in Python gives."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from counting import costs
 from fastapi.testclient import TestClient
+from many_interviews import HOST, store_archive
 from sqlmodel import Session, select
 
 from app import store
-from app.config import Settings, settings_for
+from app.config import Settings
 from app.models import Document, Interview, InterviewSpeaker, Passage, Speaker
-from app.parse.documents import ParsedDocument, ParsedPassage, Person
-from app.passage_ids import passage_ids
 from app.web import read
 from app.web.app import create_app
 
 COUNT = 60
-HOST = Person("Anna Berger", "anna-berger")
-
-
-def guest(n: int) -> Person:
-    return Person(f"Gast Nummer {n % 6}", f"gast-nummer-{n % 6}")  # ten interviews each
-
-
-def interview(n: int) -> ParsedDocument:
-    """Dates repeat and some are missing, titles repeat: ties of date and of title."""
-    date = "" if n % 7 == 0 else f"2024-{n % 12 + 1:02d}-{n % 3 + 1:02d}"
-    return ParsedDocument(
-        key=f"i{n:04d}.txt",
-        source_file=f"i{n:04d}.txt",
-        sha256=f"{n:064x}",
-        encoding="utf-8",
-        language="de" if n % 2 else "en",
-        title=f"Gespräch {n % 24:02d}",
-        text="",
-        passages=[
-            ParsedPassage(f"Frage {n}?", "question", HOST.name, HOST, evidence="label"),
-            ParsedPassage(f"Antwort {n}.", "answer", guest(n).name, guest(n), evidence="label"),
-        ],
-        kind="interview" if n % 5 else "essay",
-        published_date=date,
-        participants=[("host", HOST), ("guest", guest(n))],
-    )
 
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Settings:
-    db: Path = tmp_path_factory.mktemp("listing") / "archive.db"
-    engine = store.write_engine(db)
-    with Session(engine) as session:
-        for n in range(COUNT):
-            doc = interview(n)
-            ids = passage_ids(doc.key, [p.text for p in doc.passages])
-            store.replace_file(session, doc.source_file, [doc], {doc.key: ids})
-        store.refresh_interviews(session)
-        store.set_meta(session, "content_version", "1")
-        session.commit()
-    engine.dispose()
-    return settings_for(db)
+    return store_archive(tmp_path_factory.mktemp("listing") / "archive.db", COUNT)
 
 
 def whole_listing(settings: Settings, lang: str = "", speaker: str = "", kind: str = ""):
