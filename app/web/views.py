@@ -208,18 +208,25 @@ class Appearance:
     roles: Annotated[list[str], doc("Their roles in it.", ["guest"])]
 
 
+class Paged:
+    """How many pages a list of pages has (for the page's links to its neighbours)."""
+
+    total: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
 @dataclass
-class AppearanceList:
+class AppearanceList(Paged):
     items: Annotated[list[Appearance], doc("Their interviews on this page, newest first.", [])]
     page: PageNo
     page_size: PageSize
     total: Total
     next: Next
     prev: Prev
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
 
 
 @dataclass
@@ -243,17 +250,13 @@ class SpeakerList:
 
 
 @dataclass
-class PassageList:
+class PassageList(Paged):
     items: Annotated[list[PassageView], doc("The passages on this page.", [])]
     page: PageNo
     page_size: PageSize
     total: Total
     next: Next
     prev: Prev
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
 
 
 @dataclass
