@@ -9,7 +9,10 @@ processes so that each one's peak memory is its own. Each size ends with the wal
 each step (what a larger run is estimated from), and the run with a table of one column
 per size. `--engine whoosh,tantivy` runs the build and the searches with each engine, side
 by side (one column per size and engine; FTS5 is loaded once per size). `--zh-quotes`
-compares jieba with character bigrams on Chinese quotes taken from the seeds.
+compares jieba with character bigrams on Chinese quotes taken from the seeds. `--dir DIR`
+keeps each size's index folders, FTS5 file and build figures in DIR/<size> and reuses
+them: a second run with the same DIR only searches (a 100k build takes 8-12 minutes, its
+searches two), which is how a change to searching is measured against one build.
 """
 
 from __future__ import annotations
@@ -279,6 +282,18 @@ def run_child(step: str, size: int, root: Path, db: Path | None, engine: str) ->
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def kept_build(root: Path, size: int, db: Path, engine: str) -> dict:
+    """The build's figures: of the build kept in `root` (`--dir`), or of a new one (kept
+    there with its figures once it has finished)."""
+    figures = root / f"{engine}.build.json"
+    if figures.exists() and (root / engine).exists():
+        return json.loads(figures.read_text())
+    shutil.rmtree(root / engine, ignore_errors=True)  # an unfinished one
+    build = run_child("build", size, root / engine, db, engine)
+    figures.write_text(json.dumps(build))
+    return build
+
+
 # ---------------------------------------------------------------- FTS5
 
 
@@ -290,27 +305,11 @@ def fts5_compare(size: int, root: Path, db: Path, engines: list[str]) -> dict:
 
     loading = time.perf_counter()
     base = seed_passages(db)
-    con = sqlite3.connect(root / "fts.db")
-    con.execute(
-        "CREATE VIRTUAL TABLE p USING fts5(id UNINDEXED, lang UNINDEXED, "
-        "speaker UNINDEXED, date UNINDEXED, text, exact, grams, tokenize='unicode61')"
-    )
-    con.executemany(
-        "INSERT INTO p VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (
-            (
-                e.id,
-                e.language,
-                e.speaker_slug,
-                e.date,
-                " ".join(terms(e.text, e.language)),
-                " ".join(terms(e.text, e.language, stemmed=False)),
-                " ".join(g for _, g in grams(e.text)),
-            )
-            for e in synthesize(base, size)
-        ),
-    )
-    con.commit()
+    kept = root / "fts.db"
+    if not kept.exists():  # a kept folder (--dir) has it from an earlier run
+        fts5_load(base, size, root / "fts.db.part")
+        (root / "fts.db.part").rename(kept)
+    con = sqlite3.connect(kept)
     started = time.perf_counter()
     report: dict[str, Any] = {"latency": {}, "checked": 0, "load_seconds": started - loading}
     report["engines"] = {e: {"mismatches": []} for e in engines}
@@ -335,6 +334,33 @@ def fts5_compare(size: int, root: Path, db: Path, engines: list[str]) -> dict:
     con.close()
     report["compare_seconds"] = time.perf_counter() - started
     return report
+
+
+def fts5_load(base: list[IndexEntry], size: int, path: Path) -> None:
+    """The FTS5 table of the size's passages, written to `path`."""
+    path.unlink(missing_ok=True)
+    con = sqlite3.connect(path)
+    con.execute(
+        "CREATE VIRTUAL TABLE p USING fts5(id UNINDEXED, lang UNINDEXED, "
+        "speaker UNINDEXED, date UNINDEXED, text, exact, grams, tokenize='unicode61')"
+    )
+    con.executemany(
+        "INSERT INTO p VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                e.id,
+                e.language,
+                e.speaker_slug,
+                e.date,
+                " ".join(terms(e.text, e.language)),
+                " ".join(terms(e.text, e.language, stemmed=False)),
+                " ".join(g for _, g in grams(e.text)),
+            )
+            for e in synthesize(base, size)
+        ),
+    )
+    con.commit()
+    con.close()
 
 
 def fts_query(parsed) -> tuple[str, str, list]:
@@ -545,6 +571,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--zh-quotes", action="store_true", help="jieba vs bigrams only")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument(
+        "--dir",
+        type=Path,
+        help="keep each size's indexes, FTS5 file and build figures in DIR/<size> "
+        "and reuse them (a second run only searches)",
+    )
+    parser.add_argument(
         "--engine", default="whoosh", help="whoosh, tantivy or both: whoosh,tantivy"
     )
     args = parser.parse_args(argv)
@@ -573,12 +605,13 @@ def main(argv: list[str] | None = None) -> None:
         return
     figures = [quotes]
     for size in sizes:
-        root = Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
+        root = args.dir / str(size) if args.dir else Path(tempfile.mkdtemp(prefix=f"bench-{size}-"))
+        root.mkdir(parents=True, exist_ok=True)
         try:
             took, runs = {"start": time.perf_counter()}, {}
             for engine in engines:
                 at = time.perf_counter()
-                build = run_child("build", size, root / engine, args.db, engine)
+                build = kept_build(root, size, args.db, engine)
                 took[f"{engine} build (child)"] = done(size, f"{engine}: built", at)
                 at = time.perf_counter()
                 runs[engine] = build, run_child("search", size, root / engine, args.db, engine)
@@ -595,7 +628,8 @@ def main(argv: list[str] | None = None) -> None:
                 + f" (index folders and FTS5 file: {disk_mb(root):.0f} MB)"
             )
         finally:
-            shutil.rmtree(root, ignore_errors=True)
+            if not args.dir:
+                shutil.rmtree(root, ignore_errors=True)
     summary(figures[1:])
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1))
