@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +210,7 @@ def child_search(size: int, root: Path, db: Path) -> dict:
     qs = queries(base, size)
     search(index, "Anthropic")  # opens the searcher once, as a long-lived server would
     out: dict = {"latency": {}, "snippet_ms": [], "no_facets": [], "top": {}, "worst": [0.0]}
+    out["partials"] = []  # [kind, query] of the searches a budget stopped
     cases = fragments(base, random.Random(11), 200)
     out["fragments_found"] = [sum(p in matching_ids(index, f) for f, p in cases), len(cases)]
     for kind, items in qs.items():
@@ -220,6 +222,8 @@ def child_search(size: int, root: Path, db: Path) -> dict:
                 times.append((time.perf_counter() - start) * 1000)
                 if times[-1] > out["worst"][0]:
                     out["worst"] = [times[-1], q[:60], result.partial]
+                if result.partial:
+                    out["partials"].append([kind, q[:60]])
                 out["top"].setdefault(
                     kind,
                     (q, result.total, [str(snippet_html(h.snippet))[:90] for h in result.hits[:2]]),
@@ -482,6 +486,11 @@ def report(size: int, engine: str, build: dict, found: dict, fts: dict) -> dict:
     )
     worst, q, partial = found["worst"]
     print(f"slowest query: {worst:.0f} ms, {q!r}" + (" (stopped by the time budget)" * partial))
+    stopped = Counter(kind for kind, _ in found.get("partials", []))
+    print(
+        f"stopped by a budget (partial): {sum(stopped.values())} of {len(everything)} searches"
+        + "".join(f", {n} {kind}" for kind, n in stopped.items())
+    )
     found_, cut = found["fragments_found"]
     print(f"fragments of 2-6 CJK characters that find their passage: {found_}/{cut}")
     mismatches = fts["engines"][engine]["mismatches"]

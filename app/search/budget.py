@@ -34,6 +34,7 @@ SEARCH_SECONDS = 0.2
 # loaded 2-core machine, beside an index build, came back empty.
 HARD_SECONDS = 1.0
 CHECK_EVERY = 4096  # matches collected one by one between two looks at the clock
+CHECK_CANDIDATES = 512  # candidates checked one by one (phrases, CJK runs) between two looks
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,23 @@ class TimeUp(Exception):
 
 
 def start_clock(
-    seconds: float | None = None, enough: Callable[[], bool] | None = None
+    seconds: float | None = None,
+    enough: Callable[[], bool] | None = None,
+    started: float | None = None,
 ) -> Token[Clock | None]:
     """Start this search's clock (per thread or task: a ContextVar); `enough` says whether
-    the search has found what it may stop with. Returns a token for stop_clock."""
-    now = time.monotonic()
+    the search has found what it may stop with; `started` (time.monotonic()) is when the
+    search began, if before now. Returns a token for stop_clock."""
+    now = time.monotonic() if started is None else started
     soft = SEARCH_SECONDS if seconds is None else seconds
     clock = Clock(now + soft, now + max(soft, HARD_SECONDS), enough or (lambda: True))
     return _clock.set(clock)
+
+
+def past_hard(started: float) -> bool:
+    """Whether a search that began at `started` (time.monotonic()) is past HARD_SECONDS:
+    the stages after collecting (facets, did-you-mean) are then left out."""
+    return time.monotonic() > started + max(SEARCH_SECONDS, HARD_SECONDS)
 
 
 def stop_clock(token: Token[Clock | None]) -> None:
