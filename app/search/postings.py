@@ -18,11 +18,11 @@ from __future__ import annotations
 import pickle
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterator
-from itertools import accumulate
+from collections.abc import Iterable, Iterator
+from itertools import accumulate, chain, repeat
 from typing import Any
 
-from whoosh import formats
+from whoosh import columns, formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
 from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
@@ -162,9 +162,22 @@ def field_lengths(reader: Any, fieldname: str) -> list[int] | None:
             perdoc, _lenfield(fieldname), LENGTHS_COLUMN
         )
         decode = [byte_to_length(b) for b in range(256)]
-        cache[fieldname] = None if column is None else [decode[b] for b in column]
+        cache[fieldname] = (
+            None if column is None else list(map(decode.__getitem__, bytes_of(column)))
+        )
     lengths: list[int] | None = cache[fieldname]
     return lengths
+
+
+def bytes_of(column: Any) -> Iterable[int]:
+    """The length bytes of a column reader, read in one go where whoosh reads a byte per
+    passage (5 us each: the first phrase on a segment of 50,000 passages spent 150-260 ms
+    reading the `exact` field's lengths, and stopped at the hard time limit, empty)."""
+    if type(column) is not columns.NumericColumn.Reader or column._typecode != "B":
+        whole: Iterable[int] = column  # whoosh's own iteration
+        return whole
+    raw: bytes = column._dbfile.get(column._basepos, column._count)
+    return chain(raw, repeat(column._default, column._doccount - column._count))
 
 
 def block_map(m: W3LeafMatcher) -> tuple[list[int], list[int]]:

@@ -20,7 +20,8 @@ Our own classes that read whoosh's private state also rest on this version and r
 after `apply()` (SearchIndex calls it): app.search.postings (`W3PerDocReader._cached_reader`,
 `_lenfield`, `LENGTHS_COLUMN`, a reader's `_perdoc`; a leaf matcher's `_postfile`,
 `_startoffset`, `_length`, `_baseoffset`, `_maxid`, `_goto`, `_next_block` and the block
-layout: an int length, negative for the last block, then the pickled header) and app.search.matchers (a leaf
+layout: an int length, negative for the last block, then the pickled header; a numeric
+column reader's `_dbfile`, `_basepos`, `_count`, `_doccount`, `_default`, `_typecode`) and app.search.matchers (a leaf
 matcher's `_maxid`, `_ids`, `_weights`, `_values`, `_i`, `_read_ids`, `_read_weights`,
 `_read_values`, `_next_block`, `_skip_to_block`, a scorer's `idf`/`avgfl`/`B`/`K1`/`dfl`,
 and TopCollector's heap of (score, -docnum) in `items`). tests/test_whoosh_reference.py
