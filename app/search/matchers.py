@@ -353,6 +353,7 @@ class TopAndAll(collectors.TopCollector):
         `everything`: the query is the filters alone (every allowed passage, score 0)."""
         super().__init__(limit=limit, usequality=False, replace=0, **kwargs)
         self.allow, self.everything = allow, everything
+        self.started = 0.0  # when the search's clock started (time.monotonic())
 
     def prepare(self, top_searcher: Any, q: Q.Query, context: Any) -> None:
         super().prepare(top_searcher, q, context)

@@ -260,7 +260,6 @@ def collect(
     limit: int,
     page: int | None = None,
     whole: bool = False,
-    started: float | None = None,
 ) -> TopAndAll:
     """Run the query. Filters on a column (speaker and interview slugs, language, kind,
     dates), kept or excluded, are checked against masks of the column values (one byte per
@@ -287,8 +286,10 @@ def collect(
     wanted = limit if page is None else page
     # `whole`: every match, however long it takes (checks against another engine)
     seconds = float("inf") if whole else None
+    # the clock starts after the masks: a filter's first mask reads a column (once)
+    collector.started = time.monotonic()
     clock = start_clock(
-        seconds, lambda: len(getattr(collector, "docnums", ())) >= wanted, started=started
+        seconds, lambda: len(getattr(collector, "docnums", ())) >= wanted, collector.started
     )
     try:
         searcher.search_with_collector(query, collector)
@@ -340,9 +341,9 @@ def _run(
     limit = result.page * result.page_size
     start = (result.page - 1) * result.page_size
     by_date = result.sort == "date"
-    started = time.monotonic()  # the clock counts every stage from here (app.search.budget)
     # newest first needs every match in order, not only the best `limit`
-    collector = collect(index, searcher, parsed, 1 if by_date else limit, limit, started=started)
+    collector = collect(index, searcher, parsed, 1 if by_date else limit, limit)
+    started = collector.started  # the clock counts the stages after collecting too
     result.total = len(collector.docnums)
     notes = []
     if collector.expansions_cut:
