@@ -139,8 +139,9 @@ def queries(base: list[IndexEntry], size: int, seed: int = 11) -> dict[str, list
 
 # The costliest 500-character queries found (issue #10): common words ORed, two-letter
 # prefixes ORed and ANDed, common two-word quotes ORed, common Chinese characters ORed,
-# a common word without ten common words; and (in `queries`) a quoted paste of a long
-# Chinese passage, which opened a thousand posting lists before MAX_PLACES.
+# a common word without ten common words, a common quote without nine; and (in
+# `queries`) a quoted paste of a long Chinese passage, which opened a thousand posting
+# lists before MAX_PLACES.
 PAIRS = ["".join(p) for p in itertools.product("abdeghiklmnorstuvw", repeat=2)]
 COMMON_QUOTES = ['"die KI"', '"und die"', '"der KI"', '"ist das"', '"das ist"', '"in der"']
 NOT_COMMON = ["die", "der", "und", "das", "ist", "nicht", "wir", "sie", "es", "ein"]
@@ -151,6 +152,8 @@ HOSTILE = [
     " OR ".join(COMMON_QUOTES * 10)[:500],
     " OR ".join("的是我们在这有不了人一个就"),
     ("KI " + " ".join(f"-{w}" for w in NOT_COMMON * 5))[:500],
+    # the slowest found after exclusions were reworked: a common quote without them
+    ('"die KI" ' + " ".join(f"-{w}" for w in NOT_COMMON[1:] * 5))[:500],
 ]
 
 

@@ -54,6 +54,8 @@ QUERIES = [
     "Anthropic -KI -我们 -Talent*",
     'KI -"die KI" -Google',
     "我们 -公司 -数据中心",
+    "公司 -的 -是 -在 -我们",
+    '"die KI" -Anthropic -nicht -数据中心',
     "Unternehmen -OpenAI",
 ]
 NO_MATCH = ['"der die das"']

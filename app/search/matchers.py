@@ -193,14 +193,16 @@ def phrase_scores(m: PhraseMatcher, only: Only = None) -> dict[int, float]:
     return {d: tree_sum([scored[k][d] for k in range(len(m.ms))]) for d in found}
 
 
-def without(found: dict[int, float], m: matching.Matcher) -> dict[int, float]:
-    """`found` minus the passages the excluded matcher `m` matches. An OR of exclusions is
-    read a part at a time, the commonest first (it drops the most candidates), each only for
-    the candidates the parts before it left; a word's postings by their ids alone, in the
-    blocks that can hold a candidate. Reading every excluded word for every candidate, and
-    scoring it, was most of `KI -die -der -und …` (641 ms at 100k passages)."""
+def without(found: dict[int, float], excluded: list[matching.Matcher]) -> dict[int, float]:
+    """`found` minus the passages any of the `excluded` matchers match. They (and the parts
+    of an OR among them) are read one at a time, the commonest first (it drops the most
+    candidates), each only for the candidates the ones before it left; a word's postings by
+    their ids alone, in the blocks that can hold a candidate. Reading every excluded word
+    for every candidate, and scoring it, was most of `KI -die -der -und …` (641 ms at 100k
+    passages)."""
+    parts = [part for m in excluded for part in union_parts(m)]
     left = found
-    for part in sorted(union_parts(m), key=size, reverse=True):
+    for part in sorted(parts, key=size, reverse=True):
         if not left:
             break
         if type(part) is W3LeafMatcher:
@@ -329,7 +331,7 @@ def scores(m: matching.Matcher, only: Only = None) -> dict[int, float]:
         # whoosh already stepped both sides past excluded matches, which a phrase on the
         # positive side reads again from its start: the excluded side must start over too
         m.b.reset()
-        return without(found, m.b)
+        return without(found, [m.b])
     a_first = size(m.a) <= size(m.b)  # an intersection: the rarer side picks candidates
     first = scores(m.a if a_first else m.b, only)
     second = scores(m.b if a_first else m.a, first)

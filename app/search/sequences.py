@@ -261,9 +261,28 @@ class Without(_Leaf):
             found = any_scores(self.positive.matcher(searcher, context), only)
             if not found:
                 return found
-            return without(found, self.negative.matcher(searcher, context))
+            parts: list[Q.Query] = []
+            for q in excluded_parts(self.negative):
+                if q not in parts:  # `-die -die`, or 我们's two tiers of one character
+                    parts.append(q)
+            return without(found, [q.matcher(searcher, context) for q in parts])
 
         return Computed(compute)
+
+
+def excluded_parts(q: Q.Query) -> list[Q.Query]:
+    """The queries whose matches, together, are those of an exclusion: an OR's parts, a
+    CJK word's two tiers, a one-place run's terms. Words read as words cost only their
+    ids (app.search.matchers.without); `我们 -的 -是 …` scored each character's postings."""
+    if isinstance(q, Q.Or):
+        return [part for sub in q.subqueries for part in excluded_parts(sub)]
+    if isinstance(q, Tiered):
+        return excluded_parts(q.words) + excluded_parts(q.grams)
+    if isinstance(q, Sequence) and len(q.slots) == 1:
+        options = q.slots[0].options
+        if not any(unmarked for _, _, unmarked in options):  # as `alone` reads it
+            return [Q.Term(indexed_field(f), t) for f, t, _ in options]
+    return [q]
 
 
 def any_scores(m: matching.Matcher, only: Only) -> dict[int, float]:
