@@ -227,7 +227,7 @@ def union_parts(m: matching.Matcher) -> list[matching.Matcher]:
 def leaf_ids(m: W3LeafMatcher, candidates: Collection[int]) -> set[int]:
     """The candidates a word's postings hold: ids alone (no weights, no scores), decoded
     only in the blocks whose range of ids holds a candidate (a block's header has its last
-    id). `KI -die`: a candidate per block at most, however long the list of `die` is."""
+    id): once few candidates are left, most blocks of a long list are not even read."""
     wanted = sorted(candidates)
     held: set[int] = set()
     j = 0
