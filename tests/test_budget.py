@@ -108,3 +108,23 @@ def test_windows_of_a_segment_give_the_same_hits_and_a_stop_after_one_is_an_esti
     assert cut.partial and cut.total_is_estimate and "about 3,000 matches" in cut.message
     assert cut.total == 3000 and len(cut.hits) == 5  # every passage matches: exact here
     assert sum(cut.facets["language"].values()) == 500  # the counts of the part read
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("q", ["KI -Modell", "KI -kalo -mine -ruta -vezo", '"KI Modell"'])
+def test_exclusions_and_phrases_stop_at_the_hard_budget_and_the_facets_are_left_out(
+    index, monkeypatch, q
+):
+    """Every stage looks at the clock: the excluded words, the candidates of a phrase, the
+    facets after collecting (`KI` minus ten common words ran 641 ms past a 0.2 s budget at
+    100k passages, having no first page to stop with)."""
+    if is_tantivy(current_folder(index.root)):  # tantivy stops only before its facets
+        pytest.skip("ARCHIVE_ENGINE=tantivy")
+    monkeypatch.setattr(budget, "SEARCH_SECONDS", 0.0)
+    monkeypatch.setattr(budget, "HARD_SECONDS", 0.0)
+    result = search(index, q)
+    assert result.partial and "stopped after" in result.message
+    assert result.facets == {} and "ran out of time" in result.message
+    monkeypatch.setattr(budget, "SEARCH_SECONDS", 5.0)
+    whole = search(index, q)
+    assert not whole.partial and whole.facets and whole.total >= result.total

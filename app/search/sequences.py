@@ -29,7 +29,16 @@ from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
 from app.search.analysis import MARK, STARTS, fold_chars, indexed_field
-from app.search.matchers import Only, leaf_scores, meet, scorable, scores, stepped_scores
+from app.search.budget import CHECK_CANDIDATES, check_clock
+from app.search.matchers import (
+    Only,
+    leaf_scores,
+    meet,
+    scorable,
+    scores,
+    stepped_scores,
+    without,
+)
 
 
 def zeros() -> repeat[float]:
@@ -252,11 +261,28 @@ class Without(_Leaf):
             found = any_scores(self.positive.matcher(searcher, context), only)
             if not found:
                 return found
-            excluded = any_scores(self.negative.matcher(searcher, context), found)
-            kept = found.keys() - excluded.keys()
-            return dict(zip(kept, map(found.__getitem__, kept)))
+            parts: list[Q.Query] = []
+            for q in excluded_parts(self.negative):
+                if q not in parts:  # `-die -die`, or 我们's two tiers of one character
+                    parts.append(q)
+            return without(found, [q.matcher(searcher, context) for q in parts])
 
         return Computed(compute)
+
+
+def excluded_parts(q: Q.Query) -> list[Q.Query]:
+    """The queries whose matches, together, are those of an exclusion: an OR's parts, a
+    CJK word's two tiers, a one-place run's terms. Words read as words cost only their
+    ids (app.search.matchers.without); `我们 -的 -是 …` scored each character's postings."""
+    if isinstance(q, Q.Or):
+        return [part for sub in q.subqueries for part in excluded_parts(sub)]
+    if isinstance(q, Tiered):
+        return excluded_parts(q.words) + excluded_parts(q.grams)
+    if isinstance(q, Sequence) and len(q.slots) == 1:
+        options = q.slots[0].options
+        if not any(unmarked for _, _, unmarked in options):  # as `alone` reads it
+            return [Q.Term(indexed_field(f), t) for f, t, _ in options]
+    return [q]
 
 
 def any_scores(m: matching.Matcher, only: Only) -> dict[int, float]:
@@ -339,23 +365,55 @@ def sequence_scores(
             candidates = here
             continue
         if starts is None:
-            starts = {d: starts_of(order[0], read[0][d]) for d in here if d in read[0]}
-        starts = {
-            d: at for d in here if d in starts and (at := starts[d] & starts_of(slot, here[d]))
-        }
-        candidates = starts
+            starts = first_starts(order[0], read[0], here)
+        starts = candidates = lined_up(starts, slot, here)
         if not starts:
             return {}
     docs = dict.fromkeys(candidates or ())
     if run:  # the places not read from the index are checked in the passages' text
-        docs = dict.fromkeys(d for d in docs if run in fold_chars(stored_text(terms, d)))
+        docs = dict.fromkeys(d for d in docs if holds(terms, d, run))
     marks = read_marks(terms, docs, [t for s in slots for _, t, unmarked in s.options if unmarked])
     found: dict[int, float] = {}
-    for d in docs:
+    for n, d in enumerate(docs):
+        if n % CHECK_CANDIDATES == 0:
+            check_clock()
         score = matched(order, [here[d] for here in read], marks.get(d, {}))
         if score is not None:
             found[d] = score * boost
     return found
+
+
+def first_starts(
+    slot: Slot, first: dict[int, list[Entry]], second: dict[int, list[Entry]]
+) -> dict[int, set[int]]:
+    """Sub docnum -> where the phrase may start, by the first slot read (`first`), for the
+    passages that hold the second one too."""
+    out: dict[int, set[int]] = {}
+    for n, d in enumerate(second):
+        if n % CHECK_CANDIDATES == 0:  # positions are decoded per candidate
+            check_clock()
+        if d in first:
+            out[d] = starts_of(slot, first[d])
+    return out
+
+
+def lined_up(
+    starts: dict[int, set[int]], slot: Slot, here: dict[int, list[Entry]]
+) -> dict[int, set[int]]:
+    """The starts at which the phrase still lines up once this slot is read (`here`)."""
+    out: dict[int, set[int]] = {}
+    for n, d in enumerate(here):
+        if n % CHECK_CANDIDATES == 0:
+            check_clock()
+        if d in starts and (at := starts[d] & starts_of(slot, here[d])):
+            out[d] = at
+    return out
+
+
+def holds(terms: Terms, docnum: int, run: str) -> bool:
+    """Whether a passage's text holds the folded run (a stored field read: ~50 us)."""
+    check_clock()
+    return run in fold_chars(stored_text(terms, docnum))
 
 
 def gram_run(slots: Sequence_[Slot]) -> str:

@@ -11,13 +11,17 @@ benchmark's children) and is idempotent. Each patch was measured on the benchmar
   5x faster and take half the space): `whoosh.codec.whoosh3.dumps`, `whoosh.columns.dumps`;
 - `W3PerDocReader.doc_field_length` reads a field's lengths once per segment (the writer
   asks for every posting it writes);
-- `W3LeafMatcher._read_ids` sums a block's id deltas in C, `W3LeafMatcher.skip_to` bisects
-  within a block (whoosh steps posting by posting);
+- `W3LeafMatcher._read_ids` sums a block's id deltas in C, `W3LeafMatcher.skip_to` finds
+  the block by a map of the blocks' last ids (app.search.postings.skip_blocks; whoosh
+  reads every header on the way) and bisects within it (whoosh steps posting by posting);
 - `AndNotMatcher._find_first` no longer keeps a first match that holds the excluded word.
 
 Our own classes that read whoosh's private state also rest on this version and run only
 after `apply()` (SearchIndex calls it): app.search.postings (`W3PerDocReader._cached_reader`,
-`_lenfield`, `LENGTHS_COLUMN`, a reader's `_perdoc`) and app.search.matchers (a leaf
+`_lenfield`, `LENGTHS_COLUMN`, a reader's `_perdoc`; a leaf matcher's `_postfile`,
+`_startoffset`, `_length`, `_baseoffset`, `_maxid`, `_goto`, `_next_block` and the block
+layout: an int length, negative for the last block, then the pickled header; a numeric
+column reader's `_dbfile`, `_basepos`, `_count`, `_doccount`, `_default`, `_typecode`) and app.search.matchers (a leaf
 matcher's `_maxid`, `_ids`, `_weights`, `_values`, `_i`, `_read_ids`, `_read_weights`,
 `_read_values`, `_next_block`, `_skip_to_block`, a scorer's `idf`/`avgfl`/`B`/`K1`/`dfl`,
 and TopCollector's heap of (score, -docnum) in `items`). tests/test_whoosh_reference.py
@@ -38,7 +42,7 @@ from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import W3LeafMatcher, W3PerDocReader
 from whoosh.matching.mcore import ReadTooFar
 
-from app.search.postings import field_lengths
+from app.search.postings import field_lengths, skip_blocks
 
 WRITTEN_FOR = (2, 7, 5)  # whoosh.__version__ these patches were written and measured for
 _lock = threading.Lock()
@@ -81,7 +85,7 @@ def _skip_to(self: Any, targetid: int) -> None:
     if targetid <= self.id():
         return
     if targetid > self._maxid:
-        self._skip_to_block(lambda: targetid > self._maxid)
+        skip_blocks(self, targetid)  # by the word's block map, not header by header
         if not self.is_active():
             return
         if self._ids is None:
