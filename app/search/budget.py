@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar, Token
@@ -30,12 +31,14 @@ MAX_EXPANSIONS = 500  # indexed words that all the prefixes of a query may stand
 # Normal searches take 6 ms at the median and 62 ms at p95 on 100k passages (README,
 # Benchmark), so they never meet this budget; the worst 500-character queries (bench's
 # `hostile`) stop at it, after a first page: no query may take more than 300 ms at 100k.
-SEARCH_SECONDS = 0.2
+SEARCH_SECONDS = float(os.environ.get("ARCHIVE_SEARCH_SECONDS", "0.2"))
 # With no first page yet, the search goes on until this. At 0.2 s a Chinese search on the
 # loaded 2-core machine, beside an index build, came back empty; at 1.0 s `KI` minus ten
 # common words (no hits at all) took 641 ms. The benchmark's normal queries at 100k
 # passages take at most ~0.2 s on the loaded machine: 0.3 s is the limit itself.
-HARD_SECONDS = 0.3
+# Both can be raised on a slower machine (README, Limits); the test suite raises them, so
+# that a busy test machine never turns a result it compares into a partial one.
+HARD_SECONDS = float(os.environ.get("ARCHIVE_HARD_SECONDS", "0.3"))
 CHECK_EVERY = 4096  # matches collected one by one between two looks at the clock
 CHECK_CANDIDATES = 512  # candidates checked one by one (phrases, CJK runs) between two looks
 
