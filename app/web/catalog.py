@@ -26,7 +26,6 @@ from sqlmodel import Session, col, func, select
 
 from app import store
 from app.models import (
-    ArchiveMeta,
     Document,
     Interview,
     InterviewSpeaker,
@@ -85,12 +84,7 @@ def catalog(session: Session) -> Catalog:
 
 
 def content_version(session: Session) -> tuple[str, ...]:
-    rows = dict(
-        session.exec(
-            select(ArchiveMeta.key, ArchiveMeta.value).where(col(ArchiveMeta.key).in_(VERSION_KEYS))
-        ).all()
-    )
-    return tuple(rows.get(key, "") for key in VERSION_KEYS)
+    return store.meta_values(session, VERSION_KEYS)
 
 
 def read_catalog(session: Session) -> Catalog:

@@ -816,9 +816,7 @@ def search_terms(q: str | None) -> list[str]:
 def archive_version(session: Session) -> str:
     """What changes when the archive or its index changes: the content version (bumped by
     every ingest that changed something) and the version the index was built from."""
-    return (
-        f"{store.get_meta(session, 'content_version')}/{store.get_meta(session, 'indexed_version')}"
-    )
+    return "/".join(store.meta_values(session, ("content_version", "indexed_version")))
 
 
 def archive_updated(session: Session) -> str:
