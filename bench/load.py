@@ -121,6 +121,8 @@ class Cell:
             "errors": len(self.errors),
             "empty": len(self.empty),
             "client_cpu_share": self.client_share,
+            # what a request costs the server, whatever else runs on the machine
+            "server_cpu_ms": 1000 * self.server_cpu / len(self.ms) if self.ms else 0.0,
         }
 
     @property
@@ -505,7 +507,7 @@ class Reingest(threading.Thread):
 
 def print_cells(cells: list[Cell]) -> None:
     head = f"{'concurrency':>11} {'page':11} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8}"
-    print(f"{head} {'errors':>6} {'empty':>6} {'client CPU':>10}")
+    print(f"{head} {'errors':>6} {'empty':>6} {'client CPU':>10} {'server CPU ms/req':>17}")
     phase = None
     for cell in cells:
         f = cell.figures()
@@ -515,7 +517,7 @@ def print_cells(cells: list[Cell]) -> None:
         print(
             f"{f['concurrency']:>11} {f['kind']:11} {f['rps']:7.1f} {f['p50_ms']:8.1f} "
             f"{f['p99_ms']:8.1f} {f['errors']:>6} {f['empty']:>6} "
-            f"{f['client_cpu_share']:9.0%}"
+            f"{f['client_cpu_share']:10.0%} {f['server_cpu_ms']:17.1f}"
         )
     for failure in [x for cell in cells for x in cell.failures][:20]:
         print(f"  failed: {failure}")
