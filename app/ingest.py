@@ -288,7 +288,7 @@ def apply(
     store.refresh_interviews(session)
     touched |= links.interviews_of(session, parsed)
     stale = store.get_meta(session, "links_version") != links.ALIGN_VERSION
-    links.refresh(session, touched, registry.spellings(), stale)
+    links.refresh(session, touched, registry.spellings, stale)
     store.set_meta(session, "links_version", links.ALIGN_VERSION)
     store.set_meta(session, "parser_version", PARSER_VERSION)
     version = int(store.get_meta(session, "content_version") or 0) + 1

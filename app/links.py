@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from typing import TypeVar
 
 from sqlalchemy import insert
@@ -21,7 +22,7 @@ from app.align import Unit, align
 from app.models import Document, Passage, PassageLink, PassageQuote, PassageRedirect, Speaker
 from app.quotes import Text, shared_words
 
-ALIGN_VERSION = "2"  # raise when app/align.py or app/quotes.py decide differently
+ALIGN_VERSION = "3"  # raise when app/align.py or app/quotes.py decide differently
 
 
 def interviews_of(session: Session, source_files) -> set[int]:
@@ -79,8 +80,14 @@ def units(session: Session, document_id: int) -> list[Unit]:
 PAIRWISE = 4  # up to this many versions every pair is aligned; beyond, through a pivot
 
 
-def realign(session: Session, interview_ids: set[int], names: dict[str, str]) -> int:
+def realign(
+    session: Session, interview_ids: set[int], spellings: Callable[[str], dict[str, str]]
+) -> int:
     """Recompute the counterparts of these interviews' versions; returns how many links.
+
+    `spellings` gives the registry's names for a text (Registry.spellings): the text of
+    all the interview's versions, which tell one conversation, so that a surname two
+    people share anchors a passage on the one of them the pages name in full.
 
     Every pair of versions is aligned while an interview has at most PAIRWISE of them
     (an original, a translation, a summary, a repost). With more, the cost would grow
@@ -97,6 +104,7 @@ def realign(session: Session, interview_ids: set[int], names: dict[str, str]) ->
         )
         docs = [d for d in ids if d is not None]  # a stored row's id is never None
         versions = {doc: units(session, doc) for doc in docs}
+        names = spellings(pages_of(session, interview_id))
         pairs: dict[tuple[str, str], float] = {}
         if len(docs) <= PAIRWISE:
             for a, b in itertools.combinations(docs, 2):
@@ -116,6 +124,12 @@ def realign(session: Session, interview_ids: set[int], names: dict[str, str]) ->
         made += len(rows) // 2
     session.flush()
     return made
+
+
+def pages_of(session: Session, interview_id: int) -> str:
+    """The texts of an interview's versions, one after another."""
+    texts = session.exec(select(Document.text).where(Document.interview_id == interview_id))
+    return "\n\n".join(texts)
 
 
 def add_links(pairs: dict[tuple[str, str], float], links) -> None:
@@ -162,7 +176,9 @@ def requote(session: Session) -> int:
     return len(found)
 
 
-def refresh(session: Session, touched: set[int], names: dict[str, str], stale: bool) -> None:
+def refresh(
+    session: Session, touched: set[int], names: Callable[[str], dict[str, str]], stale: bool
+) -> None:
     """After an ingest's changes: carry links over moved ids, realign the interviews that
     changed (all of them when the links were made by other code), recompute shared words."""
     carry_over(session)

@@ -19,6 +19,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -103,7 +104,7 @@ def build(db: Path, pair: list[list[Unit]], size: int, seed: int = 3) -> int:
     return made
 
 
-def measure(db: Path, names: dict[str, str]) -> dict:
+def measure(db: Path, names: Callable[[str], dict[str, str]]) -> dict:
     engine = write_engine(db)
     with Session(engine) as session:
         started, cpu = time.perf_counter(), time.process_time()
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     if max(sizes) > 20_000:
         sys.exit("the machine is shared: 20,000 passages at most")
-    names = Registry.load(ROOT / "data").spellings()
+    names = Registry.load(ROOT / "data").spellings
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         pair = seed_pair(folder)

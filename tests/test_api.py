@@ -59,7 +59,7 @@ def test_speakers_and_speaker(client):
     assert {"dario-amodei", "benjamin-mann", "zack-kass"} <= {s["slug"] for s in speakers}
     dario = get(client, "/api/speakers/dario-amodei")
     assert "达里奥·阿莫迪" in dario["speaker"]["aliases"]
-    assert {"guest", "author"} <= {r for a in dario["appearances"] for r in a["roles"]}
+    assert {"guest", "author"} <= {r for a in dario["appearances"]["items"] for r in a["roles"]}
     assert dario["passages"]["items"] and all(
         p["speaker"]["slug"] == "dario-amodei" for p in dario["passages"]["items"]
     )
@@ -505,3 +505,21 @@ def test_did_you_mean_for_a_chinese_word(client):
 def test_did_you_mean_when_the_first_character_is_wrong(client):
     result = get(client, "/api/search?q=苏据中心")  # no indexed word starts with 苏据
     assert result["total"] == 0 and result["did_you_mean"] == "数据中心"
+
+
+def test_healthz_names_the_engine_that_built_the_live_index(client, archive, tmp_path, monkeypatch):
+    """The engine of the live folder (this run's ARCHIVE_ENGINE built it; scripts/test.sh
+    runs this file with each), not the one a later build would use; none without a folder."""
+    from fastapi.testclient import TestClient
+
+    from app.config import search_engine, settings_for
+    from app.web.app import create_app
+
+    built = search_engine()
+    monkeypatch.setenv("ARCHIVE_ENGINE", "whoosh" if built == "tantivy" else "tantivy")
+    health = client.get("/healthz")
+    assert health.status_code == 200 and health.json()["engine"] == built
+    bare = settings_for(archive.db_path, index_dir=tmp_path / "no-index")
+    with TestClient(create_app(bare)) as other:
+        health = other.get("/healthz")
+        assert health.status_code == 503 and health.json()["engine"] is None

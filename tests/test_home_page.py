@@ -4,58 +4,13 @@ the interviews list."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from counting import costs
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from many_interviews import store_archive
 
-from app import store
-from app.config import Settings, settings_for
-from app.parse.documents import ParsedDocument, ParsedPassage, Person
-from app.passage_ids import passage_ids
+from app.config import Settings
 from app.web.app import create_app
-
-HOST = Person("Anna Berger", "anna-berger")
-GUEST = Person("Thomas Keller", "thomas-keller")
-
-
-def interview(n: int) -> ParsedDocument:
-    """One small interview; dates repeat (ties) and some are missing (undated last)."""
-    date = "" if n % 7 == 0 else f"2024-{n % 12 + 1:02d}-{n % 3 + 1:02d}"
-    return ParsedDocument(
-        key=f"i{n:04d}.txt",
-        source_file=f"i{n:04d}.txt",
-        sha256=f"{n:064x}",
-        encoding="utf-8",
-        language="de" if n % 2 else "en",
-        title=f"Gespräch {n % 24:02d}",  # titles repeat too: whole ties (date and title)
-        text="",
-        passages=[
-            ParsedPassage(f"Frage {n}?", "question", HOST.name, HOST, evidence="label"),
-            ParsedPassage(f"Antwort {n}.", "answer", GUEST.name, GUEST, evidence="label"),
-        ],
-        kind="interview",
-        published_date=date,
-        participants=[("host", HOST), ("guest", GUEST)],
-    )
-
-
-def store_archive(db: Path, count: int) -> Settings:
-    """An archive of `count` interviews written by the store itself (no parsing: only the
-    records matter here, and parsing hundreds of pages would take seconds)."""
-    engine = store.write_engine(db)
-    with Session(engine) as session:
-        for n in range(count):
-            doc = interview(n)
-            ids = passage_ids(doc.key, [p.text for p in doc.passages])
-            store.replace_file(session, doc.source_file, [doc], {doc.key: ids})
-        store.refresh_interviews(session)
-        store.set_meta(session, "content_version", "1")
-        session.commit()
-    engine.dispose()
-    return settings_for(db)
 
 
 @pytest.fixture(scope="module")

@@ -101,3 +101,40 @@ def test_odd_dates_are_kept_without_a_day(tmp_path):
     assert {h.id for h in search(index, "Kinnlade").hits} == {"odd", "year"}
     assert [h.id for h in search(index, "Kinnlade date:2023").hits] == ["year"]
     index.close()
+
+
+def test_a_word_longer_than_tantivys_limit_keeps_its_passage(tmp_path):
+    """tantivy left out a token over 65,530 bytes (a log line, nothing more): a passage
+    with a 70,000-letter run lost that word. The ingest keeps the passage, its other words
+    find it, and so does a prefix of the long word, in both engines (scripts/test.sh runs
+    this file with ARCHIVE_ENGINE=tantivy too)."""
+    from conftest import build_archive
+    from fastapi.testclient import TestClient
+
+    from app.search.tantivy_index import MAX_TOKEN_BYTES, within_limit
+    from app.web.app import create_app
+
+    cut = within_limit("ä" * 40_000)  # 80,000 bytes: cut between characters
+    assert cut == "ä" * (MAX_TOKEN_BYTES // 2) and within_limit("kurz") == "kurz"
+    sources = tmp_path / "src"
+    sources.mkdir()
+    (sources / "long.txt").write_text(
+        "Ein Gespräch über lange Wörter\n\n"
+        "Anna Berger: Was ist das längste Wort, das Sie kennen?\n\n"
+        f"Thomas Keller: Das hier: {'x' * 70_000} und danach kommt der Zitronenfalter.\n\n"
+        f"Anna Berger: Und das? {'ö' * 40_000} Quittengelee.\n\n"
+        "Thomas Keller: Weil Maschinen manchmal Unsinn schreiben.",
+        "utf-8",
+    )
+    settings = build_archive(tmp_path, [sources])
+    with TestClient(create_app(settings)) as client:
+        for words, other, run in [
+            ("Zitronenfalter", "xxxxx*", "x" * 70_000),
+            ('"danach kommt der Zitronenfalter"', "xxxxx*", "x" * 70_000),
+            ("Quittengelee", "ööööö*", "ö" * 40_000),
+        ]:
+            found = [client.get("/api/search", params={"q": q}).json() for q in (words, other)]
+            assert found[0]["total"] == found[1]["total"] == 1, found
+            assert found[0]["hits"][0]["id"] == found[1]["hits"][0]["id"]
+            passage = client.get(f"/api/passages/{found[0]['hits'][0]['id']}").json()
+            assert run in passage["passage"]["text"]  # stored whole

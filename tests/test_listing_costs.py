@@ -5,64 +5,24 @@ listing sorted and filtered in Python gives."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from counting import costs
 from fastapi.testclient import TestClient
+from many_interviews import HOST, store_archive
 from sqlmodel import Session, select
 
 from app import store
-from app.config import Settings, settings_for
+from app.config import Settings
 from app.models import Document, Interview, InterviewSpeaker, Passage, Speaker
-from app.parse.documents import ParsedDocument, ParsedPassage, Person
-from app.passage_ids import passage_ids
 from app.web import read
 from app.web.app import create_app
 
 COUNT = 60
-HOST = Person("Anna Berger", "anna-berger")
-
-
-def guest(n: int) -> Person:
-    return Person(f"Gast Nummer {n % 6}", f"gast-nummer-{n % 6}")  # ten interviews each
-
-
-def interview(n: int) -> ParsedDocument:
-    """Dates repeat and some are missing, titles repeat: ties of date and of title."""
-    date = "" if n % 7 == 0 else f"2024-{n % 12 + 1:02d}-{n % 3 + 1:02d}"
-    return ParsedDocument(
-        key=f"i{n:04d}.txt",
-        source_file=f"i{n:04d}.txt",
-        sha256=f"{n:064x}",
-        encoding="utf-8",
-        language="de" if n % 2 else "en",
-        title=f"Gespräch {n % 24:02d}",
-        text="",
-        passages=[
-            ParsedPassage(f"Frage {n}?", "question", HOST.name, HOST, evidence="label"),
-            ParsedPassage(f"Antwort {n}.", "answer", guest(n).name, guest(n), evidence="label"),
-        ],
-        kind="interview" if n % 5 else "essay",
-        published_date=date,
-        participants=[("host", HOST), ("guest", guest(n))],
-    )
 
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Settings:
-    db: Path = tmp_path_factory.mktemp("listing") / "archive.db"
-    engine = store.write_engine(db)
-    with Session(engine) as session:
-        for n in range(COUNT):
-            doc = interview(n)
-            ids = passage_ids(doc.key, [p.text for p in doc.passages])
-            store.replace_file(session, doc.source_file, [doc], {doc.key: ids})
-        store.refresh_interviews(session)
-        store.set_meta(session, "content_version", "1")
-        session.commit()
-    engine.dispose()
-    return settings_for(db)
+    return store_archive(tmp_path_factory.mktemp("listing") / "archive.db", COUNT)
 
 
 def whole_listing(settings: Settings, lang: str = "", speaker: str = "", kind: str = ""):
@@ -169,13 +129,42 @@ def test_a_speakers_page_reads_only_their_interviews(archive):
         client.get("/speakers/gast-nummer-1")
         spent.reset()
         found = client.get("/api/speakers/gast-nummer-1", params={"page_size": "5"}).json()
-        assert [a["interview"]["slug"] for a in found["appearances"]] == whole_listing(
+        assert [a["interview"]["slug"] for a in found["appearances"]["items"]] == whole_listing(
             archive, speaker="gast-nummer-1"
         )
         assert found["passages"]["total"] == 10 and len(found["passages"]["items"]) == 5
         # ten interviews, their versions and people, their roles, five passages: about 60;
         # it read all 60 interviews, their versions and 120 people
         assert spent.rows <= 80, (spent.rows, spent.statements)
+
+
+def test_a_speakers_interviews_come_a_page_at_a_time(archive):
+    """The host of all 60 interviews: three pages of 20, each the slice of the whole
+    listing, each reading only its own interviews: 109 rows a page, where reading all 60
+    interviews, their versions, people and roles fetched 309."""
+    whole = whole_listing(archive, speaker=HOST.slug)
+    app = create_app(archive)
+    with TestClient(app) as client, costs(app.state.engine) as spent:
+        client.get(f"/speakers/{HOST.slug}")  # the catalog: once per content version
+        shown: list[str] = []
+        for page in (1, 2, 3):
+            spent.reset()
+            found = client.get(
+                f"/api/speakers/{HOST.slug}",
+                params={"appearances_page": page, "page_size": "5"},
+            ).json()["appearances"]
+            assert found["total"] == COUNT and found["page"] == page
+            assert (found["next"] is None, found["prev"] is None) == (page == 3, page == 1)
+            shown += [a["interview"]["slug"] for a in found["items"]]
+            assert all(a["roles"] == ["host"] for a in found["items"])
+            assert spent.rows <= 150, (spent.rows, spent.statements)
+        assert shown == whole
+        spent.reset()
+        html = client.get(f"/speakers/{HOST.slug}", params={"appearances_page": "2"}).text
+        assert html.count('<li><a href="/interviews/') == 20
+        assert f'href="/speakers/{HOST.slug}?appearances_page=3"' in html
+        assert f'href="/speakers/{HOST.slug}"' in html  # previous: page 1, no number
+        assert spent.rows <= 150, (spent.rows, spent.statements)
 
 
 def test_the_sitemap_is_split_into_files_each_read_alone(archive, monkeypatch):

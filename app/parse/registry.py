@@ -70,9 +70,18 @@ class Registry:
         self.outlets_by_key = index_by_key([s for s in self.shows if s.is_outlet])
         self.fits = people_by_name_part(self.people)
 
-    def spellings(self) -> dict[str, str]:
-        """Every name and alias of the registry's people → their slug."""
-        return {n: p.slug for p in self.people for n in [p.name, *p.aliases]}
+    def spellings(self, page: str = "") -> dict[str, str]:
+        """Every name and alias of the registry's people → their slug, for the text of
+        `page`: a spelling two people share ("Amodei": Dario and Daniela) is the one of
+        them the page names in full, as `person_on_page` decides, and none otherwise."""
+        named = self.mentioned_people(page) if page else []
+        out: dict[str, str] = {}
+        for p in self.people:
+            for n in [p.name, *p.aliases]:
+                one = p if not self.shared(name_key(n)) else self.person_on_page(n, named)
+                if one is not None:
+                    out[n] = one.slug
+        return out
 
     def person(self, name: str) -> Person | None:
         """The one person `name` (folded) is a name or alias of; None when it is nobody's,

@@ -103,7 +103,20 @@ def register(ix: tantivy.Index) -> None:
 
 def token(word: str) -> str:
     """One token of a stream as tantivy gets it (a query term goes through here too)."""
-    return SPACE.sub("", word) or EMPTY
+    return within_limit(SPACE.sub("", word)) or EMPTY
+
+
+# tantivy leaves out a token of more than 65,530 bytes (its MAX_TOKEN_LEN) with no more
+# than a log line: a passage with a 70,000-letter run lost that word, which a prefix found
+# in whoosh. Cut, it keeps its place and its prefixes (no query word is that long).
+MAX_TOKEN_BYTES = 65_530
+
+
+def within_limit(word: str) -> str:
+    """The word, or as much of it as fits tantivy's limit (whole characters)."""
+    if len(word) * 4 <= MAX_TOKEN_BYTES:  # UTF-8: four bytes a character at most
+        return word
+    return word.encode("utf-8")[:MAX_TOKEN_BYTES].decode("utf-8", "ignore")
 
 
 # Words recur: each form is made once per process (as app.search.analysis.index_form is)

@@ -31,12 +31,13 @@ ERRORS = {
 router = APIRouter(prefix="/api", tags=["archive"], responses={422: ERRORS[422]})
 
 
-def page_links(found, request: Request):
-    """Fill in a list's next and prev URLs: this request's URL with another page."""
-    kept = {k: v for k, v in request.query_params.items() if k != "page"}
+def page_links(found, request: Request, key: str = "page"):
+    """Fill in a list's next and prev URLs: this request's URL with another page (the
+    parameter `key` names it)."""
+    kept = {k: v for k, v in request.query_params.items() if k != key}
 
     def url(page: int) -> str:
-        return f"{request.url.path}?{urlencode({**kept, 'page': page})}"
+        return f"{request.url.path}?{urlencode({**kept, key: page})}"
 
     pages = max(1, -(-found.total // found.page_size))
     found.next = url(found.page + 1) if found.page < pages else None
@@ -258,19 +259,14 @@ def interviews(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    lang: str = "",
-    speaker: str = "",
-    kind: str = "",
-    page: str = "1",
-    page_size: str = "",
+    asked: params.InterviewFiltersDep,
 ):
     found = read.interview_list(
         session,
-        lang=lang or None,
-        speaker=speaker or None,
-        kind=params.choice("kind", kind, tuple(labels.KINDS)) or None,
-        page=params.page(page),
-        page_size=params.page_size(page_size, settings.page_size),
+        **asked.checked(),
+        page=params.page(asked.page),
+        page_size=params.page_size(asked.page_size, settings.page_size),
+        last=False,
     )
     return page_links(found, request)
 
@@ -345,6 +341,9 @@ def speakers(
 @router.get(
     "/speakers/{slug}",
     summary="One speaker: interviews, roles, passages (paginated)",
+    description="`appearances` (their interviews, newest first, with their roles) and "
+    "`passages` are two lists of pages: `page` and `page_size` page the passages, "
+    "`appearances_page` the interviews (20 to a page, the interviews list's size).",
     response_model=views.SpeakerPage,
     responses={404: ERRORS[404]},
 )
@@ -355,16 +354,20 @@ def speaker(
     slug: str,
     page: str = "1",
     page_size: str = "",
+    appearances_page: str = "1",
 ):
     found = read.get_speaker(
         session,
         slug=slug,
         page=params.page(page),
         page_size=params.page_size(page_size, settings.page_size),
+        appearances_page=params.whole("appearances_page", appearances_page, 1, 1, 10_000),
+        appearances_size=settings.page_size,
     )
     if found is None:
         raise HTTPException(404, "No such speaker.")
     page_links(found.passages, request)
+    page_links(found.appearances, request, key="appearances_page")
     return found
 
 

@@ -19,7 +19,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 
 from app.config import ROOT, Settings
-from app.search.index import INDEX_FORMAT, SearchIndex
+from app.search.index import INDEX_FORMAT, SearchIndex, current_folder, is_tantivy
 from app.store import get_meta, read_engine
 from app.web import api, feeds, pages, read, typeahead
 from app.web.caching import ConditionalGet
@@ -205,10 +205,25 @@ def index_health(index: SearchIndex, passages: int, version: str) -> JSONRespons
     archive (an ingest killed between its commit and its index switch, a failed build):
     search still answers, from the older index, until the next ingest or reindex."""
     state, built_from = index.state()
-    body = {"status": "ok", "passages": passages, "indexed": state == "ok", "index": state}
+    body = {
+        "status": "ok",
+        "passages": passages,
+        "indexed": state == "ok",
+        "index": state,
+        "engine": live_engine(index),
+    }
     if state != "ok":
         body.update(status="unavailable", error=index.problem or "no search index")
         return JSONResponse(body, status_code=503)
     if built_from != version:
         body.update(status="degraded", index="behind")
     return JSONResponse(body)
+
+
+def live_engine(index: SearchIndex) -> str | None:
+    """The engine that built the live index folder, whoosh or tantivy (the server reads
+    whichever it finds, whatever ARCHIVE_ENGINE says now); None when there is no folder."""
+    folder = current_folder(index.root)
+    if folder is None or not folder.is_dir():
+        return None
+    return "tantivy" if is_tantivy(folder) else "whoosh"

@@ -9,12 +9,15 @@ ElementTree, so every scraped character is escaped as XML needs.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
+from sqlmodel import Session
 
+from app.search.run import Hit
 from app.web import labels, read
 from app.web.deps import BaseDep, IndexDep, SessionDep
 from app.web.exports import plain_snippet
@@ -113,22 +116,55 @@ def passage_entry(p: PassageView, base: str, updated: str, who: str = "") -> Ent
     )
 
 
-def answer(body: bytes) -> Response:
+def hit_entry(h: Hit, base: str, fallback: str) -> Entry:
+    return Entry(
+        id=f"{base}/p/{h.id}",
+        title=f"{h.speaker or h.interview_title}: {h.interview_title}"
+        if h.speaker
+        else h.interview_title,
+        updated=rfc3339(h.date, fallback),
+        link=f"{base}/p/{h.id}",
+        summary=plain_snippet(h.snippet),
+        language=h.language,
+        authors=[h.speaker] if h.speaker else [],
+    )
+
+
+def feed(
+    session: Session,
+    base: str,
+    *,
+    title: str,
+    path: str,
+    page: str,
+    entries: Callable[[str], list[Entry]],
+) -> Response:
+    """A feed of the archive at `path` (and its page at `page`); `entries` gets the time
+    the archive last changed, the date of an entry that has none."""
+    updated = read.archive_updated(session)
+    body = atom(
+        title=f"{title} · {SITE}",
+        self_url=f"{base}{path}",
+        page_url=f"{base}{page}",
+        updated=updated,
+        entries=entries(updated),
+    )
     return Response(body, media_type=MEDIA_TYPE)
 
 
 @router.get("/interviews.atom")
 def interviews_feed(session: SessionDep, base: BaseDep):
-    updated = read.archive_updated(session)
-    cards = read.latest_interviews(session, limit=ENTRIES)
-    return answer(
-        atom(
-            title=f"New interviews · {SITE}",
-            self_url=f"{base}/feeds/interviews.atom",
-            page_url=f"{base}/interviews",
-            updated=updated,
-            entries=[interview_entry(c, base, updated) for c in cards],
-        )
+    def entries(updated: str) -> list[Entry]:
+        cards = read.latest_interviews(session, limit=ENTRIES)
+        return [interview_entry(c, base, updated) for c in cards]
+
+    return feed(
+        session,
+        base,
+        title="New interviews",
+        path="/feeds/interviews.atom",
+        page="/interviews",
+        entries=entries,
     )
 
 
@@ -137,48 +173,36 @@ def speaker_feed(session: SessionDep, base: BaseDep, slug: str):
     speaker = read.speaker_card(session, slug=slug)
     if speaker is None:
         raise HTTPException(404, "No such speaker.")
-    updated = read.archive_updated(session)
-    dates = {c.slug: c.date for c in read.list_interviews(session, speaker=slug)}
-    passages = read.speaker_passages(session, slug=slug, limit=ENTRIES)
-    return answer(
-        atom(
-            title=f"{speaker.name} · {SITE}",
-            self_url=f"{base}/feeds/speakers/{slug}.atom",
-            page_url=f"{base}/speakers/{slug}",
-            updated=updated,
-            entries=[
-                passage_entry(p, base, rfc3339(dates.get(p.interview_slug, ""), updated))
-                for p in passages
-            ],
-        )
+
+    def entries(updated: str) -> list[Entry]:
+        dates = {c.slug: c.date for c in read.list_interviews(session, speaker=slug)}
+        return [
+            passage_entry(p, base, rfc3339(dates.get(p.interview_slug, ""), updated))
+            for p in read.speaker_passages(session, slug=slug, limit=ENTRIES)
+        ]
+
+    return feed(
+        session,
+        base,
+        title=speaker.name,
+        path=f"/feeds/speakers/{slug}.atom",
+        page=f"/speakers/{slug}",
+        entries=entries,
     )
 
 
 @router.get("/search.atom")
 def search_feed(session: SessionDep, index: IndexDep, base: BaseDep, q: str = ""):
-    updated = read.archive_updated(session)
-    found = read.run_search(session, index=index, q=q, page_size=ENTRIES)
+    def entries(updated: str) -> list[Entry]:
+        found = read.run_search(session, index=index, q=q, page_size=ENTRIES)
+        return [hit_entry(h, base, updated) for h in found.result.hits]
+
     query = urlencode({"q": q})
-    entries = [
-        Entry(
-            id=f"{base}/p/{h.id}",
-            title=f"{h.speaker or h.interview_title}: {h.interview_title}"
-            if h.speaker
-            else h.interview_title,
-            updated=rfc3339(h.date, updated),
-            link=f"{base}/p/{h.id}",
-            summary=plain_snippet(h.snippet),
-            language=h.language,
-            authors=[h.speaker] if h.speaker else [],
-        )
-        for h in found.result.hits
-    ]
-    return answer(
-        atom(
-            title=f"Search “{q}” · {SITE}",
-            self_url=f"{base}/feeds/search.atom?{query}",
-            page_url=f"{base}/search?{query}",
-            updated=updated,
-            entries=entries,
-        )
+    return feed(
+        session,
+        base,
+        title=f"Search “{q}”",
+        path=f"/feeds/search.atom?{query}",
+        page=f"/search?{query}",
+        entries=entries,
     )

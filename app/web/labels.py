@@ -47,13 +47,16 @@ ROLES = ("host", "interviewer", "guest", "author")  # the order participants are
 REMOVED = "This passage was removed from the archive."
 
 
+PAGE_KEYS = ("page", "appearances_page")  # page 1 is the page with no number
+
+
 def link(path: str, params: dict | None = None, **more) -> str:
     """path?query with the empty values and page 1 left out (short, shareable URLs)."""
     merged = {**(params or {}), **more}
     kept = {
         k: v
         for k, v in merged.items()
-        if v not in (None, "") and not (k == "page" and str(v) == "1")
+        if v not in (None, "") and not (k in PAGE_KEYS and str(v) == "1")
     }
     return f"{path}?{urlencode(kept)}" if kept else path
 

@@ -19,7 +19,7 @@ from app.config import ROOT
 from app.web import compare, exports, labels, read
 from app.web.deps import BaseDep, IndexDep, SessionDep, SettingsDep, public_base
 from app.web.marks import highlight, shared_words, snippet_html
-from app.web.params import FiltersDep
+from app.web.params import FiltersDep, InterviewFiltersDep
 from app.web.views import Moved
 
 router = APIRouter(include_in_schema=False)
@@ -170,29 +170,19 @@ def unkept_when_partial(response: Response, partial: bool) -> Response:
 
 @router.get("/interviews", response_class=HTMLResponse)
 def interviews(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    lang: str = "",
-    speaker: str = "",
-    kind: str = "",
-    page: str = "1",
+    request: Request, session: SessionDep, settings: SettingsDep, asked: InterviewFiltersDep
 ):
     # a page at a time: the whole list read every interview of the archive
-    found = read.interview_page(
-        session,
-        page=capped(page),
-        page_size=settings.page_size,
-        lang=lang,
-        speaker=speaker,
-        kind=kind,
+    filters = asked.asked()
+    found = read.interview_list(
+        session, page=capped(asked.page), page_size=settings.page_size, last=True, **filters
     )
     return render(
         request,
         "interviews.html",
         found=found,
         pages=max(1, -(-found.total // found.page_size)),
-        filters=dict(lang=lang, speaker=speaker, kind=kind),
+        filters=filters,
         options=read.filter_options(session),
     )
 
@@ -284,9 +274,21 @@ def speakers(request: Request, session: SessionDep):
 
 @router.get("/speakers/{slug}", response_class=HTMLResponse)
 def speaker(
-    request: Request, session: SessionDep, settings: SettingsDep, slug: str, page: str = "1"
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    slug: str,
+    page: str = "1",
+    appearances_page: str = "1",
 ):
-    found = read.get_speaker(session, slug=slug, page=page, page_size=settings.page_size)
+    found = read.get_speaker(
+        session,
+        slug=slug,
+        page=page,
+        page_size=settings.page_size,
+        appearances_page=appearances_page,
+        appearances_size=settings.page_size,
+    )
     if found is None:
         return not_found(request)
     return render(request, "speaker.html", page=found)

@@ -10,6 +10,8 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from app.web.labels import KINDS
+
 MAX_PAGE_SIZE = 100
 DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
@@ -81,3 +83,27 @@ class SearchFilters:
 
 
 FiltersDep = Annotated[SearchFilters, Depends()]
+
+
+@dataclass
+class InterviewFilters:
+    """The interviews list's filters and page as query parameters: one declaration for
+    /interviews and /api/interviews (read through Depends() as SearchFilters is).
+    `page_size` is the API's: the page shows the archive's page size."""
+
+    lang: str = ""
+    speaker: str = ""
+    kind: str = ""
+    page: str = "1"
+    page_size: str = ""
+
+    def asked(self) -> dict[str, str]:
+        """The filters as given, for a page's form and links (no page number)."""
+        return dict(lang=self.lang, speaker=self.speaker, kind=self.kind)
+
+    def checked(self) -> dict[str, str]:
+        """For the API: a kind that is none of ours is a 422 (the page: params.page)."""
+        return dict(self.asked(), kind=choice("kind", self.kind, tuple(KINDS)))
+
+
+InterviewFiltersDep = Annotated[InterviewFilters, Depends()]

@@ -34,6 +34,7 @@ from app.web.catalog import catalog, to_card
 from app.web.labels import ROLES
 from app.web.views import (
     Appearance,
+    AppearanceList,
     Counterpart,
     HomeStats,
     InterviewCard,
@@ -482,22 +483,22 @@ def list_speakers(session: Session) -> list[SpeakerCard]:
 
 
 def get_speaker(
-    session: Session, *, slug: str, page: int | str = 1, page_size: int = 20
+    session: Session,
+    *,
+    slug: str,
+    page: int | str = 1,
+    page_size: int = 20,
+    appearances_page: int | str = 1,
+    appearances_size: int = 20,
 ) -> SpeakerPage | None:
+    """A speaker with one page of their interviews and one of their passages, each read
+    alone in SQL (a page number past the last shows the last)."""
     speaker = session.exec(select(Speaker).where(Speaker.slug == slug)).first()
     if speaker is None:
         return None
-    roles: dict[str, list[str]] = {}
-    for interview_slug, role in session.exec(
-        select(Interview.slug, InterviewSpeaker.role)
-        .join(Interview, col(InterviewSpeaker.interview_id) == Interview.id)
-        .where(InterviewSpeaker.speaker_id == speaker.id)
-    ):
-        roles.setdefault(interview_slug, []).append(role)
-    appearances = [
-        Appearance(card, sorted(roles[card.slug]))
-        for card in list_interviews(session, speaker=slug)
-    ]
+    appearances = speaker_appearances(
+        session, speaker=speaker, page=appearances_page, page_size=appearances_size
+    )
     total = session.exec(
         select(func.count()).select_from(Passage).where(Passage.speaker_id == speaker.id)
     ).one()
@@ -506,27 +507,48 @@ def get_speaker(
         session, speaker_id=speaker.id, offset=(page - 1) * page_size, limit=page_size
     )
     return SpeakerPage(
-        speaker=to_card(speaker, len(roles)),
+        speaker=to_card(speaker, appearances.total),
         appearances=appearances,
         passages=PassageList(passages, page, page_size, total, None, None),
     )
 
 
-def interview_list(session: Session, *, page: int, page_size: int, **filters) -> InterviewList:
-    """One page of list_interviews (next and prev are the caller's URLs to fill in)."""
-    total = count_interviews(session, **filters)
-    cards = list_interviews(session, offset=(page - 1) * page_size, limit=page_size, **filters)
-    return InterviewList(cards, page, page_size, total, None, None)
-
-
-def interview_page(
-    session: Session, *, page: int | str, page_size: int, **filters
-) -> InterviewList:
-    """One page of the interviews page: a page number past the last shows the last."""
-    total = count_interviews(session, **filters)
+def speaker_appearances(
+    session: Session, *, speaker: Speaker, page: int | str, page_size: int
+) -> AppearanceList:
+    """One page of the interviews a speaker takes part in, with their roles in each: a
+    speaker of hundreds of interviews read every one of them for one page."""
+    total = count_interviews(session, speaker=speaker.slug)
     page = page_number(page, max(1, -(-total // page_size)))
-    cards = list_interviews(session, offset=(page - 1) * page_size, limit=page_size, **filters)
-    return InterviewList(cards, page, page_size, total, None, None)
+    cards = list_interviews(
+        session, speaker=speaker.slug, offset=(page - 1) * page_size, limit=page_size
+    )
+    roles: dict[str, list[str]] = {}
+    for interview_slug, role in session.exec(
+        select(Interview.slug, InterviewSpeaker.role)
+        .join(Interview, col(InterviewSpeaker.interview_id) == Interview.id)
+        .where(
+            InterviewSpeaker.speaker_id == speaker.id,
+            col(Interview.slug).in_([card.slug for card in cards]),
+        )
+    ):
+        roles.setdefault(interview_slug, []).append(role)
+    items = [Appearance(card, sorted(roles[card.slug])) for card in cards]
+    return AppearanceList(items, page, page_size, total, None, None)
+
+
+def interview_list(
+    session: Session, *, page: int | str, page_size: int, last: bool = False, **filters
+) -> InterviewList:
+    """One page of list_interviews (next and prev are the caller's URLs to fill in). With
+    `last`, as the interviews page wants it, a page past the last (or no number) shows the
+    last; the API's page past the last is empty."""
+    total = count_interviews(session, **filters)
+    if last:
+        page = page_number(page, max(1, -(-total // page_size)))
+    start = (int(page) - 1) * page_size
+    cards = list_interviews(session, offset=start, limit=page_size, **filters)
+    return InterviewList(cards, int(page), page_size, total, None, None)
 
 
 def speaker_list(session: Session, *, page: int, page_size: int) -> SpeakerList:

@@ -208,6 +208,27 @@ class Appearance:
     roles: Annotated[list[str], doc("Their roles in it.", ["guest"])]
 
 
+class Paged:
+    """How many pages a list of pages has (for the page's links to its neighbours)."""
+
+    total: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+@dataclass
+class AppearanceList(Paged):
+    items: Annotated[list[Appearance], doc("Their interviews on this page, newest first.", [])]
+    page: PageNo
+    page_size: PageSize
+    total: Total
+    next: Next
+    prev: Prev
+
+
 @dataclass
 class InterviewList:
     items: Annotated[list[InterviewCard], doc("The interviews on this page.", [])]
@@ -229,7 +250,7 @@ class SpeakerList:
 
 
 @dataclass
-class PassageList:
+class PassageList(Paged):
     items: Annotated[list[PassageView], doc("The passages on this page.", [])]
     page: PageNo
     page_size: PageSize
@@ -237,15 +258,13 @@ class PassageList:
     next: Next
     prev: Prev
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
 
 @dataclass
 class SpeakerPage:
     speaker: SpeakerCard
-    appearances: Annotated[list[Appearance], doc("Their interviews, newest first.", [])]
+    appearances: Annotated[
+        AppearanceList, doc("Their interviews, newest first, one page of them.", None)
+    ]
     passages: Annotated[PassageList, doc("Their passages, one page of them.", None)]
 
 
