@@ -4,6 +4,7 @@ version (what an ingest commits) makes the next request search and build afresh.
 
 from __future__ import annotations
 
+import pytest
 from conftest import copy_archive
 from counting import costs
 from fastapi.testclient import TestClient
@@ -101,3 +102,24 @@ def test_search_answers_stay_within_their_number():
     assert cache.get("other state", 4) is None
     cache.put("other state", 5, page)
     assert list(cache.kept) == [5]
+
+
+def test_a_search_cut_short_is_kept_by_nobody(archive, monkeypatch):
+    from app.search import budget
+
+    monkeypatch.setattr(budget, "SEARCH_SECONDS", 0.0)
+    monkeypatch.setattr(budget, "HARD_SECONDS", 0.0)
+    app = create_app(archive)
+    with TestClient(app) as client:
+        cache = results.cache_for(app.state.engine)
+        for url in ["/api/search?q=KI+Modell", "/search?q=KI+Modell"]:
+            first = client.get(url)
+            if not client.get("/api/search?q=KI+Modell").json()["partial"]:
+                pytest.skip("this engine finished the search before its first look at the clock")
+            assert first.status_code == 200
+            assert first.headers["cache-control"] == "no-store" and "etag" not in first.headers
+            with costs(app.state.engine) as spent:
+                client.get(url)
+                # built again: a kept answer reads the archive's version, and nothing else
+                assert len(spent.statements) >= 2, spent.statements
+        assert not cache.kept
