@@ -222,7 +222,8 @@ def fresh_targets(db: Path, count: int, seed: int = 7) -> dict[str, Fresh]:
     single word), so it must find at least that passage."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
         rows = con.execute(
-            "SELECT id, text FROM passage ORDER BY random() LIMIT ?", (count * 4,)
+            "SELECT id, text FROM passage ORDER BY random() LIMIT ?",
+            (count * 12,),  # most passages of a Chinese archive give no query
         ).fetchall()
     draw = random.Random(seed)
     asked: set[str] = set()
