@@ -47,7 +47,8 @@ POINTER = "CURRENT"
 # 5: the `exact` and `grams` fields, per-language stemmers, CJK words in words.txt.
 # 6: a folder records the archive version it was built from (/healthz tells one behind).
 # 7: `grams` leaves out the bigrams `text` holds as words starting at the same character.
-INDEX_FORMAT = "7"
+# 8: a tantivy index stores no token streams or word spans (marks analyse the text again).
+INDEX_FORMAT = "8"
 SPELLING = "words.txt"  # unstemmed words, folded, and CJK words, sorted: for "did you mean"
 WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
 LEASES = "leases"

@@ -37,7 +37,7 @@ from app.search.analysis import CJK_RUN, STARTS, stem_languages
 from app.search.query import EXACT, GRAMS, TEXT, Parsed, prepare
 from app.search.sequences import TIER
 from app.search.snippets import marks, split_terms, text_tokens
-from app.search.tantivy_index import TantivySearcher, read_spans, token, total
+from app.search.tantivy_index import TantivySearcher, marked_words, token, total
 
 FIELDS = {"speaker_name": "speaker_words"}  # node field -> tantivy field, where they differ
 FACET_SEGMENT_SIZE = 10_000
@@ -245,8 +245,8 @@ def facet_counts(s: TantivySearcher, q: tantivy.Query, result: Any) -> dict[str,
 
 
 def hits_of(s: TantivySearcher, picked: list[tuple[Any, float]], terms: Any) -> list[Any]:
-    """Hits of (address, score) pairs, their snippets marked where the stored tokens of
-    `text` hold the query's words (the marks whoosh's stored offsets give); prefixes and
+    """Hits of (address, score) pairs, their snippets marked where the passage's tokens in
+    `text` are the query's words (the marks whoosh's stored offsets give); prefixes and
     quotes of Latin words read the text again, as app.search.run.hits_of does."""
     from app.search.run import to_hit
 
@@ -258,24 +258,17 @@ def hits_of(s: TantivySearcher, picked: list[tuple[Any, float]], terms: Any) -> 
     for addr, score in picked:
         fields = stored(s.tantivy.doc(addr))
         text = fields["text"]
-        tokens = text_tokens(text) if again else indexed_tokens(fields, read)
+        tokens = (
+            text_tokens(text) if again else marked_words(text, fields.get("language", ""), read)
+        )
         hits.append(to_hit(fields, score, marks(tokens, kinds, text)))
     return hits
 
 
-def indexed_tokens(fields: dict[str, Any], read: set[str]) -> list[tuple[Any, ...]]:
-    """(start, end, (indexed form,), position) of the passage's words that are in `read`."""
-    words = fields.get("tokens", "").split(" ")
-    found = [pos for pos, word in enumerate(words) if word in read]
-    spans = read_spans(fields.get("spans", ""), found)
-    return [(*span, (words[pos],), pos) for pos, span in zip(found, spans)]
-
-
 def stored(doc: tantivy.Document) -> dict[str, Any]:
     """A stored document as app.search.run.to_hit reads whoosh's stored fields (the
-    passage's text is `body`, the stored `text` its indexed tokens)."""
+    passage's text is `body`)."""
     fields = {name: values[0] for name, values in doc.to_dict().items() if values}
-    fields["tokens"] = fields.pop("text", "")
     fields["text"] = fields.pop("body", "")
     return fields
 

@@ -16,6 +16,10 @@ so tantivy's positions are the streams' ordinal positions:
 Keyword fields are raw terms with fast columns (filters, facet aggregations); `day` is a
 fast unsigned YYYYMMDD (0: undated, which no date range starting at 1 matches). Stored
 values (the passage text, names, titles) go into fields whose analyzer yields no token.
+No token stream is stored: the marks of a hit come from its stored text analysed again
+in its stored language (`marked_words`, the analysis `streams` indexed), ten passages a
+page; storing each passage's tokens and word spans made the index over half as large
+again.
 
 A build analyses in worker processes (one per core, forked inside
 app.search.index.workers_die_with_parent, so a killed ingest leaves none behind) while the
@@ -33,15 +37,25 @@ import multiprocessing
 import os
 import re
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
-from app.search.analysis import CJK_RUN, grams, index_form, split
+from app.search.analysis import (
+    CJK_RUN,
+    NO_JIEBA,
+    RUNS,
+    fold_chars,
+    grams,
+    han_words,
+    index_form,
+    split,
+)
 from app.search.entry import IndexEntry
 from app.search.query import day_number
+from app.search.snippets import Token
 from app.text import HAN, match_form
 
 WORDS_ANALYZER, STORED_ANALYZER = "archive_words", "archive_stored"
@@ -50,11 +64,11 @@ EMPTY = "\u2400"  # a word that folds to nothing still takes its position
 SPACE = re.compile(r"\s")
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 WORDS = re.compile(rf"(?:[^\W\d_{HAN}]|[\u0300-\u036f])+")
+HAN_CHAR = re.compile(f"[{HAN}]")
 KEYWORDS = ("speaker_slug", "interview_slug", "language", "kind")
 STORED = (
     "id",
     "body",
-    "spans",
     "speaker_name",
     "interview_title",
     "document_key",
@@ -71,11 +85,7 @@ WRITER_HEAP = 128_000_000  # bytes: tantivy flushes a segment when its heap is f
 def schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in ("text", "forms", "grams", "speaker_words"):
-        # `text` keeps its tokens (with SPANS: the marks of a hit, as whoosh's offsets)
-        stored = name == "text"
-        builder.add_text_field(
-            name, stored=stored, tokenizer_name=WORDS_ANALYZER, index_option="position"
-        )
+        builder.add_text_field(name, tokenizer_name=WORDS_ANALYZER, index_option="position")
     for name in KEYWORDS:
         builder.add_text_field(
             name, stored=True, fast=True, tokenizer_name="raw", index_option="basic"
@@ -136,20 +146,13 @@ folded = functools.lru_cache(maxsize=500_000)(match_form)
 # ---------------------------------------------------------------- analysis (in the workers)
 
 
-def streams(text: str, lang: str) -> tuple[list[str], list[str], list[str], list[int]]:
-    """(text, forms, grams) token lists of a passage, as app.search.analysis makes them, and
-    the start and length of each word in the text (two numbers per position)."""
+def streams(text: str, lang: str) -> tuple[list[str], list[str], list[str]]:
+    """(text, forms, grams) token lists of a passage, as app.search.analysis makes them."""
     indexed: list[str] = []
     forms: list[str] = []
-    spans: list[int] = []
-    for start, end, word, is_han in split(text, lang=lang):
-        if is_han:  # a jieba word: never empty, no spaces
-            indexed.append(word)
-            forms.append(word)
-        else:
-            indexed.append(indexed_token(word, lang))
-            forms.append(form_token(word))
-        spans += (start, end - start)
+    for _, _, word, is_han in split(text, lang=lang):
+        indexed.append(word if is_han else indexed_token(word, lang))  # jieba's: a token
+        forms.append(word if is_han else form_token(word))
     bigrams: list[str] = []
     last = -2
     for at, gram in grams(text):
@@ -157,30 +160,56 @@ def streams(text: str, lang: str) -> tuple[list[str], list[str], list[str], list
             bigrams.append(RUN_BREAK)
         bigrams.append(gram)
         last = at
-    return indexed, forms, bigrams, spans
+    return indexed, forms, bigrams
 
 
-def read_spans(stored: str, positions: list[int]) -> list[tuple[int, int]]:
-    """(start, end) of these positions, from the stored spans (only these are decoded: a
-    long passage holds thousands)."""
-    numbers = stored.split(" ")
-    out = []
-    for pos in positions:
-        start, length = int(numbers[2 * pos]), int(numbers[2 * pos + 1])
-        out.append((start, start + length))
+def marked_words(text: str, lang: str, looked_for: Collection[str]) -> list[Token]:
+    """(start, end, (token,), position) of the words of a passage whose token in `text` is
+    looked for: the analysis `streams` indexed (split's runs, jieba words, indexed_token),
+    made again from the stored text and language for the marks of a hit, so the index
+    stores no tokens or spans (tests/test_index.py holds the two together).
+
+    Only looked-for tokens become tuples, and a Han run is cut by jieba only when it holds
+    a looked-for word, as it stands or folded (the passage is folded once, as grams() does;
+    each of the 3,706 Han runs of the seeds and the test corpus comes out as it does folded
+    alone); jieba, OpenCC and a tuple a word were most of a Chinese passage's time. An
+    uncut run takes one position: the positions after it all move by the same amount, and
+    words that stood together (phrases) still do."""
+    if not looked_for:
+        return []
+    han = [w for w in looked_for if HAN_CHAR.search(w)]
+    folded = fold_chars(text) if han else text
+    out: list[Token] = []
+    pos = -1
+    for m in RUNS.finditer(text):
+        kind, start = m.lastgroup, m.start()
+        if kind == "kana" or (kind == "han" and lang in NO_JIEBA):
+            continue  # no token (split leaves them to the bigrams)
+        if kind != "han":
+            pos += 1
+            if (word := indexed_token(m.group(), lang)) in looked_for:
+                out.append((start, m.end(), (word,), pos))
+            continue
+        run = m.group()
+        if not any(w in run or w in folded[start : m.end()] for w in han):
+            pos += 1
+            continue
+        for at, end, word in han_words(run):
+            pos += 1
+            if word in looked_for:
+                out.append((start + at, start + end, (word,), pos))
     return out
 
 
 def analysed(entry: IndexEntry, n: int) -> tuple[str, set[str]]:
     """The JSON document of passage number `n`, and its words for the did-you-mean list."""
-    indexed, forms, bigrams, spans = streams(entry.text, entry.language)
+    indexed, forms, bigrams = streams(entry.text, entry.language)
     speaker = [token(w if han else index_form(w, "")) for _, _, w, han in split(entry.speaker_name)]
     doc: dict[str, Any] = {
         "body": entry.text,
         "text": " ".join(indexed),
         "forms": " ".join(forms),
         "grams": " ".join(bigrams),
-        "spans": " ".join(map(str, spans)),
         "speaker_words": " ".join(speaker),
         "provenance": ",".join(entry.provenance),
         "day": day_number(entry.date) if ISO_DATE.match(entry.date) else 0,
