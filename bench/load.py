@@ -121,7 +121,7 @@ class Cell:
             "errors": len(self.errors),
             "empty": len(self.empty),
             "client_cpu_share": self.client_share,
-            # what a request costs the server, whatever else runs on the machine
+            # what a request costs the server (other jobs on the machine still inflate it)
             "server_cpu_ms": 1000 * self.server_cpu / len(self.ms) if self.ms else 0.0,
         }
 
