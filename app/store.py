@@ -98,6 +98,18 @@ def get_meta(session: Session, key: str) -> str:
     return row.value if row else ""
 
 
+def meta_values(session: Session, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """Several facts at once, "" for a missing one, in the session's snapshot. Plain SQL:
+    every request reads them (the ETag, the catalog), and building the ORM's statement
+    cost 1.7 ms a time where the read itself costs 0.2."""
+    marks = ", ".join("?" * len(keys))
+    rows = session.connection().exec_driver_sql(
+        f"SELECT key, value FROM archivemeta WHERE key IN ({marks})", keys
+    )
+    found: dict[str, str] = {key: value for key, value in rows.all()}
+    return tuple(found.get(key, "") for key in keys)
+
+
 def set_meta(session: Session, key: str, value: str) -> None:
     row = session.get(ArchiveMeta, key) or ArchiveMeta(key=key)
     row.value = value

@@ -2,11 +2,16 @@
 
 Starts `archive serve --workers N` on 127.0.0.1 over a synthesized archive (bench/archive.py,
 ingested by the real `archive ingest`) or an existing one (`--db`), then sends a fixed
-number of requests per page kind (home, search with the benchmark's query mix, interview,
-passage, API) at each concurrency (1, 8, 32) from an httpx async client, and prints
-requests/s, p50/p99, errors (a status other than 200, a failed connection) and empty
-pages (a 200 without its content: a search that found passages before the load must find
-them during it). With `--during-ingest` the same load runs while `archive ingest`
+number of requests per page kind at each concurrency (1, 8, 32), and prints requests/s,
+p50/p99, errors (a status other than 200, a failed connection) and empty pages (a 200
+without its content: a search that found passages before the load must find them during
+it). The kinds: home, search (the benchmark's query mix, asked again and again: the
+server's caches answer most of it), search-new (every request a query never asked
+before: two or one words of a passage drawn at random, which must find it), interview,
+passage, passage-new (every request a passage not asked before), API. The client is a
+lean keep-alive HTTP/1.1 client on asyncio streams (`--client httpx` for httpx's): it
+shares the cores with the server, and its share of the CPU both used is printed per
+cell. With `--during-ingest` the same load runs while `archive ingest`
 rewrites pages of the archive and switches the index, again and again, until the ingests
 asked for have finished; each round is labelled. Exit status 1 when any request failed a
 check. Speed figures are printed, never asserted.
@@ -19,9 +24,11 @@ import asyncio
 import itertools
 import json
 import os
+import random
 import re
 import shutil
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -32,22 +39,56 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import httpx
 
 from app.config import ROOT, settings_for
 from app.search.index import current_folder
+from app.text import has_cjk
 from bench.archive import speaker_slug, touch_pages, write_pages
 from bench.search import pct, queries, seed_archive, seed_passages
 
-KINDS = ["home", "search", "interview", "passage", "api"]
+KINDS = ["home", "search", "search-new", "interview", "passage", "passage-new", "api"]
 TARGETS_PER_KIND = 50  # distinct URLs per page kind, used round-robin
+WORD = re.compile(r"\b[^\W\d_]{4,}\b")  # a whole word of letters (not "Qwen" of "Qwen3")
+
+
+class Answer(Protocol):
+    """What a check reads of an answer: httpx.Response and the lean client's Reply."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def text(self) -> str: ...
+
+    def json(self) -> Any: ...
 
 
 @dataclass
 class Target:
     url: str
-    check: Callable[[httpx.Response], str]  # "" when the answer is right, else what is wrong
+    check: Callable[[Answer], str]  # "" when the answer is right, else what is wrong
+
+
+class Fresh:
+    """Targets used once each: every cell takes the next ones (nothing asked twice)."""
+
+    def __init__(self, targets: list[Target]):
+        self.targets = targets
+        self.used = 0
+
+    def take(self, count: int) -> list[Target]:
+        """The next `count`; a small archive runs out, and then starts again (said in the
+        report: those were asked before)."""
+        taken = [self.targets[(self.used + n) % len(self.targets)] for n in range(count)]
+        self.used += count
+        return taken if self.targets else []
+
+    @property
+    def repeated(self) -> int:
+        return max(0, self.used - len(self.targets))
 
 
 @dataclass
@@ -61,6 +102,8 @@ class Cell:
     ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # not a 200, or no answer at all
     empty: list[str] = field(default_factory=list)  # a 200 without what it must show
+    client_cpu: float = 0.0  # CPU seconds of the load test's own process in the cell
+    server_cpu: float = 0.0  # CPU seconds of the server's workers in the cell
 
     @property
     def failures(self) -> list[str]:
@@ -77,14 +120,25 @@ class Cell:
             "p99_ms": pct(self.ms, 0.99),
             "errors": len(self.errors),
             "empty": len(self.empty),
+            "client_cpu_share": self.client_share,
+            # what a request costs the server (other jobs on the machine still inflate it)
+            "server_cpu_ms": 1000 * self.server_cpu / len(self.ms) if self.ms else 0.0,
         }
+
+    @property
+    def client_share(self) -> float:
+        spent = self.client_cpu + self.server_cpu
+        return self.client_cpu / spent if spent else 0.0
+
+
+Plan = list[Target] | Fresh  # targets used round-robin, or each once
 
 
 # ---------------------------------------------------------------- checks
 
 
-def page_with(marker: str) -> Callable[[httpx.Response], str]:
-    def check(r: httpx.Response) -> str:
+def page_with(marker: str) -> Callable[[Answer], str]:
+    def check(r: Answer) -> str:
         if r.status_code != 200:
             return f"status {r.status_code}"
         return "" if marker in r.text else f"no {marker!r} on the page"
@@ -92,8 +146,8 @@ def page_with(marker: str) -> Callable[[httpx.Response], str]:
     return check
 
 
-def json_with(test: Callable[[dict], bool], what: str) -> Callable[[httpx.Response], str]:
-    def check(r: httpx.Response) -> str:
+def json_with(test: Callable[[dict], bool], what: str) -> Callable[[Answer], str]:
+    def check(r: Answer) -> str:
         if r.status_code != 200:
             return f"status {r.status_code}"
         try:
@@ -125,7 +179,7 @@ def query_mix(db: Path, size: int) -> list[str]:
     return mix
 
 
-def targets(client: httpx.Client, mix: list[str]) -> tuple[dict[str, list[Target]], int]:
+def targets(client: httpx.Client, mix: list[str]) -> tuple[dict[str, Plan], int]:
     """URLs per page kind, each with its check; and how many queries of the mix find
     passages (those must keep finding them under load)."""
     found = {q: client.get("/api/search", params={"q": q}).json() for q in mix}
@@ -162,41 +216,175 @@ def targets(client: httpx.Client, mix: list[str]) -> tuple[dict[str, list[Target
     }, len(hits)
 
 
+def fresh_targets(db: Path, count: int, seed: int = 7) -> dict[str, Fresh]:
+    """`count` searches never asked before and `count` passages not yet read, drawn from
+    the archive's passages: each query is two words of one passage (every other one a
+    single word), so it must find at least that passage."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+        rows = con.execute(
+            "SELECT id, text FROM passage ORDER BY random() LIMIT ?",
+            (count * 12,),  # most passages of a Chinese archive give no query
+        ).fetchall()
+    draw = random.Random(seed)
+    asked: set[str] = set()
+    searches: list[Target] = []
+    passages: list[Target] = []
+    for pid, text in rows:
+        if len(passages) < count:
+            passages.append(Target(f"/p/{pid}", page_with(f"/p/{pid}")))
+        words = list(dict.fromkeys(w for w in WORD.findall(text) if not has_cjk(w)))
+        if len(words) < 2 or len(searches) >= count:
+            continue
+        q = " ".join(draw.sample(words, 2 if len(searches) % 2 else 1))
+        if q.casefold() not in asked:
+            asked.add(q.casefold())
+            url = str(httpx.URL("/search", params={"q": q}))
+            searches.append(Target(url, page_with('<li class="hit">')))
+    return {"search-new": Fresh(searches), "passage-new": Fresh(passages)}
+
+
+# ---------------------------------------------------------------- the lean client
+
+
+@dataclass
+class Reply:
+    status_code: int
+    headers: dict[str, str]
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class Connection:
+    """One kept-alive HTTP/1.1 connection, one request at a time: a client that costs
+    the shared cores as little as can be (status line, headers, a body by length or in
+    chunks; nothing else)."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def get(self, path: str) -> Reply:
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        try:
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n\r\n".encode())
+            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+            status = int(head[0].split(" ", 2)[1])
+            headers = {}
+            for line in head[1:]:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            if "content-length" in headers:
+                body = await reader.readexactly(int(headers["content-length"]))
+            elif headers.get("transfer-encoding", "").lower() == "chunked":
+                body = await read_chunks(reader)
+            else:
+                body = await reader.read()
+            if headers.get("connection", "").lower() == "close" or not body and status != 200:
+                self.close()
+            return Reply(status, headers, body)
+        except (OSError, EOFError, ValueError, IndexError, asyncio.LimitOverrunError):
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
+async def read_chunks(reader: asyncio.StreamReader) -> bytes:
+    parts = []
+    while True:
+        size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+        parts.append(await reader.readexactly(size + 2))
+        if size == 0:
+            return b"".join(p[:-2] for p in parts)
+
+
 # ---------------------------------------------------------------- load
 
 
-async def run_cell(base: str, cell: Cell, plan: list[Target], count: int) -> None:
-    """`count` requests over `plan` (round-robin) from `cell.concurrency` clients."""
-    urls = itertools.islice(itertools.cycle(plan), count)
+async def run_cell(base: str, cell: Cell, urls: list[Target], lean: bool = True) -> None:
+    """The `urls` from `cell.concurrency` readers, each on its own kept-alive connection."""
+    queue = iter(urls)  # one shared iterator: the readers share the work
+    address = httpx.URL(base)
     limits = httpx.Limits(max_connections=cell.concurrency)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
 
-        async def reader():
-            for target in urls:  # one shared iterator: the readers share the work
+        async def reader() -> None:
+            connection = Connection(address.host, address.port or 80)
+            for target in queue:
                 start = time.perf_counter()
                 try:
-                    response = await client.get(target.url)
+                    if lean:
+                        response: Answer = await asyncio.wait_for(connection.get(target.url), 60)
+                    else:
+                        response = await client.get(target.url)
                     problem = target.check(response)
                     answered = response.status_code == 200
-                except httpx.HTTPError as exc:
+                except (
+                    TimeoutError,
+                    EOFError,
+                    httpx.HTTPError,
+                    OSError,
+                    ValueError,
+                    asyncio.LimitOverrunError,
+                ) as exc:
                     problem, answered = f"{type(exc).__name__}: {exc}", False
+                    connection.close()
                 cell.ms.append((time.perf_counter() - start) * 1000)
                 if problem:
                     (cell.empty if answered else cell.errors).append(f"{target.url}: {problem}")
+            connection.close()
 
         start = time.perf_counter()
         await asyncio.gather(*(reader() for _ in range(cell.concurrency)))
         cell.seconds = time.perf_counter() - start
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) the processes have used so far (Linux /proc; else 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def run_round(
-    base: str, plans: dict, concurrencies: list[int], count: int, phase: str = ""
+    base: str,
+    plans: dict,
+    concurrencies: list[int],
+    count: int,
+    phase: str = "",
+    workers: list[int] | None = None,
+    lean: bool = True,
 ) -> list[Cell]:
     cells = []
     for concurrency in concurrencies:
         for kind in KINDS:
+            plan = plans[kind]
+            urls = (
+                plan.take(count)
+                if isinstance(plan, Fresh)
+                else list(itertools.islice(itertools.cycle(plan), count))
+            )
             cell = Cell(kind, concurrency, phase)
-            asyncio.run(run_cell(base, cell, plans[kind], count))
+            client, server = time.process_time(), cpu_seconds(workers or [])
+            asyncio.run(run_cell(base, cell, urls, lean))
+            cell.client_cpu = time.process_time() - client
+            cell.server_cpu = cpu_seconds(workers or []) - server
             cells.append(cell)
     return cells
 
@@ -252,10 +440,16 @@ def server(db: Path, workers: int, log: Path):
             process.wait()
 
 
+def server_pids(log: Path) -> list[int]:
+    """The worker processes the server's log names."""
+    found = re.findall(r"Started server process \[(\d+)\]", log.read_text())
+    return [int(pid) for pid in dict.fromkeys(found)]
+
+
 def worker_memory(log: Path) -> list[dict[str, float]]:
     """Memory of each worker process the server's log names (Linux /proc; else nothing)."""
     found = []
-    for pid in dict.fromkeys(re.findall(r"Started server process \[(\d+)\]", log.read_text())):
+    for pid in server_pids(log):
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
@@ -313,8 +507,8 @@ class Reingest(threading.Thread):
 
 
 def print_cells(cells: list[Cell]) -> None:
-    head = f"{'concurrency':>11} {'page':10} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8}"
-    print(f"{head} {'errors':>6} {'empty':>6}")
+    head = f"{'concurrency':>11} {'page':11} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8}"
+    print(f"{head} {'errors':>6} {'empty':>6} {'client CPU':>10} {'server CPU ms/req':>17}")
     phase = None
     for cell in cells:
         f = cell.figures()
@@ -322,8 +516,9 @@ def print_cells(cells: list[Cell]) -> None:
             print(f"-- {f['phase']}")
         phase = f["phase"]
         print(
-            f"{f['concurrency']:>11} {f['kind']:10} {f['rps']:7.1f} {f['p50_ms']:8.1f} "
-            f"{f['p99_ms']:8.1f} {f['errors']:>6} {f['empty']:>6}"
+            f"{f['concurrency']:>11} {f['kind']:11} {f['rps']:7.1f} {f['p50_ms']:8.1f} "
+            f"{f['p99_ms']:8.1f} {f['errors']:>6} {f['empty']:>6} "
+            f"{f['client_cpu_share']:10.0%} {f['server_cpu_ms']:17.1f}"
         )
     for failure in [x for cell in cells for x in cell.failures][:20]:
         print(f"  failed: {failure}")
@@ -333,7 +528,30 @@ def print_cells(cells: list[Cell]) -> None:
     print(f"errors: {errors} of {requests} requests; empty pages: {empty}")
 
 
-def during_ingest(base, plans, args, pages: Path, db: Path) -> tuple[list[Cell], list[dict]]:
+def print_table(cells: list[Cell]) -> None:
+    """The cells of one round as the README's table: a row per page kind."""
+    concurrencies = list(dict.fromkeys(c.concurrency for c in cells))
+    heads = [
+        f"concurrency {c}: req/s, p50 / p99" if not n else f"concurrency {c}"
+        for n, c in enumerate(concurrencies)
+    ]
+    print("| page | " + " | ".join(heads) + " | client CPU |")
+    print("| --- |" + " --- |" * (len(concurrencies) + 1))
+    for kind in dict.fromkeys(c.kind for c in cells):
+        row = {c.concurrency: c for c in cells if c.kind == kind}
+        figures = [row[c].figures() for c in concurrencies]
+        shown = [f"{f['rps']:,.0f}/s, {f['p50_ms']:,.1f} / {f['p99_ms']:,.0f} ms" for f in figures]
+        share = max(f["client_cpu_share"] for f in figures)
+        print(f"| {kind} | " + " | ".join(shown) + f" | up to {share:.0%} |")
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def during_ingest(
+    base, plans, args, pages: Path, db: Path, workers: list[int]
+) -> tuple[list[Cell], list[dict]]:
     """Rounds of the same load while ingests run, until `args.ingests` have finished (at
     most `args.max_rounds` rounds); then one last round after the last switch."""
     ingests = Reingest(pages, db)
@@ -342,14 +560,16 @@ def during_ingest(base, plans, args, pages: Path, db: Path) -> tuple[list[Cell],
     try:
         for n in range(1, args.max_rounds + 1):
             phase = f"during ingest, round {n} ({len(ingests.runs)} ingests done)"
-            cells += run_round(base, plans, args.concurrency, args.requests, phase)
+            cells += run_round(
+                base, plans, args.concurrency, args.requests, phase, workers, args.lean
+            )
             if len(ingests.runs) >= args.ingests:
                 break
     finally:
         ingests.stop.set()
         ingests.join()
     last = "after the last switch"
-    cells += run_round(base, plans, args.concurrency, args.requests, last)
+    cells += run_round(base, plans, args.concurrency, args.requests, last, workers, args.lean)
     return cells, ingests.runs
 
 
@@ -365,7 +585,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ingests", type=int, default=2, help="ingests to finish under load")
     parser.add_argument("--max-rounds", type=int, default=30)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--client", choices=("lean", "httpx"), default="lean", help="the load's HTTP client"
+    )
     args = parser.parse_args(argv)
+    args.lean = args.client == "lean"
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
     if args.db and args.during_ingest:
         parser.error("--during-ingest rewrites the archive: use a synthesized one (--dir)")
@@ -385,19 +609,34 @@ def run(args, folder: Path) -> None:
             passages = client.get("/api/stats").json()["passages"]
             mix = query_mix(args.db or folder / "seeds" / "archive.db", passages)
             plans, with_hits = targets(client, mix)
+        rounds = args.max_rounds + 1 if args.during_ingest else 1
+        fresh = fresh_targets(db, args.requests * len(args.concurrency) * rounds)
+        plans.update(fresh)
+        workers = server_pids(folder / "serve.log")
         print(
             f"load test: {passages:,} passages, {args.workers} worker(s), {args.requests} "
             f"requests per page kind and concurrency, {os.cpu_count()} cores, "
-            f"{with_hits} of {len(plans['search'])} queries find passages"
+            f"{with_hits} of {len(mix)} queries find passages, "
+            f"{len(fresh['search-new'].targets):,} new queries and "
+            f"{len(fresh['passage-new'].targets):,} new passages drawn, {args.client} client"
             + (f"; archive ingested in {ingest_seconds:.0f} s" if ingest_seconds else "")
         )
+        print(f"load average before: {load_average()}")
         runs: list[dict] = []
         if args.during_ingest:
-            cells, runs = during_ingest(base, plans, args, folder / "pages", db)
+            cells, runs = during_ingest(base, plans, args, folder / "pages", db, workers)
         else:
-            cells = run_round(base, plans, args.concurrency, args.requests)
+            cells = run_round(
+                base, plans, args.concurrency, args.requests, workers=workers, lean=args.lean
+            )
         memory = worker_memory(folder / "serve.log")
     print_cells(cells)
+    print(f"load average after: {load_average()}")
+    for kind, plan in fresh.items():
+        if plan.repeated:
+            print(f"{kind}: the archive gave too few; {plan.repeated} were asked a second time")
+    last = [c for c in cells if c.phase == cells[-1].phase]
+    print_table(last)
     print(
         "server workers, peak RSS (now: anonymous + file-backed): "
         + ", ".join(

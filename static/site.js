@@ -151,6 +151,38 @@
     }
   });
 
+  // A filter field with data-suggest (the search page's interview) fills its <datalist>
+  // with the titles the archive suggests for what is typed; the browser shows them and
+  // the chosen title is sent as typed (the search reads a title or a slug).
+  document.querySelectorAll("input[data-suggest][list]").forEach(function (field) {
+    var list = document.getElementById(field.getAttribute("list"));
+    var timer = null;
+    var asked = "";
+    function fill(items) {
+      list.textContent = "";
+      items.forEach(function (item) {
+        var option = document.createElement("option");
+        option.value = item.title;
+        list.appendChild(option);
+      });
+    }
+    function suggest() {
+      var typed = field.value.trim();
+      if (typed === asked) { return; }
+      asked = typed;
+      if (!typed) { fill([]); return; }
+      var url = field.getAttribute("data-suggest") + "?q=" + encodeURIComponent(typed);
+      fetch(url, { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (data) { if (asked === typed) { fill(data.items); } })
+        .catch(function () { /* the field still takes what is typed */ });
+    }
+    field.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(suggest, 120);  // one request per pause in typing, not per key
+    });
+  });
+
   // On a phone the interview's facts, versions and contents start folded (the text first).
   if (window.matchMedia("(max-width: 40rem)").matches) {
     document.querySelectorAll("details[data-fold-narrow]").forEach(function (d) { d.open = false; });

@@ -309,6 +309,45 @@ def test_search_tools_at_1280(browser, server):
     context.close()
 
 
+def test_interview_filter_suggests_titles(browser, server):
+    """The interview filter suggests titles as they are typed (site.js fills the field's
+    datalist from /api/suggest/interviews); the chosen title filters the search. Without
+    scripts the field takes the title as typed."""
+    import httpx
+
+    titles = httpx.get(f"{server}/api/interviews", params={"page_size": 100}).json()["items"]
+    item = next(i for i in titles if len(i["title"]) > 12)
+    typed = item["title"].split()[0]
+    for scripts in (True, False):
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, java_script_enabled=scripts
+        )
+        page = context.new_page()
+        page.goto(f"{server}/search?q=")
+        page.locator("details.filters summary").click()
+        field = page.locator('input[name="interview"]')
+        if scripts:
+            field.press_sequentially(typed, delay=30)
+            options = page.locator("#interview-titles option")
+            options.first.wait_for(state="attached")
+            suggested = options.evaluate_all("os => os.map(o => o.value)")
+            assert item["title"] in suggested or len(suggested) == 10, suggested
+            assert all(typed.casefold() in t.casefold() for t in suggested)
+            field.fill(item["title"])  # as choosing the suggestion does
+        else:
+            field.fill(item["title"])
+            assert page.locator("#interview-titles option").count() == 0
+        page.locator("details.filters button[type=submit]").click()
+        page.wait_for_url("**/search?*interview=*")
+        assert page.locator(".hit").count() > 0
+        heading = page.get_by_role("heading", name="Interview", exact=True)
+        interviews = page.locator("aside.facets section").filter(has=heading)
+        assert interviews.locator("li").count() == 1  # every hit of that one interview
+        assert interviews.locator("li strong").inner_text() == item["title"]  # chosen
+        assert page.locator('input[name="interview"]').input_value() == item["title"]
+        context.close()
+
+
 def test_phone_layout(browser, server):
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True

@@ -477,6 +477,10 @@ class SearchIndex:
                 self._columns[key] = value
         return value
 
+    def live_name(self) -> str:
+        """The live folder's name ("" when there is none): a new one after every switch."""
+        return self._live_name()
+
     def _live_name(self) -> str:
         pointer = self.root / POINTER
         try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -168,6 +168,7 @@ class SearchAnswer(BaseModel):
 )
 def search(
     request: Request,
+    response: Response,
     session: SessionDep,
     index: IndexDep,
     settings: SettingsDep,
@@ -181,25 +182,34 @@ def search(
     format: str = "",
 ):
     shape = params.choice("format", format, ("json", "csv", "jsonl"))
+    asked = filters.checked()
+    asked["interview"] = read.interview_slug(session, asked["interview"])
     found = read.run_search(
         session,
         index=index,
         q=q,
-        **filters.checked(),
+        **asked,
         page=params.page(page),
         page_size=params.page_size(page_size, settings.page_size),
         sort=params.choice("sort", sort, ("relevance", "date")) or "relevance",
         group=params.choice("group", group, ("interview",)) == "interview",
     )
     result = found.result
+    # a search a budget cut short depends on the machine's load: never kept (caching.py)
+    unkept = {"cache-control": "no-store"} if result.partial else None
+    if unkept:
+        response.headers.update(unkept)
     if shape == "csv":
         return PlainTextResponse(
-            exports.search_csv(result.hits, base), media_type="text/csv; charset=utf-8"
+            exports.search_csv(result.hits, base),
+            media_type="text/csv; charset=utf-8",
+            headers=unkept,
         )
     if shape == "jsonl":
         return PlainTextResponse(
             exports.search_jsonl(result.hits, base),
             media_type="application/x-ndjson; charset=utf-8",
+            headers=unkept,
         )
     out = result.to_dict()
     for hit, shown in zip(out["hits"], result.hits):

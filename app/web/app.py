@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from app.config import ROOT, Settings
 from app.search.index import INDEX_FORMAT, SearchIndex, current_folder, is_tantivy
 from app.store import get_meta, read_engine
-from app.web import api, feeds, pages, read
+from app.web import api, feeds, pages, read, typeahead
 from app.web.caching import ConditionalGet
 from app.web.deps import public_base
 from app.web.params import BadParameter
@@ -137,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # outermost: even a 400 carries the headers
     app.add_middleware(ReadOnlySite, allowed_hosts=tuple(settings.allowed_hosts))
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    app.include_router(typeahead.router)
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(pages.router)

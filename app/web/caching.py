@@ -5,11 +5,19 @@ archive's content version, the version its index was built from, the code servin
 the URL asked for (scheme, host and port included: citations name them). The ETag is a
 hash of those, known before the route runs: a matching If-None-Match gets its 304 without
 any page being built. /static keeps StaticFiles' own validators; /healthz is never cached.
+
+The same key lets the server keep what it built: the last answers (at most KEPT_BYTES per
+worker, the least recently asked dropped first) are sent again to the next reader asking
+for the same URL of the same archive, without running the route. A new archive version
+empties them. A route that answers `Cache-Control: no-store` (a search a time budget cut
+short: its answer depends on the machine's load) is neither kept nor given an ETag.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -20,6 +28,9 @@ from app.web import read
 
 MAX_AGE = 300  # seconds a browser may reuse an answer before asking again (with its ETag)
 UNCACHED = ("/healthz", "/static/")
+KEPT_BYTES = 64 * 2**20  # answers kept per worker (a search page is ~40 KB, a passage ~12)
+LARGEST_KEPT = 2 * 2**20  # a larger answer (an export, a long interview) is built each time
+NO_STORE = b"no-store"
 
 
 def code_version() -> str:
@@ -48,6 +59,41 @@ def matches(if_none_match: str, etag: str) -> bool:
     return etag in tags or "*" in tags
 
 
+Kept = tuple[int, list[tuple[bytes, bytes]], bytes]  # status, headers, body
+
+
+class Responses:
+    """Answers by ETag, least recently asked dropped first past `budget` bytes; all of
+    them dropped when the archive's version changes."""
+
+    def __init__(self, budget: int = KEPT_BYTES):
+        self.budget = budget
+        self.size = 0
+        self.versions = ""
+        self.kept: OrderedDict[str, Kept] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, versions: str, etag: str) -> Kept | None:
+        with self.lock:
+            if versions != self.versions:
+                self.kept.clear()
+                self.size, self.versions = 0, versions
+            found = self.kept.get(etag)
+            if found is not None:
+                self.kept.move_to_end(etag)
+            return found
+
+    def put(self, versions: str, etag: str, answer: Kept) -> None:
+        with self.lock:
+            if versions != self.versions or etag in self.kept:
+                return  # built from an archive that has changed since; or kept already
+            self.kept[etag] = answer
+            self.size += len(answer[2])
+            while self.size > self.budget:
+                _, (_, _, body) = self.kept.popitem(last=False)
+                self.size -= len(body)
+
+
 class ConditionalGet:
     """ASGI middleware: ETag + Cache-Control on 200 answers, 304 on a matching
     If-None-Match."""
@@ -56,6 +102,7 @@ class ConditionalGet:
         self.app = app
         self.engine_of = engine_of  # () -> the app's engine (set after construction)
         self.code = code or code_version()
+        self.responses = Responses()
 
     def versions(self) -> str | None:
         try:
@@ -79,25 +126,41 @@ class ConditionalGet:
             return await self.app(scope, receive, send)
         etag = etag_for(versions, self.code, scope)
         cache = f"public, max-age={MAX_AGE}".encode()
+        validators = [(b"etag", etag.encode()), (b"cache-control", cache)]
         if matches(Headers(scope=scope).get("if-none-match", ""), etag):
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 304,
-                    "headers": [(b"etag", etag.encode()), (b"cache-control", cache)],
-                }
-            )
+            await send({"type": "http.response.start", "status": 304, "headers": validators})
             return await send({"type": "http.response.body", "body": b""})
+        kept = self.responses.get(versions, etag)
+        if kept is not None:
+            status, headers, body = kept
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            return await send({"type": "http.response.body", "body": body})
+        await self.app(scope, receive, self.keeping(send, versions, etag, validators))
+
+    def keeping(self, send, versions: str, etag: str, validators: list[tuple[bytes, bytes]]):
+        """`send` that adds the validators to a 200 and keeps the whole answer when it is
+        small enough and the route did not forbid it (no-store)."""
+        start: dict = {}
+        parts: list[bytes] = []
 
         async def send_with_validators(message):
+            nonlocal start
             if message["type"] == "http.response.start" and message["status"] == 200:
-                headers = [
-                    (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.lower() not in (b"etag", b"cache-control")
-                ]
-                headers += [(b"etag", etag.encode()), (b"cache-control", cache)]
-                message = {**message, "headers": headers}
+                headers = list(message.get("headers", []))
+                if not any(k.lower() == b"cache-control" and NO_STORE in v for k, v in headers):
+                    headers = [
+                        (k, v) for k, v in headers if k.lower() not in (b"etag", b"cache-control")
+                    ]
+                    message = {**message, "headers": headers + validators}
+                    start = message
+            elif message["type"] == "http.response.body" and start:
+                parts.append(message.get("body", b""))
+                if sum(map(len, parts)) > LARGEST_KEPT:
+                    start = {}
+                    parts.clear()
+                elif not message.get("more_body", False):
+                    answer = (200, start["headers"], b"".join(parts))
+                    self.responses.put(versions, etag, answer)
             await send(message)
 
-        await self.app(scope, receive, send_with_validators)
+        return send_with_validators

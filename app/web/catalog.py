@@ -19,14 +19,13 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 
 from app import store
 from app.models import (
-    ArchiveMeta,
     Document,
     Interview,
     InterviewSpeaker,
@@ -34,6 +33,7 @@ from app.models import (
     Speaker,
     loads,
 )
+from app.text import name_key
 from app.web import explain
 from app.web.labels import KINDS, LANGUAGES
 from app.web.views import HomeStats, SpeakerCard
@@ -51,6 +51,8 @@ class Catalog:
     options: dict[str, list[tuple[str, str]]]  # (value, label) choices of the filter forms
     known: explain.Known  # what filter values can match
     stats: HomeStats  # how many records of each kind, passages per language
+    title_slugs: dict[str, str]  # a title as typed (name_key) -> slug, titles of one interview
+    version: tuple[str, ...] = ()  # the content version it was read at
 
 
 _cache: weakref.WeakKeyDictionary[Engine, tuple[tuple[str, ...], Catalog]] = (
@@ -74,7 +76,7 @@ def catalog(session: Session) -> Catalog:
         with _building:
             cached = _cache.get(engine) if isinstance(engine, Engine) else None
             if cached is None or cached[0] != version:
-                cached = (version, read_catalog(session))
+                cached = (version, replace(read_catalog(session), version=version))
                 if isinstance(engine, Engine):
                     _cache[engine] = cached
     session.info["catalog"] = cached[1]
@@ -82,12 +84,7 @@ def catalog(session: Session) -> Catalog:
 
 
 def content_version(session: Session) -> tuple[str, ...]:
-    rows = dict(
-        session.exec(
-            select(ArchiveMeta.key, ArchiveMeta.value).where(col(ArchiveMeta.key).in_(VERSION_KEYS))
-        ).all()
-    )
-    return tuple(rows.get(key, "") for key in VERSION_KEYS)
+    return store.meta_values(session, VERSION_KEYS)
 
 
 def read_catalog(session: Session) -> Catalog:
@@ -113,6 +110,7 @@ def read_catalog(session: Session) -> Catalog:
     kinds = sorted({kind for _, _, kind, _ in interviews} - {""})
     dates = [date for _, _, _, date in interviews if date]
     titles = sorted(((slug, title) for slug, title, _, _ in interviews), key=lambda row: row[1])
+    typed = Counter(name_key(title) for _, title in titles)
     return Catalog(
         speakers=cards,
         speaker_names={c.slug: c.name for c in cards},
@@ -132,6 +130,10 @@ def read_catalog(session: Session) -> Catalog:
             last_date=max(dates, default=""),
         ),
         stats=read_stats(session),
+        # a title two interviews share names neither: its slug is needed then
+        title_slugs={
+            name_key(title): slug for slug, title in titles if typed[name_key(title)] == 1
+        },
     )
 
 

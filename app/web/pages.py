@@ -131,6 +131,7 @@ def search(
     group: str = "",
 ):
     filters = asked.each(capped)
+    filters["interview"] = read.interview_slug(session, filters["interview"])
     q = capped(q)
     # how the hits are shown: kept in every link of the page, left out when default
     view = dict(sort="date" if sort == "date" else "", group="interview" if group else "")
@@ -144,7 +145,7 @@ def search(
         group=bool(view["group"]),
         **filters,
     )
-    return render(
+    page_built = render(
         request,
         "search.html",
         q=q,
@@ -154,7 +155,17 @@ def search(
         result=found.result,
         mark=marker(found.result.terms),
         options=read.filter_options(session),
+        interview_field=read.interview_field(session, filters["interview"]),
     )
+    return unkept_when_partial(page_built, found.result.partial)
+
+
+def unkept_when_partial(response: Response, partial: bool) -> Response:
+    """A search a time budget cut short depends on the machine's load, not the archive:
+    neither the server (app/web/caching.py) nor a browser may keep it."""
+    if partial:
+        response.headers["cache-control"] = "no-store"
+    return response
 
 
 @router.get("/interviews", response_class=HTMLResponse)

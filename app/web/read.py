@@ -28,7 +28,8 @@ from app.models import (
 from app.search import run as engine
 from app.search.index import SearchIndex
 from app.search.query import prepare
-from app.web import citations, explain, labels, moments
+from app.text import match_form, name_key
+from app.web import citations, explain, labels, moments, results
 from app.web.catalog import catalog, to_card
 from app.web.labels import ROLES
 from app.web.views import (
@@ -51,6 +52,7 @@ from app.web.views import (
     SpeakerList,
     SpeakerPage,
     SpeakerRef,
+    Suggestion,
     Version,
 )
 
@@ -693,18 +695,44 @@ def run_search(
     group: bool = False,
 ) -> SearchPage:
     """A search page: the hits (by relevance or newest first, grouped by interview when
-    asked), names for the facets, and why filters match nothing when they cannot."""
+    asked), names for the facets, and why filters match nothing when they cannot. Kept
+    per state of the archive and its index (app/web/results.py): callers must not change
+    what they get."""
+    asked = dict(speaker=speaker, interview=interview, lang=lang, kind=kind)
+    asked.update(date_from=date_from, date_to=date_to)
+    number = page_number(page)
+    names = catalog(session)
+    cache = results.cache_for(session.get_bind())
+    if cache is None:
+        return _search(session, index, q, asked, number, page_size, sort, group)
+    state = (str(index.root), index.live_name(), names.version)
+    key = (results.query_key(q), *asked.values(), number, page_size, sort, group)
+    return cache.answer(
+        state, key, lambda: _search(session, index, q, asked, number, page_size, sort, group)
+    )
+
+
+def _search(
+    session: Session,
+    index: SearchIndex,
+    q: str,
+    asked: dict[str, str],
+    page: int,
+    page_size: int,
+    sort: str,
+    group: bool,
+) -> SearchPage:
     known = known_values(session)
     result = engine.search(
         index,
         q or "",
-        speaker=speaker or None,
-        interview=interview or None,
-        lang=lang or None,
-        kind=kind or None,
-        date_from=date_from or None,
-        date_to=date_to or None,
-        page=page_number(page),
+        speaker=asked["speaker"] or None,
+        interview=asked["interview"] or None,
+        lang=asked["lang"] or None,
+        kind=asked["kind"] or None,
+        date_from=asked["date_from"] or None,
+        date_to=asked["date_to"] or None,
+        page=page,
         page_size=page_size,
         sort=sort,
         group_by_interview=group,
@@ -712,14 +740,15 @@ def run_search(
     )
     drop_gone_hits(session, result)
     names = catalog(session)
+    dates = [asked["date_from"], asked["date_to"]]
     keyword = [
         (name, value, False)
         for name, value in [
-            ("speaker", speaker),
-            ("interview", interview),
-            ("lang", lang),
-            ("kind", kind),
-            ("date", f"{date_from}..{date_to}" if date_from or date_to else ""),
+            ("speaker", asked["speaker"]),
+            ("interview", asked["interview"]),
+            ("lang", asked["lang"]),
+            ("kind", asked["kind"]),
+            ("date", "..".join(dates) if any(dates) else ""),
         ]
         if value
     ]
@@ -731,6 +760,46 @@ def run_search(
         interviews=names.interview_titles,
         notes=notes,
     )
+
+
+def interview_slug(session: Session, value: str) -> str:
+    """The interview filter's value as the search reads it: a slug stays as it is, the
+    title of one interview (as typed in the filter's text field, case and width aside)
+    becomes that interview's slug; anything else stays, and the search says it matches
+    nothing."""
+    names = catalog(session)
+    if not value or value in names.interview_titles:
+        return value
+    return names.title_slugs.get(name_key(value), value)
+
+
+def interview_field(session: Session, slug: str) -> str:
+    """What the interview filter's text field shows for a slug: its title when the title
+    leads back to it alone, else the slug itself."""
+    names = catalog(session)
+    title = names.interview_titles.get(slug, "")
+    return title if title and names.title_slugs.get(name_key(title)) == slug else slug
+
+
+SUGGESTIONS = 10
+
+
+def interview_suggestions(
+    session: Session, *, q: str, limit: int = SUGGESTIONS
+) -> list[Suggestion]:
+    """Interviews whose title holds every word typed (case, width and accents aside),
+    those whose title starts with the first word first, then by title: the interview
+    filter's suggestions. Nothing for an empty text."""
+    words = [match_form(w) for w in q.split()][:20]
+    if not words:
+        return []
+    titles = catalog(session).interview_titles
+    found: list[tuple[bool, int, str, str]] = []
+    for slug, title in titles.items():  # already in title order
+        folded = match_form(title)
+        if all(w in folded for w in words):
+            found.append((not folded.startswith(words[0]), len(found), slug, title))
+    return [Suggestion(slug=slug, title=title) for *_, slug, title in sorted(found)[:limit]]
 
 
 def known_values(session: Session) -> explain.Known:
@@ -769,9 +838,7 @@ def search_terms(q: str | None) -> list[str]:
 def archive_version(session: Session) -> str:
     """What changes when the archive or its index changes: the content version (bumped by
     every ingest that changed something) and the version the index was built from."""
-    return (
-        f"{store.get_meta(session, 'content_version')}/{store.get_meta(session, 'indexed_version')}"
-    )
+    return "/".join(store.meta_values(session, ("content_version", "indexed_version")))
 
 
 def archive_updated(session: Session) -> str:

@@ -335,6 +335,22 @@ class ApiError:
 
 
 @dataclass
+class Suggestion:
+    """An interview the filter's text field suggests as a title is typed."""
+
+    slug: Slug
+    title: Annotated[str, doc("The interview's title.", "Dario Amodei im Gespräch")]
+
+
+@dataclass
+class Suggestions:
+    """Interviews whose title holds every word typed, at most ten."""
+
+    q: Annotated[str, doc("The text typed.", "amodei")]
+    items: Annotated[list[Suggestion], doc("The interviews suggested, best first.", [])]
+
+
+@dataclass
 class SearchPage:
     result: SearchResult
     speakers: dict[str, str]  # slug -> name, for the facets and filters
