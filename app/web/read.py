@@ -20,7 +20,6 @@ from app.models import (
     InterviewSpeaker,
     Passage,
     PassageLink,
-    PassageQuote,
     PassageRedirect,
     Speaker,
     loads,
@@ -29,13 +28,12 @@ from app.search import run as engine
 from app.search.index import SearchIndex
 from app.search.query import prepare
 from app.text import match_form, name_key
-from app.web import citations, explain, labels, moments, results
+from app.web import citations, explain, labels, moments, passage_rows, results
 from app.web.catalog import catalog, to_card
 from app.web.labels import ROLES
 from app.web.views import (
     Appearance,
     AppearanceList,
-    Counterpart,
     HomeStats,
     InterviewCard,
     InterviewList,
@@ -156,9 +154,13 @@ def _participants(
         stmt = stmt.where(col(InterviewSpeaker.interview_id).in_(only))
     for interview_id, role, slug, name in session.exec(stmt):
         out.setdefault(interview_id, []).append(Participant(role, SpeakerRef(slug, name)))
-    for people in out.values():
-        people.sort(key=lambda p: (ROLES.index(p.role) if p.role in ROLES else 9, p.speaker.name))
-    return out
+    return {interview_id: _by_role(people) for interview_id, people in out.items()}
+
+
+def _by_role(people: list[Participant]) -> list[Participant]:
+    return sorted(
+        people, key=lambda p: (ROLES.index(p.role) if p.role in ROLES else 9, p.speaker.name)
+    )
 
 
 def _card(row: Interview, docs: list[tuple[str, str]], people: list[Participant]) -> InterviewCard:
@@ -266,34 +268,16 @@ def _passages(
     offset: int = 0,
     limit: int | None = None,
 ) -> list[PassageView]:
-    stmt = (
-        select(Passage, Document, Speaker, Interview)
-        # the document's own text rode on every passage row (a 1 MB file, 3,000 times)
-        .options(defer(DOCUMENT_TEXT))
-        .join(Document, col(Passage.document_id) == Document.id)
-        .join(Speaker, col(Passage.speaker_id) == Speaker.id, isouter=True)
-        .join(Interview, col(Document.interview_id) == Interview.id, isouter=True)
-    )
+    where: list[tuple[str, list[Any]]] = [("1", [])]
     if document_ids is not None:
-        stmt = stmt.where(col(Passage.document_id).in_(document_ids))
+        where.append((f"p.document_id IN ({passage_rows.marks(document_ids)})", list(document_ids)))
     if speaker_id is not None:
-        stmt = stmt.where(Passage.speaker_id == speaker_id)
+        where.append(("p.speaker_id = ?", [speaker_id]))
     if ordinals:
-        stmt = stmt.where(Passage.ordinal >= ordinals[0], Passage.ordinal <= ordinals[1])
+        where.append(("p.ordinal >= ? AND p.ordinal <= ?", list(ordinals)))
     if ids is not None:
-        stmt = stmt.where(col(Passage.id).in_(ids))
-    # a speaker's passages: newest interview first, in reading order within each
-    stmt = (
-        stmt.order_by(col(Interview.date).desc(), col(Document.id), col(Passage.ordinal))
-        .offset(offset)
-        .limit(limit)
-    )
-    media: dict[int | None, str] = {}  # document id -> the recording it names
-    out = []
-    for p, d, s, i in session.exec(stmt):
-        if d.id not in media:
-            media[d.id] = moments.media_url(real_urls(d))
-        out.append(to_passage(p, d, s, i, media[d.id]))
+        where.append((f"p.id IN ({passage_rows.marks(ids)})", list(ids)))
+    out = passage_rows.passages(session, where, offset=offset, limit=limit)
     with_counterparts(session, out)
     return out
 
@@ -303,22 +287,7 @@ def _passages(
 
 def with_counterparts(session: Session, passages: list[PassageView]) -> None:
     """Fill each passage's counterparts in the other versions, surest first."""
-    by_id = {p.id: p for p in passages}
-    if not by_id:
-        return
-    rows = session.exec(
-        select(PassageLink.passage_id, PassageLink.other_id, PassageLink.score, Document)
-        .join(Passage, col(PassageLink.other_id) == Passage.id)
-        .join(Document, col(Passage.document_id) == Document.id)
-        .where(col(PassageLink.passage_id).in_(list(by_id)))
-        .order_by(col(Document.id), col(Passage.ordinal))
-    )
-    for pid, other, score, doc in rows:
-        by_id[pid].counterparts.append(
-            Counterpart(
-                id=other, url=f"/p/{other}", version=doc.key, language=doc.language, score=score
-            )
-        )
+    passage_rows.with_counterparts(session, passages)
 
 
 def focus_in(session: Session, *, near: str, document_id: int) -> str:
@@ -348,33 +317,37 @@ def focus_in(session: Session, *, near: str, document_id: int) -> str:
 
 
 def also_quoted_in(session: Session, *, passage_id: str) -> list[QuotedIn]:
-    rows = session.exec(select(PassageQuote).where(PassageQuote.passage_id == passage_id)).all()
-    mine = {r.other_id: r for r in rows}
-    if not mine:
-        return []
-    back = {
-        r.passage_id: r
-        for r in session.exec(
-            select(PassageQuote).where(
-                PassageQuote.other_id == passage_id, col(PassageQuote.passage_id).in_(list(mine))
-            )
+    mine = {
+        other: (words, spans)
+        for other, words, spans in passage_rows.rows(
+            session,
+            "SELECT other_id, words, spans FROM passagequote WHERE passage_id = ?",
+            [passage_id],
         )
     }
-    stmt = (
-        select(Passage, Document, Speaker, Interview)
-        .join(Document, col(Passage.document_id) == Document.id)
-        .join(Speaker, col(Passage.speaker_id) == Speaker.id, isouter=True)
-        .join(Interview, col(Document.interview_id) == Interview.id, isouter=True)
-        .where(col(Passage.id).in_(list(mine)))
+    if not mine:
+        return []
+    back = dict(
+        passage_rows.rows(
+            session,
+            "SELECT passage_id, spans FROM passagequote"
+            f" WHERE other_id = ? AND passage_id IN ({passage_rows.marks(mine)})",
+            [passage_id, *mine],
+        )
     )
     found = [
         QuotedIn(
-            passage=to_passage(p, d, s, i),
-            words=mine[p.id].words,
-            spans=[tuple(x) for x in json.loads(back[p.id].spans)] if p.id in back else [],
-            spans_here=[tuple(x) for x in json.loads(mine[p.id].spans)],
+            passage=p,
+            words=mine[p.id][0],
+            spans=[tuple(x) for x in json.loads(back[p.id])] if p.id in back else [],
+            spans_here=[tuple(x) for x in json.loads(mine[p.id][1])],
         )
-        for p, d, s, i in session.exec(stmt)
+        for p in passage_rows.passages(
+            session,
+            [(f"p.id IN ({passage_rows.marks(mine)})", list(mine))],
+            order=False,
+            media=False,
+        )
     ]
     return sorted(found, key=lambda q: (-q.words, q.passage.id))
 
@@ -566,18 +539,21 @@ def get_passage(
     """The passage with `context` passages either side; Moved for an id that went away.
 
     `base_url` (no trailing slash) makes the permanent link in its citation absolute."""
-    row = session.get(Passage, passage_id)
-    if row is None:
+    place = passage_rows.passage_place(session, passage_id)
+    if place is None:
         return moved(session, passage_id=passage_id)
-    doc = session.get(Document, row.document_id)
-    assert doc is not None and doc.id is not None  # a passage's document (a foreign key)
-    interview = session.get(Interview, doc.interview_id) if doc.interview_id else None
+    ordinal, doc, interview = place
+    assert doc.id is not None  # a passage's document (a foreign key)
     around = _passages(
-        session, document_ids=[doc.id], ordinals=(row.ordinal - context, row.ordinal + context)
+        session, document_ids=[doc.id], ordinals=(ordinal - context, ordinal + context)
     )
     at = next(i for i, p in enumerate(around) if p.id == passage_id)
     card = (
-        interview_card(session, interview_id=interview.id)
+        _card(
+            interview,
+            passage_rows.versions_of(session, interview.id),
+            _by_role(passage_rows.people_of(session, interview.id)),
+        )
         if interview and interview.id is not None
         else InterviewCard(
             slug="",
@@ -604,7 +580,11 @@ def get_passage(
         attribution=who,
         url=url,
         citation=citations.cite(passage, card, version, who=who, url=url),
-        other_versions=_passages(session, ids=[c.id for c in passage.counterparts]),
+        other_versions=(
+            _passages(session, ids=[c.id for c in passage.counterparts])
+            if passage.counterparts
+            else []
+        ),
         also_quoted_in=also_quoted_in(session, passage_id=passage.id),
     )
 
