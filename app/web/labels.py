@@ -61,6 +61,27 @@ def link(path: str, params: dict | None = None, **more) -> str:
     return f"{path}?{urlencode(kept)}" if kept else path
 
 
+class Links:
+    """Links to `path` that differ from one query (`params`) in a value or two: the facet
+    links of a search page, ~100 of them. Each key's part of the query is encoded once;
+    link(path, dict(params, **changes)) gives the same string, since urlencode joins the
+    parts of each key in the dict's order and a changed key keeps its place."""
+
+    def __init__(self, path: str, params: dict):
+        self.path = path
+        self.parts = {k: self.part(k, v) for k, v in params.items()}
+
+    @staticmethod
+    def part(key: str, value) -> str:
+        kept = value not in (None, "") and not (key in PAGE_KEYS and str(value) == "1")
+        return urlencode({key: value}) if kept else ""
+
+    def to(self, **changes) -> str:
+        parts = {**self.parts, **{k: self.part(k, v) for k, v in changes.items()}}
+        query = "&".join(part for part in parts.values() if part)
+        return f"{self.path}?{query}" if query else self.path
+
+
 def passage_url(interview_slug: str, document_key: str, passage_id: str, q: str = "") -> str:
     """Where a passage stands in its interview: its version shown, in the window holding it
     (`at`: a long version is shown a window at a time), the query marked."""

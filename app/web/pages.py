@@ -67,6 +67,7 @@ def environment() -> Environment:
     )
     env.globals.update(
         link=labels.link,
+        Links=labels.Links,
         passage_url=labels.passage_url,
         counterpart_url=labels.counterpart_url,
         shared_words=shared_words,
