@@ -7,7 +7,7 @@ Wording lives here so that pages and their JSON twins say the same thing.
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from app.text import HAN_CHAR, HANGUL_CHAR, KANA_CHAR
 from app.web.views import InterviewCard, PassageView, Version
@@ -73,8 +73,10 @@ class Links:
 
     @staticmethod
     def part(key: str, value) -> str:
-        kept = value not in (None, "") and not (key in PAGE_KEYS and str(value) == "1")
-        return urlencode({key: value}) if kept else ""
+        if value in (None, "") or (key in PAGE_KEYS and str(value) == "1"):
+            return ""
+        # what urlencode({key: value}) gives, without its checks of every argument's type
+        return f"{quote_plus(str(key))}={quote_plus(str(value))}"
 
     def to(self, **changes) -> str:
         parts = {**self.parts, **{k: self.part(k, v) for k, v in changes.items()}}

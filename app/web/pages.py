@@ -18,6 +18,7 @@ from markupsafe import Markup
 from app.config import ROOT
 from app.web import compare, exports, labels, read
 from app.web.deps import BaseDep, IndexDep, SessionDep, SettingsDep, public_base
+from app.web.facets import facet_lists
 from app.web.marks import highlight, shared_words, snippet_html
 from app.web.params import FiltersDep, InterviewFiltersDep
 from app.web.views import Moved
@@ -67,7 +68,6 @@ def environment() -> Environment:
     )
     env.globals.update(
         link=labels.link,
-        Links=labels.Links,
         passage_url=labels.passage_url,
         counterpart_url=labels.counterpart_url,
         shared_words=shared_words,
@@ -157,6 +157,7 @@ def search(
         mark=marker(found.result.terms),
         options=read.filter_options(session),
         interview_field=read.interview_field(session, filters["interview"]),
+        facets=facet_lists(found, filters, dict(filters, q=q, **view)),
     )
     return unkept_when_partial(page_built, found.result.partial)
 
