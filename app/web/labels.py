@@ -7,7 +7,7 @@ Wording lives here so that pages and their JSON twins say the same thing.
 
 from __future__ import annotations
 
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote_plus
 
 from app.text import HAN_CHAR, HANGUL_CHAR, KANA_CHAR
 from app.web.views import InterviewCard, PassageView, Version
@@ -53,12 +53,8 @@ PAGE_KEYS = ("page", "appearances_page")  # page 1 is the page with no number
 def link(path: str, params: dict | None = None, **more) -> str:
     """path?query with the empty values and page 1 left out (short, shareable URLs)."""
     merged = {**(params or {}), **more}
-    kept = {
-        k: v
-        for k, v in merged.items()
-        if v not in (None, "") and not (k in PAGE_KEYS and str(v) == "1")
-    }
-    return f"{path}?{urlencode(kept)}" if kept else path
+    query = "&".join(part for part in (Links.part(k, v) for k, v in merged.items()) if part)
+    return f"{path}?{query}" if query else path
 
 
 class Links:
