@@ -17,12 +17,11 @@ hand them to whoosh as a `Computed` matcher, which the block scorer reads direct
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Sequence as Sequence_
-from itertools import accumulate, chain, compress, repeat
-from operator import add, itemgetter, sub
+from itertools import chain, compress, repeat
+from operator import add, itemgetter
 from typing import Any, NamedTuple
 
 from whoosh import matching
@@ -30,7 +29,7 @@ from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
 from app.search.analysis import MARK, STARTS, fold_chars, indexed_field
-from app.search.budget import CHECK_CANDIDATES, check_clock
+from app.search.budget import check_clock
 from app.search.matchers import (
     Only,
     leaf_scores,
@@ -40,7 +39,7 @@ from app.search.matchers import (
     stepped_scores,
     without,
 )
-from app.search.postings import Offsets, Places
+from app.search.postings import places
 
 
 def zeros() -> repeat[float]:
@@ -422,19 +421,6 @@ def summed(read: list[list[Option]], docs: list[int], boost: float) -> dict[int,
     return dict(zip(docs, map(boost.__rmul__, total)))
 
 
-def layout(decode: Callable[[Any], Iterable[int]]) -> tuple[int, bool] | None:
-    """(numbers per occurrence, whether a place is a start character) of our posting
-    formats' values (app.search.postings), or None for positions that come decoded."""
-    f = getattr(decode, "__func__", None)
-    if f is Places.decode_positions:
-        return 1, False
-    if f is Offsets.decode_positions:
-        return 3, False
-    if f is Offsets.decode_starts:
-        return 3, True
-    return None
-
-
 def placed(
     slot: Slot, options: list[Option], docs: dict[int, None], within: Pairs | None = None
 ) -> Pairs:
@@ -446,57 +432,9 @@ def placed(
     for o in options:
         ids = list(compress(docs, map(o.values.__contains__, docs)))
         values = list(map(o.values.__getitem__, ids))
-        shape = layout(o.decode)
-        found = (
-            bulk(ids, values, *shape, slot.offset)
-            if shape is not None
-            else decoded(ids, values, o.decode, slot.offset)
-        )
+        found = places(ids, values, o.decode, slot.offset)
         out.update(found if within is None else filter(within.__contains__, found))
     return out
-
-
-def decoded(
-    ids: list[int], values: list[Any], decode: Callable[[Any], Iterable[int]], offset: int
-) -> Iterator[tuple[int, int]]:
-    """(docnum, place - offset) of values decoded one at a time (inlined posting lists)."""
-    for n, (d, value) in enumerate(zip(ids, values)):
-        if n % CHECK_CANDIDATES == 0:
-            check_clock()
-        for p in decode(value):
-            yield d, p - offset
-
-
-def bulk(
-    ids: list[int], values: list[bytes], width: int, starts: bool, offset: int
-) -> Iterator[tuple[int, int]]:
-    """(docnum, place - offset) of encoded values (`Packed`: a type code, then deltas), in
-    C: the values of one type code are joined into one array and summed up as one run,
-    and each passage's sum before its first occurrence is taken off its places."""
-    runs = []
-    for code in set(map(itemgetter(0), values)):
-        mine = list(map(code.__eq__, map(itemgetter(0), values)))
-        these = list(compress(values, mine))
-        deltas = array(chr(code))
-        deltas.frombytes(b"".join(map(itemgetter(slice(1, None)), these)))
-        step = deltas.itemsize * width
-        counts = [(len(v) - 1) // step for v in these]
-        if starts:  # start = end of the one before + gap; end = start + length
-            lengths = deltas[2::width]
-            sums = list(accumulate(map(add, deltas[1::width], lengths)))
-            places: Iterable[int] = map(sub, sums, lengths)
-        else:
-            sums = list(accumulate(deltas[0::width]))
-            places = sums
-        before = [0, *sums]  # each passage's sum before its first occurrence, + offset
-        bases = map(offset.__add__, map(before.__getitem__, accumulate([0, *counts[:-1]])))
-        runs.append(
-            zip(
-                chain.from_iterable(map(repeat, compress(ids, mine), counts)),
-                map(sub, places, chain.from_iterable(map(repeat, bases, counts))),
-            )
-        )
-    return chain.from_iterable(runs)
 
 
 def holds(terms: Terms, docnum: int, run: str) -> bool:
