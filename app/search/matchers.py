@@ -26,7 +26,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from heapq import heappush, heapreplace, nlargest
 from itertools import compress
 from math import exp
-from operator import add, itemgetter
+from operator import add
 from typing import Any
 
 from whoosh import collectors, matching, scoring
@@ -36,7 +36,7 @@ from whoosh.matching.mcore import ListMatcher
 from whoosh.util import make_binary_tree
 
 from app.search.budget import CHECK_EVERY, TimeUp, check_clock
-from app.search.postings import field_lengths, places, skip_blocks
+from app.search.postings import field_lengths, passages, places, skip_blocks
 
 # The sub docnums of a segment to read, as the keys of a mapping (None: all of them).
 # whoosh has no types: its searchers, readers, matchers and queries are Any here.
@@ -176,7 +176,7 @@ def phrase_scores(m: PhraseMatcher, only: Only = None) -> dict[int, float]:
     values: dict[int, bytes] = {}
     found: Mapping[int, object]  # the candidates
     found = scored[first] = leaf_scores(m.ms[first], only, values)
-    pairs: set[tuple[int, int]] | None = None
+    pairs: set[int] | None = None  # (passage, start): see app.search.postings.SPAN
     for k in m.rarest[1:]:
         m.ms[k].reset()
         here: dict[int, bytes] = {}
@@ -186,7 +186,7 @@ def phrase_scores(m: PhraseMatcher, only: Only = None) -> dict[int, float]:
         if pairs is None:
             pairs = set(places(ids, list(map(values.__getitem__, ids)), decode, first))
         pairs = set(filter(pairs.__contains__, places(ids, list(here.values()), decode, k)))
-        kept = set(map(itemgetter(0), pairs))
+        kept = set(passages(pairs))
         found = dict.fromkeys(compress(ids, map(kept.__contains__, ids)))
         if not found:
             return {}

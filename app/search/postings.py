@@ -225,12 +225,23 @@ def skip_blocks(m: W3LeafMatcher, target: int) -> None:
         m._goto(offsets[k])
 
 
+# A phrase's (passage, start) pair as one int, which sets hash faster than a tuple:
+# docnum * SPAN + MIDDLE + start (a start may be below 0: a word's place minus its offset)
+SHIFT = 32
+SPAN, MIDDLE = 1 << SHIFT, 1 << (SHIFT - 1)
+
+
+def passages(pairs: Iterable[int]) -> Iterator[int]:
+    """The docnums of (passage, start) pairs (see SPAN)."""
+    return map(SHIFT.__rrshift__, pairs)
+
+
 def places(
     ids: list[int], values: list[Any], decode: Callable[[Any], Iterable[int]], offset: int
-) -> Iterator[tuple[int, int]]:
-    """(docnum, place - offset) per occurrence in the values of a word's postings, for
-    phrases: decoded all at once for our formats (`bulk`), a call per passage cost most
-    of a phrase of common words."""
+) -> Iterator[int]:
+    """(docnum, place - offset) pairs (see SPAN) per occurrence in the values of a word's
+    postings, for phrases: decoded all at once for our formats (`bulk`); a call per
+    passage cost most of a phrase of common words."""
     shape = layout(decode)
     if shape is None:
         return decoded(ids, values, decode, offset)
@@ -239,7 +250,7 @@ def places(
 
 def layout(decode: Callable[[Any], Iterable[int]]) -> tuple[int, bool] | None:
     """(numbers per occurrence, whether a place is a start character) of our posting
-    formats' values (app.search.postings), or None for positions that come decoded."""
+    formats' values, or None for positions that come decoded."""
     f = getattr(decode, "__func__", None)
     if f is Places.decode_positions:
         return 1, False
@@ -252,21 +263,22 @@ def layout(decode: Callable[[Any], Iterable[int]]) -> tuple[int, bool] | None:
 
 def decoded(
     ids: list[int], values: list[Any], decode: Callable[[Any], Iterable[int]], offset: int
-) -> Iterator[tuple[int, int]]:
-    """(docnum, place - offset) of values decoded one at a time (inlined posting lists)."""
+) -> Iterator[int]:
+    """`places` of values decoded one at a time (inlined posting lists)."""
     for n, (d, value) in enumerate(zip(ids, values)):
         if n % CHECK_CANDIDATES == 0:
             check_clock()
+        base = d * SPAN + MIDDLE - offset
         for p in decode(value):
-            yield d, p - offset
+            yield base + p
 
 
 def bulk(
     ids: list[int], values: list[bytes], width: int, starts: bool, offset: int
-) -> Iterator[tuple[int, int]]:
-    """(docnum, place - offset) of encoded values (`Packed`: a type code, then deltas), in
-    C: the values of one type code are joined into one array and summed up as one run,
-    and each passage's sum before its first occurrence is taken off its places."""
+) -> Iterator[int]:
+    """`places` of encoded values (`Packed`: a type code, then deltas), in C: the values
+    of one type code are joined into one array and summed up as one run, and each
+    passage's sum before its first occurrence is taken off its places."""
     runs = []
     for code in set(map(itemgetter(0), values)):
         mine = list(map(code.__eq__, map(itemgetter(0), values)))
@@ -274,20 +286,18 @@ def bulk(
         deltas = array(chr(code))
         deltas.frombytes(b"".join(map(itemgetter(slice(1, None)), these)))
         step = deltas.itemsize * width
-        counts = [(len(v) - 1) // step for v in these]
+        counts = list(map(step.__rfloordiv__, map((-1).__add__, map(len, these))))
         if starts:  # start = end of the one before + gap; end = start + length
             lengths = deltas[2::width]
             sums = list(accumulate(map(add, deltas[1::width], lengths)))
-            places: Iterable[int] = map(sub, sums, lengths)
+            found: Iterable[int] = map(sub, sums, lengths)
         else:
             sums = list(accumulate(deltas[0::width]))
-            places = sums
-        before = [0, *sums]  # each passage's sum before its first occurrence, + offset
-        bases = map(offset.__add__, map(before.__getitem__, accumulate([0, *counts[:-1]])))
-        runs.append(
-            zip(
-                chain.from_iterable(map(repeat, compress(ids, mine), counts)),
-                map(sub, places, chain.from_iterable(map(repeat, bases, counts))),
-            )
+            found = sums
+        before = [0, *sums]  # each passage's sum before its first occurrence
+        firsts = map(before.__getitem__, accumulate([0, *counts[:-1]]))
+        bases = map(
+            sub, map((MIDDLE - offset).__add__, map(SPAN.__mul__, compress(ids, mine))), firsts
         )
+        runs.append(map(add, found, chain.from_iterable(map(repeat, bases, counts))))
     return chain.from_iterable(runs)

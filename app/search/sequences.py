@@ -21,7 +21,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Sequence as Sequence_
 from itertools import chain, compress, repeat
-from operator import add, itemgetter
+from operator import add
 from typing import Any, NamedTuple
 
 from whoosh import matching
@@ -39,7 +39,7 @@ from app.search.matchers import (
     stepped_scores,
     without,
 )
-from app.search.postings import places
+from app.search.postings import passages, places
 
 
 def zeros() -> repeat[float]:
@@ -319,7 +319,7 @@ def postings(
 Entry = tuple[Callable[[Any], Iterable[int]], Any, str | None, float]
 
 
-Pairs = set[tuple[int, int]]  # (sub docnum, where a phrase would start)
+Pairs = set[int]  # (sub docnum, where a phrase would start): see app.search.postings.SPAN
 
 
 class Option(NamedTuple):
@@ -383,7 +383,7 @@ def sequence_scores(
         if pairs is None:
             pairs = placed(order[0], read[0], here)
         pairs = placed(slot, options, here, pairs)
-        kept = set(map(itemgetter(0), pairs))
+        kept = set(passages(pairs))
         candidates = dict.fromkeys(compress(here, map(kept.__contains__, here)))
         if not candidates:
             return {}
