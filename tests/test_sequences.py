@@ -13,6 +13,7 @@ from whoosh import query as Q
 from app.search.analysis import STARTS, fold_chars, grams, split
 from app.search.index import SearchIndex, build_index
 from app.search.matchers import TopAndAll
+from app.search.postings import MIDDLE, SHIFT, Offsets, Places, passages, places
 from app.search.sequences import TIER, Sequence, Slot, Tiered
 from app.text import match_form
 
@@ -112,3 +113,43 @@ def test_random_fragments_match_a_scan_of_the_text(searcher):
         piece = fold_chars(run_[at : at + size])
         want = sorted(i for i, t in texts.items() if piece in fold_chars(t))
         assert sorted(run(searcher, fragment(piece))) == want, piece
+
+
+def test_places_decoded_at_once_equal_one_value_at_a_time():
+    """app.search.postings.places joins many postings into one array (by type code) and
+    takes each passage's running sum off: the same places as decoding each value alone,
+    for one and many occurrences, bytes and wider type codes, positions and starts."""
+    rng = random.Random(5)
+    ids = sorted(rng.sample(range(10_000), 300))
+    occurrences = []
+    for n in range(len(ids)):
+        top = (200, 3_000, 70_000)[n % 3]  # codes B, H and I among the values
+        pos = sorted(rng.sample(range(top), rng.choice([1, 1, 2, 5])))
+        chars, at = [], 0
+        for _ in pos:
+            start = at + rng.randrange(top)
+            at = start + rng.randrange(1, 30)
+            chars.append((start, at))
+        occurrences.append((pos, chars))
+    places_format, offsets_format = Places(), Offsets()
+    for offset in (0, 2, 7):
+        cases = [
+            (places_format.decode_positions, [places_format.encode(p) for p, _ in occurrences]),
+            (
+                offsets_format.decode_positions,
+                [offsets_format.encode([(p, *c) for p, c in zip(*o)]) for o in occurrences],
+            ),
+            (
+                offsets_format.decode_starts,
+                [offsets_format.encode([(p, *c) for p, c in zip(*o)]) for o in occurrences],
+            ),
+        ]
+        for decode, values in cases:
+            alone = {(d, p - offset) for d, v in zip(ids, values) for p in decode(v)}
+            pairs = list(places(ids, values, decode, offset))
+            assert {
+                (key >> SHIFT, key - (key >> SHIFT << SHIFT) - MIDDLE) for key in pairs
+            } == alone
+            assert set(passages(pairs)) == set(ids)
+            # positions that come decoded (inlined postings) give the same pairs
+            assert set(places(ids, [list(decode(v)) for v in values], list, offset)) == set(pairs)

@@ -35,8 +35,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.mcore import ListMatcher
 from whoosh.util import make_binary_tree
 
-from app.search.budget import CHECK_CANDIDATES, CHECK_EVERY, TimeUp, check_clock
-from app.search.postings import field_lengths, skip_blocks
+from app.search.budget import CHECK_EVERY, TimeUp, check_clock
+from app.search.postings import field_lengths, passages, places, skip_blocks
 
 # The sub docnums of a segment to read, as the keys of a mapping (None: all of them).
 # whoosh has no types: its searchers, readers, matchers and queries are Any here.
@@ -167,30 +167,33 @@ def meet(a: dict[int, float], b: dict[int, float]) -> dict[int, float]:
 def phrase_scores(m: PhraseMatcher, only: Only = None) -> dict[int, float]:
     """Sub docnum -> score of a phrase. Its words are read rarest first, each only in the
     blocks that can hold a remaining candidate, and after each word the candidates whose
-    positions no longer line up are dropped (so common words are read for few passages)."""
+    positions no longer line up are dropped (so common words are read for few passages).
+    Positions are decoded for all candidates at once, as (passage, start) pairs: those of
+    each next word are kept where the pairs before hold them, in C."""
     decode, scored = m.ms[0].format.decode_positions, {}
     first = m.rarest[0]
     m.ms[first].reset()  # a matcher stands on its first match once built: start over
     values: dict[int, bytes] = {}
-    found: Mapping[int, object]  # the candidates: scored, then with where they start
+    found: Mapping[int, object]  # the candidates
     found = scored[first] = leaf_scores(m.ms[first], only, values)
-    starts: dict[int, set[int]] = {}
+    pairs: set[int] | None = None  # (passage, start): see app.search.postings.SPAN
     for k in m.rarest[1:]:
         m.ms[k].reset()
         here: dict[int, bytes] = {}
         scored[k] = leaf_scores(m.ms[k], found, here)
-        kept: dict[int, set[int]] = {}
-        for n, (d, value) in enumerate(here.items()):
-            if n % CHECK_CANDIDATES == 0:  # positions decoded per candidate: a place to stop
-                check_clock()
-            at = starts[d] if starts else {p - first for p in decode(values[d])}
-            at = at.intersection([p - k for p in decode(value)])
-            if at:
-                kept[d] = at
-        starts = found = kept
+        check_clock()
+        ids = list(here)
+        if pairs is None:
+            pairs = set(places(ids, list(map(values.__getitem__, ids)), decode, first))
+        pairs = set(filter(pairs.__contains__, places(ids, list(here.values()), decode, k)))
+        kept = set(passages(pairs))
+        found = dict.fromkeys(compress(ids, map(kept.__contains__, ids)))
         if not found:
-            break
-    return {d: tree_sum([scored[k][d] for k in range(len(m.ms))]) for d in found}
+            return {}
+    docs = list(found)
+    return dict(
+        zip(docs, tree_sums([list(map(scored[k].__getitem__, docs)) for k in range(len(m.ms))]))
+    )
 
 
 def without(found: dict[int, float], excluded: list[matching.Matcher]) -> dict[int, float]:
@@ -252,6 +255,14 @@ def tree_sum(values: list[float]) -> float:
         return values[0]
     half = len(values) // 2
     return tree_sum(values[:half]) + tree_sum(values[half:])
+
+
+def tree_sums(columns: list[list[float]]) -> Iterable[float]:
+    """`tree_sum` of each row of these columns, in C."""
+    if len(columns) == 1:
+        return columns[0]
+    half = len(columns) // 2
+    return map(add, tree_sums(columns[:half]), tree_sums(columns[half:]))
 
 
 def stepped_scores(

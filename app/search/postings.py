@@ -18,14 +18,17 @@ from __future__ import annotations
 import pickle
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
-from itertools import accumulate, chain, repeat
+from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate, chain, compress, repeat
+from operator import add, itemgetter, sub
 from typing import Any
 
 from whoosh import columns, formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
 from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
+
+from app.search.budget import CHECK_CANDIDATES, check_clock
 
 MAX_BLOCK_MAPS = 4096  # words whose block maps a segment keeps (see `block_map`)
 
@@ -220,3 +223,81 @@ def skip_blocks(m: W3LeafMatcher, target: int) -> None:
         m._next_block()  # past the last block: the matcher is done
     else:
         m._goto(offsets[k])
+
+
+# A phrase's (passage, start) pair as one int, which sets hash faster than a tuple:
+# docnum * SPAN + MIDDLE + start (a start may be below 0: a word's place minus its offset)
+SHIFT = 32
+SPAN, MIDDLE = 1 << SHIFT, 1 << (SHIFT - 1)
+
+
+def passages(pairs: Iterable[int]) -> Iterator[int]:
+    """The docnums of (passage, start) pairs (see SPAN)."""
+    return map(SHIFT.__rrshift__, pairs)
+
+
+def places(
+    ids: list[int], values: list[Any], decode: Callable[[Any], Iterable[int]], offset: int
+) -> Iterator[int]:
+    """(docnum, place - offset) pairs (see SPAN) per occurrence in the values of a word's
+    postings, for phrases: decoded all at once for our formats (`bulk`); a call per
+    passage cost most of a phrase of common words."""
+    shape = layout(decode)
+    if shape is None:
+        return decoded(ids, values, decode, offset)
+    return bulk(ids, values, *shape, offset)
+
+
+def layout(decode: Callable[[Any], Iterable[int]]) -> tuple[int, bool] | None:
+    """(numbers per occurrence, whether a place is a start character) of our posting
+    formats' values, or None for positions that come decoded."""
+    f = getattr(decode, "__func__", None)
+    if f is Places.decode_positions:
+        return 1, False
+    if f is Offsets.decode_positions:
+        return 3, False
+    if f is Offsets.decode_starts:
+        return 3, True
+    return None
+
+
+def decoded(
+    ids: list[int], values: list[Any], decode: Callable[[Any], Iterable[int]], offset: int
+) -> Iterator[int]:
+    """`places` of values decoded one at a time (inlined posting lists)."""
+    for n, (d, value) in enumerate(zip(ids, values)):
+        if n % CHECK_CANDIDATES == 0:
+            check_clock()
+        base = d * SPAN + MIDDLE - offset
+        for p in decode(value):
+            yield base + p
+
+
+def bulk(
+    ids: list[int], values: list[bytes], width: int, starts: bool, offset: int
+) -> Iterator[int]:
+    """`places` of encoded values (`Packed`: a type code, then deltas), in C: the values
+    of one type code are joined into one array and summed up as one run, and each
+    passage's sum before its first occurrence is taken off its places."""
+    runs = []
+    for code in set(map(itemgetter(0), values)):
+        mine = list(map(code.__eq__, map(itemgetter(0), values)))
+        these = list(compress(values, mine))
+        deltas = array(chr(code))
+        deltas.frombytes(b"".join(map(itemgetter(slice(1, None)), these)))
+        step = deltas.itemsize * width
+        counts = list(map(step.__rfloordiv__, map((-1).__add__, map(len, these))))
+        if starts:  # start = end of the one before + gap; end = start + length
+            lengths = deltas[2::width]
+            sums = list(accumulate(map(add, deltas[1::width], lengths)))
+            found: Iterable[int] = map(sub, sums, lengths)
+        else:
+            sums = list(accumulate(deltas[0::width]))
+            found = sums
+        before = [0, *sums]  # each passage's sum before its first occurrence
+        firsts = map(before.__getitem__, accumulate([0, *counts[:-1]]))
+        bases = map(
+            sub, map((MIDDLE - offset).__add__, map(SPAN.__mul__, compress(ids, mine))), firsts
+        )
+        runs.append(map(add, found, chain.from_iterable(map(repeat, bases, counts))))
+    return chain.from_iterable(runs)

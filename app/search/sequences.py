@@ -20,7 +20,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Sequence as Sequence_
-from itertools import repeat
+from itertools import chain, compress, repeat
 from operator import add
 from typing import Any, NamedTuple
 
@@ -29,7 +29,7 @@ from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
 from app.search.analysis import MARK, STARTS, fold_chars, indexed_field
-from app.search.budget import CHECK_CANDIDATES, check_clock
+from app.search.budget import check_clock
 from app.search.matchers import (
     Only,
     leaf_scores,
@@ -39,6 +39,7 @@ from app.search.matchers import (
     stepped_scores,
     without,
 )
+from app.search.postings import passages, places
 
 
 def zeros() -> repeat[float]:
@@ -318,6 +319,19 @@ def postings(
 Entry = tuple[Callable[[Any], Iterable[int]], Any, str | None, float]
 
 
+Pairs = set[int]  # (sub docnum, where a phrase would start): see app.search.postings.SPAN
+
+
+class Option(NamedTuple):
+    """One option of a slot as read from a segment: its scores and encoded positions per
+    sub docnum, their decoder, and the mark term whose positions do not count (or None)."""
+
+    scores: dict[int, float]
+    values: dict[int, Any]
+    decode: Callable[[Any], Iterable[int]]
+    mark: str | None
+
+
 class Terms:
     """Each term's matcher of a segment, made once and reset for each reading (making one
     costs a scorer: a quarter of a millisecond)."""
@@ -347,66 +361,79 @@ def sequence_scores(
     """Sub docnum -> score of the passages where every slot is filled at start + offset.
 
     Slots are read rarest first, each only for the passages still in the running, and
-    positions are decoded only for passages that hold the first two. Marks are read last,
-    for the passages that match without them, which are then matched again from the
-    postings already read."""
+    positions are decoded only for passages that hold the first two: as (docnum, start)
+    pairs, whose sets are intersected in C. Marks are read last, for the passages that
+    match without them, which are then matched again from the postings already read."""
     if len(slots) == 1 and not any(unmarked for _, _, unmarked in slots[0].options):
         return alone(searcher, slots[0], only, boost)
     terms = Terms(searcher)
     run = gram_run(slots) if len(slots) > MAX_PLACES else ""
     order = sorted(spread(slots, MAX_PLACES) if run else slots, key=terms.frequency)
-    read: list[dict[int, list[Entry]]] = []
-    starts: dict[int, set[int]] | None = None
+    read: list[list[Option]] = []
+    pairs: Pairs | None = None
     candidates: Only = only
     for slot in order:
-        here = read_slot(terms, slot, candidates)
-        read.append(here)
+        options = read_slot(terms, slot, candidates)
+        read.append(options)
+        here = holders(options)
         if len(read) == 1:
             candidates = here
             continue
-        if starts is None:
-            starts = first_starts(order[0], read[0], here)
-        starts = candidates = lined_up(starts, slot, here)
-        if not starts:
+        check_clock()
+        if pairs is None:
+            pairs = placed(order[0], read[0], here)
+        pairs = placed(slot, options, here, pairs)
+        kept = set(passages(pairs))
+        candidates = dict.fromkeys(compress(here, map(kept.__contains__, here)))
+        if not candidates:
             return {}
     docs = dict.fromkeys(candidates or ())
     if run:  # the places not read from the index are checked in the passages' text
         docs = dict.fromkeys(d for d in docs if holds(terms, d, run))
     marks = read_marks(terms, docs, [t for s in slots for _, t, unmarked in s.options if unmarked])
-    found: dict[int, float] = {}
-    for n, d in enumerate(docs):
-        if n % CHECK_CANDIDATES == 0:
-            check_clock()
-        score = matched(order, [here[d] for here in read], marks.get(d, {}))
-        if score is not None:
+    found = summed(read, list(docs), boost)
+    for d in marks:  # rare: passages where a word whose stem is the form stands
+        entries = [[entry(o, d) for o in options if d in o.values] for options in read]
+        score = matched(order, entries, marks[d])
+        if score is None:
+            del found[d]
+        else:
             found[d] = score * boost
     return found
 
 
-def first_starts(
-    slot: Slot, first: dict[int, list[Entry]], second: dict[int, list[Entry]]
-) -> dict[int, set[int]]:
-    """Sub docnum -> where the phrase may start, by the first slot read (`first`), for the
-    passages that hold the second one too."""
-    out: dict[int, set[int]] = {}
-    for n, d in enumerate(second):
-        if n % CHECK_CANDIDATES == 0:  # positions are decoded per candidate
-            check_clock()
-        if d in first:
-            out[d] = starts_of(slot, first[d])
-    return out
+def entry(option: Option, d: int) -> Entry:
+    return option.decode, option.values[d], option.mark, option.scores[d]
 
 
-def lined_up(
-    starts: dict[int, set[int]], slot: Slot, here: dict[int, list[Entry]]
-) -> dict[int, set[int]]:
-    """The starts at which the phrase still lines up once this slot is read (`here`)."""
-    out: dict[int, set[int]] = {}
-    for n, d in enumerate(here):
-        if n % CHECK_CANDIDATES == 0:
-            check_clock()
-        if d in starts and (at := starts[d] & starts_of(slot, here[d])):
-            out[d] = at
+def holders(options: list[Option]) -> dict[int, None]:
+    """The passages where any option of a slot stands, in the order they were read."""
+    return dict.fromkeys(chain.from_iterable(o.values for o in options))
+
+
+def summed(read: list[list[Option]], docs: list[int], boost: float) -> dict[int, float]:
+    """Sub docnum -> score of these passages: every option that stands there, summed slot
+    by slot (0.0 added where one does not: the same float), in C."""
+    total: Iterable[float] = repeat(0.0, len(docs))
+    for options in read:
+        for o in options:
+            total = map(add, total, map(o.scores.get, docs, zeros()))
+    return dict(zip(docs, map(boost.__rmul__, total)))
+
+
+def placed(
+    slot: Slot, options: list[Option], docs: dict[int, None], within: Pairs | None = None
+) -> Pairs:
+    """(sub docnum, where the phrase would start) for the passages in `docs`, by this slot
+    (marks not heeded); with `within`, only the pairs it holds (a common word's many
+    places never make a set of their own). Positions are decoded for all the passages at
+    once (`bulk`): a call per passage cost most of a phrase of common words."""
+    out: Pairs = set()
+    for o in options:
+        ids = list(compress(docs, map(o.values.__contains__, docs)))
+        values = list(map(o.values.__getitem__, ids))
+        found = places(ids, values, o.decode, slot.offset)
+        out.update(found if within is None else filter(within.__contains__, found))
     return out
 
 
@@ -438,20 +465,16 @@ def stored_text(terms: Terms, docnum: int) -> str:
     return text
 
 
-def read_slot(terms: Terms, slot: Slot, only: Only) -> dict[int, list[Entry]]:
-    """Sub docnum -> [(decode, encoded positions, mark, score)] of a slot's options (`mark`:
-    the term whose positions do not count, or None)."""
-    here: dict[int, list[Entry]] = {}
+def read_slot(terms: Terms, slot: Slot, only: Only) -> list[Option]:
+    """Each option of a slot that the segment holds, read for the passages in `only`."""
+    out: list[Option] = []
     for field, term, unmarked in slot.options:
         m = terms.matcher(field, term)
         if m is None:
             continue
         found, values, decode = postings(m, only, field == STARTS)
-        for d, value in values.items():
-            here.setdefault(d, []).append(
-                (decode, value, MARK + term if unmarked else None, found[d])
-            )
-    return here
+        out.append(Option(found, values, decode, MARK + term if unmarked else None))
+    return out
 
 
 def starts_of(
