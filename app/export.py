@@ -239,8 +239,7 @@ def restore(settings: Settings, path: Path) -> dict[str, int]:
                 if key in META_KEPT and key != "content_version" and value:
                     store.set_meta(session, key, value)
             # a restore is a change: answers cached before it must not be reused
-            version = int(store.get_meta(session, "content_version") or 0) + 1
-            store.set_meta(session, "content_version", str(version))
+            store.bump_content_version(session)
             session.commit()
         reindex_if_stale(settings, engine)
         engine.dispose()

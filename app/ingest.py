@@ -291,8 +291,7 @@ def apply(
     links.refresh(session, touched, registry.spellings, stale)
     store.set_meta(session, "links_version", links.ALIGN_VERSION)
     store.set_meta(session, "parser_version", PARSER_VERSION)
-    version = int(store.get_meta(session, "content_version") or 0) + 1
-    store.set_meta(session, "content_version", str(version))
+    store.bump_content_version(session)
     # when the archive last changed: the feeds' <updated> (RFC 3339, UTC)
     store.set_meta(session, "updated_at", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     session.flush()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -108,6 +109,16 @@ def meta_values(session: Session, keys: tuple[str, ...]) -> tuple[str, ...]:
     )
     found: dict[str, str] = {key: value for key, value in rows.all()}
     return tuple(found.get(key, "") for key in keys)
+
+
+def bump_content_version(session: Session) -> None:
+    """Mark the archive changed: the content version counts changes, and the stamp, new at
+    each change, tells apart two archives that counted the same number of them (caches and
+    ETags key on both: an archive installed in place of another at the same count served
+    the other's kept answers)."""
+    version = int(get_meta(session, "content_version") or 0) + 1
+    set_meta(session, "content_version", str(version))
+    set_meta(session, "content_stamp", uuid.uuid4().hex)
 
 
 def set_meta(session: Session, key: str, value: str) -> None:

@@ -38,9 +38,10 @@ from app.web import explain
 from app.web.labels import KINDS, LANGUAGES
 from app.web.views import HomeStats, SpeakerCard
 
-# Both facts change together at every ingest; updated_at tells apart two archives that
-# reached the same count (a file deleted and ingested afresh under a running server).
-VERSION_KEYS = ("content_version", "updated_at")
+# All change together at every ingest; the stamp tells apart two archives that reached
+# the same count (another archive installed in place, a file deleted and ingested afresh
+# under a running server); updated_at does for archives older than the stamp.
+VERSION_KEYS = ("content_version", "content_stamp", "updated_at")
 
 
 @dataclass(frozen=True)

@@ -817,8 +817,10 @@ def search_terms(q: str | None) -> list[str]:
 
 def archive_version(session: Session) -> str:
     """What changes when the archive or its index changes: the content version (bumped by
-    every ingest that changed something) and the version the index was built from."""
-    return "/".join(store.meta_values(session, ("content_version", "indexed_version")))
+    every ingest that changed something, with the stamp that makes it unique to this
+    archive) and the version the index was built from."""
+    keys = ("content_version", "content_stamp", "indexed_version")
+    return "/".join(store.meta_values(session, keys))
 
 
 def archive_updated(session: Session) -> str:
