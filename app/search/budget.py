@@ -35,10 +35,12 @@ SEARCH_SECONDS = float(os.environ.get("ARCHIVE_SEARCH_SECONDS", "0.2"))
 # With no first page yet, the search goes on until this. At 0.2 s a Chinese search on the
 # loaded 2-core machine, beside an index build, came back empty; at 1.0 s `KI` minus ten
 # common words (no hits at all) took 641 ms. The benchmark's normal queries at 100k
-# passages take at most ~0.2 s on the loaded machine: 0.3 s is the limit itself.
+# passages take at most ~0.2 s on the loaded machine. The limit is 300 ms in all: the
+# clock is looked at between steps and the page is made after it stops (a quoted
+# 500-character Chinese paste stopped at 0.3 s answered in 309-335 ms), hence 0.27 s.
 # Both can be raised on a slower machine (README, Limits); the test suite raises them, so
 # that a busy test machine never turns a result it compares into a partial one.
-HARD_SECONDS = float(os.environ.get("ARCHIVE_HARD_SECONDS", "0.3"))
+HARD_SECONDS = float(os.environ.get("ARCHIVE_HARD_SECONDS", "0.27"))
 CHECK_EVERY = 4096  # matches collected one by one between two looks at the clock
 CHECK_CANDIDATES = 512  # candidates checked one by one (phrases, CJK runs) between two looks
 
