@@ -13,7 +13,8 @@ from search_entries import entry
 from app.search import budget, matchers
 from app.search.index import SearchIndex, build_index, current_folder, is_tantivy
 from app.search.query import MAX_CLAUSES, parse
-from app.search.run import search
+from app.search.run import hits_of, search
+from app.web.marks import snippet_html
 
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "ve", "zo", "ba", "di", "fu", "go"]
 PAIRS = ["".join(p) for p in itertools.product("abdegiklmnorstuvz", repeat=2)]
@@ -128,3 +129,20 @@ def test_exclusions_and_phrases_stop_at_the_hard_budget_and_the_facets_are_left_
     monkeypatch.setattr(budget, "SEARCH_SECONDS", 5.0)
     whole = search(index, q)
     assert not whole.partial and whole.facets and whole.total >= result.total
+
+
+def test_past_the_hard_limit_a_page_of_hits_is_left_unmarked(index, monkeypatch):
+    """Marking is looked at per hit: a page of ten long Chinese hits of a quoted paste took
+    120 ms to mark, which took a search stopped at its limit past 300 ms."""
+    if is_tantivy(current_folder(index.root)):
+        pytest.skip("ARCHIVE_ENGINE=tantivy")
+    monkeypatch.setattr(budget, "SEARCH_SECONDS", 0.05)
+    monkeypatch.setattr(budget, "HARD_SECONDS", 0.05)
+    searcher = index.searcher()
+    picked = [(d, 1.0) for d in range(5)]
+    terms = ["KI", "modell"]
+    marked = hits_of(searcher, picked, terms, started=time.monotonic())
+    late = hits_of(searcher, picked, terms, started=time.monotonic() - 1.0)
+    assert all("<mark>" in str(snippet_html(h.snippet)) for h in marked)
+    assert not any("<mark>" in str(snippet_html(h.snippet)) for h in late)
+    assert [h.id for h in late] == [h.id for h in marked]  # the same page, unmarked

@@ -439,26 +439,26 @@ def hits_of(
     started: float | None = None,
 ) -> list[Hit]:
     """Hits of (docnum, score) pairs, snippets marked; past the hard time limit of a search
-    that began at `started`, the snippets still to analyse are left unmarked."""
+    that began at `started`, the snippets still to mark are left unmarked (looked at per
+    hit: a page of ten long Chinese hits of a quoted paste took 120 ms to mark, which took
+    a search stopped at its limit to 315 ms)."""
     kinds = split_terms(terms)
     stored = {d: searcher.stored_fields(d) for d, _ in picked}
     # a prefix may stand for thousands of indexed words, and a quote of Latin words needs
     # their unstemmed forms (the index has stems at their places): read the hits instead
     latin = [w for quote in kinds.quotes for w in quote if not CJK_RUN.fullmatch(w)]
-    if kinds.prefixes or latin:
-        # 10-15 ms a long passage (jieba, stemmers): a page of them after a quoted paste
-        # that had used its 0.2 s took the search to 500 ms
-        tokens = {
-            d: [] if started and past_hard(started) else text_tokens(fields.get("text", ""))
-            for d, fields in stored.items()
-        }
-    else:
-        read = kinds.words.union(*kinds.phrases, *kinds.quotes)
-        tokens = postings_tokens(searcher, list(stored), sorted(read))
-    return [
-        to_hit(stored[d], score, marks(tokens[d], kinds, stored[d].get("text", "")))
-        for d, score in picked
-    ]
+    analyse = bool(kinds.prefixes or latin)  # 10-15 ms a long passage (jieba, stemmers)
+    read = kinds.words.union(*kinds.phrases, *kinds.quotes)
+    tokens = {} if analyse else postings_tokens(searcher, list(stored), sorted(read))
+    hits = []
+    for d, score in picked:
+        text = stored[d].get("text", "")
+        if started and past_hard(started):
+            found = marks([], kinds, text)
+        else:
+            found = marks(text_tokens(text) if analyse else tokens[d], kinds, text)
+        hits.append(to_hit(stored[d], score, found))
+    return hits
 
 
 def postings_tokens(
