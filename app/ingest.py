@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from sqlmodel import Session
 
@@ -90,18 +91,46 @@ def _drop_inherited_locks() -> None:
 os.register_at_fork(after_in_child=_drop_inherited_locks)
 
 
+ORPHAN_WAIT = 10.0  # seconds a lock whose ingest has died may stay held by its children
+
+
+def locked(handle: IO[str]) -> bool:
+    """Take the lock. When the ingest that holds it has died, a worker process it was
+    forking at that moment still holds a copy until it exits (at once, by its parent-death
+    signal, but late on a busy machine: the next ingest was refused); wait for it then."""
+    deadline = time.monotonic() + ORPHAN_WAIT
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            handle.seek(0)
+            if alive(handle.read().strip()) or time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+
+
+def alive(pid: str) -> bool:
+    """Whether the process named in the lock file runs ("" or junk: assume it does)."""
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (ValueError, PermissionError, OverflowError):
+        return True
+    return True
+
+
 @contextmanager
 def writer_lock(db_path: Path):
     """One ingest at a time per archive; a second one is told who holds it."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = db_path.with_name(db_path.name + ".lock")
     with open(lock_path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not locked(handle):
             handle.seek(0)
             holder = handle.read().strip() or "?"
-            raise IngestLocked(f"another ingest (pid {holder}) is writing {db_path}") from None
+            raise IngestLocked(f"another ingest (pid {holder}) is writing {db_path}")
         _held.add(handle.fileno())
         handle.seek(0)
         handle.truncate()

@@ -28,9 +28,12 @@ class Costs:
         """How many statements read this table."""
         return sum(table in TABLE.findall(s) for s in self.statements)
 
-    def rows_of(self, fragment: str) -> int:
-        """Rows fetched by the statements that contain this fragment ("passage.text")."""
-        return sum(n for s, n in zip(self.statements, self.fetched) if fragment in s)
+    def rows_of(self, *fragments: str) -> int:
+        """Rows fetched by the statements that contain one of these fragments
+        ("passage.text" from the ORM, "p.text" from app/web/passage_rows.py's plain SQL)."""
+        return sum(
+            n for s, n in zip(self.statements, self.fetched) if any(f in s for f in fragments)
+        )
 
     def reset(self) -> None:
         self.statements.clear()

@@ -140,7 +140,7 @@ def test_a_window_reads_only_its_own_passages_text(pair, monkeypatch):
         shown = len(passages(window, "a") + passages(window, "b"))
         assert 10 <= shown <= 24
         # the window's passages with their document rows; it read all 89 with their text
-        assert spent.rows_of("passage.text") == shown, spent.statements
+        assert spent.rows_of("passage.text", "p.text") == shown, spent.statements
 
 
 def test_a_pair_of_unequal_length_is_windowed_on_both_sides(tmp_path, monkeypatch):
@@ -227,7 +227,7 @@ def test_a_3000_turn_pair_comes_in_windows_of_400_rows(tmp_path):
         spent.reset()
         first = client.get(url, params={"a": "a.txt", "b": "b.txt"}).json()
         assert first["parts"] == 8 and len(first["rows"]) == 400
-        assert spent.rows_of("passage.text") <= 2 * 400 + 10  # a window's text, not 6,000
+        assert spent.rows_of("passage.text", "p.text") <= 2 * 400 + 10  # a window's text, not 6,000
         windows = [first] + [
             client.get(url, params={"a": "a.txt", "b": "b.txt", "page": k}).json()
             for k in range(2, 9)

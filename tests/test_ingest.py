@@ -496,3 +496,23 @@ def test_each_new_passage_is_hashed_once_per_ingest(tmp_path, monkeypatch):
     hashed.clear()
     ingest(settings, [src])  # nothing changed: nothing parsed, nothing hashed
     assert hashed == []
+
+
+def test_a_lock_left_to_the_children_of_a_dead_ingest_is_waited_for(tmp_path):
+    """A worker forked at the moment its ingest was killed holds the lock until it exits
+    (late, on a busy machine): the next ingest waits for it instead of being refused."""
+    db = tmp_path / "archive.db"
+    lock = db.with_name(db.name + ".lock")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    lock.write_text(str(dead.pid))  # the ingest that took the lock, gone
+    hold = "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "
+    hold += "fcntl.flock(f, fcntl.LOCK_EX); print(flush=True); time.sleep(0.6)"
+    child = subprocess.Popen([sys.executable, "-c", hold, str(lock)], stdout=subprocess.PIPE)
+    assert child.stdout is not None and child.stdout.readline()  # it holds the lock now
+    start = time.monotonic()
+    with writer_lock(db):
+        waited = time.monotonic() - start
+    child.wait()
+    assert 0.1 < waited < 10, waited
+    assert lock.read_text() == str(os.getpid())
