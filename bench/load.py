@@ -389,6 +389,18 @@ def run_round(
     return cells
 
 
+def warm_up(base: str, plans: dict, workers: int, lean: bool = True) -> tuple[int, float]:
+    """Ask each repeated URL a few times per worker at concurrency 32, untimed: each worker
+    keeps its own answers, so which worker first meets a URL (by the luck of which
+    connection it holds) decided whether a cell's p99 was a first answer or a kept one.
+    The first answers are measured apart: search-new and passage-new ask only new URLs.
+    Returns the requests made and their seconds."""
+    urls = [t for plan in plans.values() if not isinstance(plan, Fresh) for t in plan]
+    cell = Cell("warm-up", 32)
+    asyncio.run(run_cell(base, cell, urls * (3 * workers), lean))
+    return len(cell.ms), cell.seconds
+
+
 # ---------------------------------------------------------------- the archive and server
 
 
@@ -588,6 +600,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--client", choices=("lean", "httpx"), default="lean", help="the load's HTTP client"
     )
+    parser.add_argument(
+        "--no-warm-up",
+        dest="warm_up",
+        action="store_false",
+        help="measure the repeated kinds from cold workers (first answers inside the cells)",
+    )
     args = parser.parse_args(argv)
     args.lean = args.client == "lean"
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
@@ -626,6 +644,9 @@ def run(args, folder: Path) -> None:
         if args.during_ingest:
             cells, runs = during_ingest(base, plans, args, folder / "pages", db, workers)
         else:
+            if args.warm_up:
+                asked, seconds = warm_up(base, plans, args.workers, args.lean)
+                print(f"warm-up: {asked:,} requests of the repeated kinds in {seconds:.1f} s")
             cells = run_round(
                 base, plans, args.concurrency, args.requests, workers=workers, lean=args.lean
             )
