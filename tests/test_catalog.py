@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import Speaker
-from app.store import get_meta, set_meta, write_engine
+from app.store import bump_content_version, write_engine
 from app.web.app import create_app
 
 SEARCHES = [
@@ -54,8 +54,7 @@ def test_the_names_follow_a_new_content_version(tmp_path, archive):
             speaker = session.exec(select(Speaker).where(Speaker.slug == "benjamin-mann")).one()
             speaker.aliases = f'["{new_name}"]'
             session.add(speaker)
-            version = int(get_meta(session, "content_version")) + 1
-            set_meta(session, "content_version", str(version))
+            bump_content_version(session)
             session.commit()
         engine.dispose()
         after = client.get("/api/search", params=asked).json()

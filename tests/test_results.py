@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.models import Speaker
-from app.store import get_meta, set_meta, write_engine
+from app.store import bump_content_version, write_engine
 from app.web import results
 from app.web.app import create_app
 from app.web.caching import Responses
@@ -27,8 +27,7 @@ def bump(settings, alias: str = "") -> None:
             speaker = session.exec(select(Speaker).where(Speaker.slug == "benjamin-mann")).one()
             speaker.aliases = f'["{alias}"]'
             session.add(speaker)
-        version = int(get_meta(session, "content_version")) + 1
-        set_meta(session, "content_version", str(version))
+        bump_content_version(session)
         session.commit()
     engine.dispose()
 
