@@ -33,7 +33,7 @@ from app.models import (
     Speaker,
     loads,
 )
-from app.text import name_key
+from app.text import match_form, name_key
 from app.web import explain
 from app.web.labels import KINDS, LANGUAGES
 from app.web.views import HomeStats, SpeakerCard
@@ -53,6 +53,9 @@ class Catalog:
     known: explain.Known  # what filter values can match
     stats: HomeStats  # how many records of each kind, passages per language
     title_slugs: dict[str, str]  # a title as typed (name_key) -> slug, titles of one interview
+    # (slug, title, title's match_form) in title order: the interview filter's suggestions
+    # look through them at each keystroke
+    folded_titles: list[tuple[str, str, str]]
     version: tuple[str, ...] = ()  # the content version it was read at
 
 
@@ -135,6 +138,7 @@ def read_catalog(session: Session) -> Catalog:
         title_slugs={
             name_key(title): slug for slug, title in titles if typed[name_key(title)] == 1
         },
+        folded_titles=[(slug, title, match_form(title)) for slug, title in titles],
     )
 
 

@@ -773,10 +773,8 @@ def interview_suggestions(
     words = [match_form(w) for w in q.split()][:20]
     if not words:
         return []
-    titles = catalog(session).interview_titles
     found: list[tuple[bool, int, str, str]] = []
-    for slug, title in titles.items():  # already in title order
-        folded = match_form(title)
+    for slug, title, folded in catalog(session).folded_titles:  # in title order
         if all(w in folded for w in words):
             found.append((not folded.startswith(words[0]), len(found), slug, title))
     return [Suggestion(slug=slug, title=title) for *_, slug, title in sorted(found)[:limit]]
