@@ -24,9 +24,12 @@ os.environ.setdefault("ARCHIVE_HARD_SECONDS", "20")
 import httpx  # noqa: E402
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
 from app.config import ROOT, Settings, settings_for
 from app.ingest import ingest
+from app.models import Speaker
+from app.store import bump_content_version, write_engine
 from app.web.app import create_app
 
 SEEDS = ROOT / "seeds"
@@ -143,3 +146,16 @@ def wait_for_health(base: str, process: subprocess.Popen, log: Path, tries: int 
 def server(archive):
     with running_server(archive) as base:
         yield base
+
+
+def bump(settings, alias: str = "") -> None:
+    """What an ingest does: change a record, bump the content version, commit."""
+    engine = write_engine(settings.db_path)
+    with Session(engine) as session:
+        if alias:
+            speaker = session.exec(select(Speaker).where(Speaker.slug == "benjamin-mann")).one()
+            speaker.aliases = f'["{alias}"]'
+            session.add(speaker)
+        bump_content_version(session)
+        session.commit()
+    engine.dispose()

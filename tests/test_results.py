@@ -5,31 +5,15 @@ version (what an ingest commits) makes the next request search and build afresh.
 from __future__ import annotations
 
 import pytest
-from conftest import copy_archive
+from conftest import bump, copy_archive
 from counting import costs
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
 
-from app.models import Speaker
-from app.store import bump_content_version, write_engine
 from app.web import results
 from app.web.app import create_app
 from app.web.caching import Responses
 
 NEW_NAME = "Quirinius Testbert"
-
-
-def bump(settings, alias: str = "") -> None:
-    """What an ingest does: change a record, bump the content version, commit."""
-    engine = write_engine(settings.db_path)
-    with Session(engine) as session:
-        if alias:
-            speaker = session.exec(select(Speaker).where(Speaker.slug == "benjamin-mann")).one()
-            speaker.aliases = f'["{alias}"]'
-            session.add(speaker)
-        bump_content_version(session)
-        session.commit()
-    engine.dispose()
 
 
 def test_the_same_search_is_answered_from_memory(archive):
